@@ -1,0 +1,32 @@
+"""What the visitor is talking about: entities in this message, else the slots."""
+
+from __future__ import annotations
+
+from typing import List
+
+from rasa_sdk import Tracker
+
+SUBJECT_KINDS = ("role", "scheme", "network", "benefit")
+PLACE = "place"
+
+
+def _entity_values(tracker: Tracker, kinds: tuple) -> List[str]:
+    values: List[str] = []
+    for entity in tracker.latest_message.get("entities") or []:
+        value = entity.get("value")
+        if entity.get("entity") in kinds and isinstance(value, str) and value not in values:
+            values.append(value)
+    return values
+
+
+def mentioned_subjects(tracker: Tracker) -> List[str]:
+    """Knowledge entry ids of the roles, schemes, networks and benefits named in this message."""
+    return _entity_values(tracker, SUBJECT_KINDS)
+
+
+def mentioned_places(tracker: Tracker) -> List[str]:
+    return _entity_values(tracker, (PLACE,))
+
+
+def latest_intent(tracker: Tracker) -> str:
+    return (tracker.latest_message.get("intent") or {}).get("name") or ""

@@ -1,0 +1,64 @@
+"""When the assistant is not confident: say so and offer the likeliest topics.
+
+Candidates come from two places that fail differently: the classifier's own
+ranking, and a lexical search of the knowledge file (spaCy lemmas and the
+entries' visitor phrases). Their reciprocal-rank merge is offered as buttons.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.replies import FALLBACK, conversation_reply, topic_buttons
+from bot.knowledge import load_knowledge
+from bot.language.search import default_search, merge_rankings
+
+MAX_SUGGESTIONS = 3
+MIN_CLASSIFIER_CONFIDENCE = 0.05  # below this a guess is noise, not a suggestion
+
+
+def classifier_ranking(tracker: Tracker) -> List[tuple]:
+    kb = load_knowledge()
+    return [
+        (item["name"], item.get("confidence") or 0.0)
+        for item in tracker.latest_message.get("intent_ranking") or []
+        if item.get("name") in kb.entries
+        and (item.get("confidence") or 0.0) >= MIN_CLASSIFIER_CONFIDENCE
+    ]
+
+
+def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+    kb = load_knowledge()
+    text = tracker.latest_message.get("text") or ""
+    search_ranking = default_search().rank(text, limit=MAX_SUGGESTIONS) if text else []
+    suggestions = merge_rankings(
+        classifier_ranking(tracker)[:MAX_SUGGESTIONS], search_ranking, limit=MAX_SUGGESTIONS
+    )
+    if suggestions:
+        reply = conversation_reply(kb, "fallback", topic=FALLBACK)
+        reply.buttons = topic_buttons(kb, suggestions)
+    else:
+        reply = conversation_reply(kb, "fallback-no-suggestions", topic=FALLBACK)
+    reply.suggestions = suggestions
+    reply.send(dispatcher)
+    return []
+
+
+class ActionSuggestTopics(Action):
+    def name(self) -> Text:
+        return "action_suggest_topics"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        return suggest_topics(dispatcher, tracker)
+
+
+class ActionDefaultFallback(ActionSuggestTopics):
+    """Rasa's core fallback (no rule applied) answers the same way."""
+
+    def name(self) -> Text:
+        return "action_default_fallback"

@@ -1,0 +1,37 @@
+"""Thumbs up or down from the widget, recorded in the conversation with its topic.
+
+The widget sends `/feedback{"rating": "up", "rated_topic": "salary"}`; the
+event stays in the tracker (and so in the conversation log), and the reply's
+topic is the topic that was rated.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.replies import FALLBACK, conversation_reply
+from bot.knowledge import load_knowledge
+
+RATINGS = ("up", "down")
+
+
+class ActionRecordFeedback(Action):
+    def name(self) -> Text:
+        return "action_record_feedback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        kb = load_knowledge()
+        rating = next(tracker.get_latest_entity_values("rating"), None)
+        topic = next(tracker.get_latest_entity_values("rated_topic"), None)
+        known_topic = topic in kb.entries or topic in kb.conversation or topic == FALLBACK
+        if rating in RATINGS and known_topic:
+            reply = conversation_reply(kb, "feedback-thanks", topic=topic)
+        else:
+            reply = conversation_reply(kb, "feedback-invalid", topic=FALLBACK)
+        reply.send(dispatcher)
+        return []

@@ -1,0 +1,143 @@
+"""Answer questions from the knowledge file, with context across turns.
+
+"Tell me about the Legal Trainee Scheme" sets the subject; "what does it pay?"
+and "how do I apply for it?" then answer for that subject from its `pay` and
+`apply` blocks; after a pay answer, "what about London?" gives its London figure.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects
+from bot.actions.fallback import suggest_topics
+from bot.actions.replies import Reply, conversation_reply, knowledge_reply
+from bot.knowledge import Entry, load_knowledge
+
+SALARY = "salary"
+HOW_TO_APPLY = "how-to-apply"
+LOCATIONS = "locations"
+TELL_ME_MORE = "tell-me-more"
+WHAT_ABOUT = "what-about"
+LONDON = "london"
+
+
+class ActionAnswerKnowledge(Action):
+    def name(self) -> Text:
+        return "action_answer_knowledge"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        self.kb = load_knowledge()
+        intent = latest_intent(tracker)
+        subjects = [s for s in mentioned_subjects(tracker) if s in self.kb.entries]
+        places = [p.lower() for p in mentioned_places(tracker)]
+        subject = subjects[0] if subjects else tracker.get_slot("subject")
+        last_topic = tracker.get_slot("last_topic")
+
+        if intent == TELL_ME_MORE:
+            reply = self.more(last_topic)
+        elif intent == WHAT_ABOUT:
+            reply = self.what_about(last_topic, subjects, places, subject)
+        elif intent in self.kb.entries:
+            reply = self.answer(intent, subjects, places, subject)
+        else:
+            reply = None
+        if reply is None:
+            return suggest_topics(dispatcher, tracker)
+
+        reply.send(dispatcher)
+        return [
+            SlotSet("last_topic", reply.topic),
+            SlotSet("subject", reply.subject or subject),
+        ]
+
+    def answer(
+        self, topic: str, subjects: List[str], places: List[str], subject: Optional[str]
+    ) -> Reply:
+        if topic == SALARY:
+            return self.pay(subject, london=LONDON in places)
+        if topic == HOW_TO_APPLY:
+            return self.apply(subject)
+        entry = self.kb.entries[self.disambiguate(topic, subjects)]
+        return knowledge_reply(self.kb, entry, subject=entry.id if entry.kind else None)
+
+    def disambiguate(self, topic: str, subjects: List[str]) -> str:
+        """Trust a named role or scheme over a close classifier guess of the same kind.
+
+        "What does an SCP do?" may be classified as crown-prosecutor; the phrase
+        "SCP" belongs to senior-crown-prosecutor, so answer that.
+        """
+        kind = self.kb.entries[topic].kind
+        if not kind or topic in subjects:
+            return topic
+        same_kind = [s for s in subjects if self.kb.entries[s].kind == kind]
+        return same_kind[0] if len(same_kind) == 1 else topic
+
+    def pay(self, subject: Optional[str], london: bool = False) -> Reply:
+        salary = self.kb.entries[SALARY]
+        entry = self._with_block(subject, "pay") or salary
+        block = entry.pay
+        if block is None:  # no pay block even on the salary entry: its plain answer
+            return knowledge_reply(self.kb, salary, subject=subject)
+        text = block.answer
+        if london:
+            text = block.london or (salary.pay.london if salary.pay else None) or text
+        if entry is salary:
+            return knowledge_reply(self.kb, salary, text, source=block.source, subject=subject)
+        reply = knowledge_reply(
+            self.kb, entry, text, topic=SALARY, source=block.source, subject=entry.id
+        )
+        reply.title = f"{salary.title}: {entry.title}"
+        return reply
+
+    def apply(self, subject: Optional[str]) -> Reply:
+        general = self.kb.entries[HOW_TO_APPLY]
+        entry = self._with_block(subject, "apply")
+        if entry is None:
+            return knowledge_reply(self.kb, general, subject=subject)
+        reply = knowledge_reply(
+            self.kb, entry, entry.apply.answer, topic=HOW_TO_APPLY,
+            source=entry.apply.source, subject=entry.id,
+        )
+        reply.title = f"{general.title}: {entry.title}"
+        return reply
+
+    def _with_block(self, subject: Optional[str], block: str) -> Optional[Entry]:
+        entry = self.kb.entries.get(subject or "")
+        return entry if entry is not None and getattr(entry, block) is not None else None
+
+    def more(self, last_topic: Optional[str]) -> Optional[Reply]:
+        entry = self.kb.entries.get(last_topic or "")
+        if entry is None:
+            return None
+        if entry.detail:
+            return knowledge_reply(self.kb, entry, entry.detail, offer_more=False)
+        reply = conversation_reply(self.kb, "more-unavailable", topic=entry.id)
+        reply.source, reply.reviewed = entry.source, entry.reviewed.isoformat()
+        return reply
+
+    def what_about(
+        self,
+        last_topic: Optional[str],
+        subjects: List[str],
+        places: List[str],
+        subject: Optional[str],
+    ) -> Optional[Reply]:
+        """Ask the last question again about a new subject or place."""
+        if subjects:
+            if last_topic == SALARY:
+                return self.pay(subjects[0], london=LONDON in places)
+            if last_topic == HOW_TO_APPLY:
+                return self.apply(subjects[0])
+            return self.answer(subjects[0], subjects, places, subjects[0])
+        if places:
+            if last_topic == SALARY:
+                return self.pay(subject, london=LONDON in places)
+            return knowledge_reply(self.kb, self.kb.entries[LOCATIONS])
+        return None

@@ -1,0 +1,96 @@
+"""Compose replies that follow the answer contract (../shared/README.md).
+
+Every reply to a visitor's message carries exactly one `custom` payload with
+its `topic`; knowledge answers add `source` and `reviewed`, a fallback adds
+`suggestions`. All reply text comes from the knowledge file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.knowledge import Entry, KnowledgeBase
+
+FALLBACK = "fallback"
+MORE_PAYLOAD = "/tell-me-more"
+
+
+@dataclass
+class Reply:
+    text: str
+    topic: str
+    source: Optional[str] = None
+    reviewed: Optional[str] = None
+    title: Optional[str] = None
+    subject: Optional[str] = None
+    suggestions: Optional[List[str]] = None
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+
+    def custom(self) -> Dict[str, Any]:
+        payload: Dict[str, Any] = {"topic": self.topic}
+        optional = {
+            "source": self.source,
+            "reviewed": self.reviewed,
+            "title": self.title,
+            "subject": self.subject,
+            "suggestions": self.suggestions,
+        }
+        payload.update({key: value for key, value in optional.items() if value is not None})
+        return payload
+
+    def send(self, dispatcher: CollectingDispatcher) -> None:
+        dispatcher.utter_message(
+            text=self.text, buttons=self.buttons or None, json_message=self.custom()
+        )
+
+
+def topic_buttons(kb: KnowledgeBase, topic_ids: List[str]) -> List[Dict[str, str]]:
+    """Buttons that ask for each topic; the payload is the topic's intent."""
+    return [
+        {"title": kb.entries[topic_id].title, "payload": f"/{topic_id}"}
+        for topic_id in topic_ids
+        if topic_id in kb.entries
+    ]
+
+
+def entry_buttons(kb: KnowledgeBase, entry: Entry, offer_more: bool = True) -> List[Dict[str, str]]:
+    buttons = []
+    if offer_more and entry.detail:
+        buttons.append({"title": "Tell me more", "payload": MORE_PAYLOAD})
+    return buttons + topic_buttons(kb, entry.related)
+
+
+def knowledge_reply(
+    kb: KnowledgeBase,
+    entry: Entry,
+    text: Optional[str] = None,
+    *,
+    topic: Optional[str] = None,
+    source: Optional[str] = None,
+    subject: Optional[str] = None,
+    offer_more: bool = True,
+) -> Reply:
+    """A reply drawn from `entry`: its answer unless `text` (a pay or apply answer) is given."""
+    return Reply(
+        text=text or entry.answer,
+        topic=topic or entry.id,
+        source=source or entry.source,
+        reviewed=entry.reviewed.isoformat(),
+        title=entry.title,
+        subject=subject,
+        buttons=entry_buttons(kb, entry, offer_more=offer_more and text is None),
+    )
+
+
+def conversation_reply(kb: KnowledgeBase, key: str, topic: Optional[str] = None) -> Reply:
+    """A reply from the knowledge file's `conversation` section (greeting, thanks, ...)."""
+    item = kb.conversation[key]
+    return Reply(
+        text=item.answer,
+        topic=topic or key,
+        source=item.source,
+        buttons=topic_buttons(kb, list(getattr(item, "related", None) or [])),
+    )

@@ -1,0 +1,49 @@
+"""Rasa NLU component: entities from the careers spaCy pipeline's entity ruler.
+
+Rasa's own SpacyEntityExtractor reports the matched text as the value. We want
+the knowledge entry id (the pattern id), so that "SCP", "senior crown
+prosecutors" and "senior prosecutor" all arrive as `senior-crown-prosecutor`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class KnowledgeEntityExtractor(SpacyEntityExtractor):
+    """Reports entity-ruler matches with the knowledge entry id as the value."""
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            # The patterns are lower-cased lemmas; str.lower() keeps offsets for
+            # almost all text, and entities whose offsets drift are dropped below.
+            doc = model.model(text.lower())
+            found = self.add_extractor_name(self._entities(doc, len(text)))
+            message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
+        return messages
+
+    @staticmethod
+    def _entities(doc: Any, text_length: int) -> List[Dict[Text, Any]]:
+        return [
+            {
+                "entity": ent.label_,
+                "value": ent.ent_id_ or ent.text,
+                "start": ent.start_char,
+                "end": ent.end_char,
+                "confidence": None,
+            }
+            for ent in doc.ents
+            if ent.end_char <= text_length
+        ]

@@ -1,0 +1,114 @@
+"""Train the Rasa model only when its inputs change.
+
+The model is named after a hash of everything that shapes it (config, domain,
+training data, knowledge file, the spaCy component code, pinned requirements),
+so a fresh clone with the same inputs can reuse a cached model (CPS_MODEL_CACHE)
+instead of spending minutes retraining, and a changed input can never be served
+by a stale model.
+
+    python -m bot.ops.model          # print the path of an up-to-date model
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable, List
+
+from bot.ops import PROJECT_ROOT
+
+MODELS_DIR = PROJECT_ROOT / "bot" / "models"
+SPACY_DIR = MODELS_DIR / "spacy-careers"
+MODEL_PREFIX = "careers-"
+KEEP_MODELS = 3
+
+
+def _files(patterns: Iterable[str]) -> List[Path]:
+    found: List[Path] = []
+    for pattern in patterns:
+        found.extend(sorted(p for p in PROJECT_ROOT.glob(pattern) if p.is_file()))
+    return found
+
+
+def spacy_inputs() -> List[Path]:
+    return _files(["bot/knowledge/*.yml", "bot/knowledge/*.py", "bot/language/build.py", "requirements.txt"])
+
+
+def model_inputs() -> List[Path]:
+    return _files(
+        ["config.yml", "domain.yml", "bot/data/**/*.yml", "bot/language/*.py"]
+    ) + spacy_inputs()
+
+
+def fingerprint(paths: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(set(paths)):
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _run(args: List[str]) -> None:
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
+    subprocess.run(args, cwd=PROJECT_ROOT, env=env, check=True)
+
+
+def ensure_spacy_pipeline() -> Path:
+    """Build the careers spaCy pipeline if the knowledge file or builder changed."""
+    stamp = SPACY_DIR / "inputs.sha256"
+    wanted = fingerprint(spacy_inputs())
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return SPACY_DIR
+    if SPACY_DIR.exists():
+        shutil.rmtree(SPACY_DIR)
+    _run([sys.executable, "-m", "bot.language.build", str(SPACY_DIR)])
+    stamp.write_text(wanted + "\n")
+    return SPACY_DIR
+
+
+def _cache_dir() -> Path | None:
+    cache = os.environ.get("CPS_MODEL_CACHE")
+    return Path(cache).expanduser() if cache else None
+
+
+def _prune(keep: Path) -> None:
+    models = sorted(MODELS_DIR.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    for old in [m for m in models if m != keep][: max(0, len(models) - KEEP_MODELS)]:
+        old.unlink()
+
+
+def ensure_model() -> Path:
+    """Path of a model trained on the current inputs, training it if needed."""
+    ensure_spacy_pipeline()
+    name = MODEL_PREFIX + fingerprint(model_inputs())
+    model = MODELS_DIR / f"{name}.tar.gz"
+    cache = _cache_dir()
+    if model.exists():
+        return model
+    if cache and (cache / model.name).exists():
+        shutil.copy2(cache / model.name, model)
+        print(f"Reusing the cached model {model.name}", file=sys.stderr)
+        return model
+    print(f"Training {model.name}: its inputs changed or it was never built", file=sys.stderr)
+    _run(
+        [
+            sys.executable, "-m", "rasa", "train",
+            "--config", "config.yml", "--domain", "domain.yml", "--data", "bot/data",
+            "--out", str(MODELS_DIR), "--fixed-model-name", name,
+        ]
+    )
+    if cache:
+        cache.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(model, cache / model.name)
+    _prune(keep=model)
+    return model
+
+
+if __name__ == "__main__":
+    print(ensure_model())

@@ -1,0 +1,145 @@
+"""Unit tests of the custom actions: context, fallback search and contract fields."""
+
+import pytest
+from trackers import entity, make_tracker
+
+from bot.actions.conversation import ActionConverse
+from bot.actions.feedback import ActionRecordFeedback
+from bot.actions.fallback import ActionSuggestTopics
+from bot.actions.knowledge_answers import ActionAnswerKnowledge
+from bot.knowledge import load_knowledge
+
+KB = load_knowledge()
+
+
+def only_reply(dispatcher):
+    assert len(dispatcher.messages) == 1, dispatcher.messages
+    message = dispatcher.messages[0]
+    assert message["custom"]["topic"], message
+    return message
+
+
+def slots(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+async def answer(dispatcher, tracker):
+    return await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+
+
+@pytest.mark.parametrize("topic", list(KB.entries))
+async def test_each_entry_is_answered_with_the_contract_fields(dispatcher, topic):
+    events = await answer(dispatcher, make_tracker(topic))
+    message = only_reply(dispatcher)
+    entry = KB.entries[topic]
+    if topic in ("salary", "how-to-apply"):
+        assert message["custom"]["topic"] == topic
+    else:
+        assert message["text"] == entry.answer
+        assert message["custom"] == {
+            "topic": topic, "source": entry.source, "reviewed": entry.reviewed.isoformat(),
+            "title": entry.title, **({"subject": topic} if entry.kind else {}),
+        }
+    assert slots(events)["last_topic"] == topic
+
+
+async def test_pay_question_answers_for_the_subject_in_context(dispatcher):
+    scheme = KB.entries["legal-trainee-scheme"]
+    events = await answer(dispatcher, make_tracker("salary", slots={"subject": scheme.id}))
+    message = only_reply(dispatcher)
+    assert message["text"] == scheme.pay.answer
+    assert message["custom"]["topic"] == "salary"
+    assert message["custom"]["source"] == scheme.pay.source
+    assert slots(events) == {"last_topic": "salary", "subject": scheme.id}
+
+
+async def test_a_named_subject_beats_the_one_in_context(dispatcher):
+    role = KB.entries["crown-advocate"]
+    tracker = make_tracker(
+        "salary", entities=[entity("role", role.id)], slots={"subject": "legal-trainee-scheme"}
+    )
+    await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["text"] == role.pay.answer
+
+
+async def test_what_about_london_after_pay_gives_the_london_figure(dispatcher):
+    role = KB.entries["crown-prosecutor"]
+    tracker = make_tracker(
+        "what-about", entities=[entity("place", "London")],
+        slots={"subject": role.id, "last_topic": "salary"},
+    )
+    await answer(dispatcher, tracker)
+    message = only_reply(dispatcher)
+    assert message["custom"]["topic"] == "salary"
+    assert message["text"] == role.pay.london
+
+
+async def test_what_about_another_role_after_pay_gives_its_pay(dispatcher):
+    tracker = make_tracker(
+        "what-about", entities=[entity("role", "senior-crown-prosecutor")],
+        slots={"subject": "crown-prosecutor", "last_topic": "salary"},
+    )
+    events = await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["text"] == KB.entries["senior-crown-prosecutor"].pay.answer
+    assert slots(events)["subject"] == "senior-crown-prosecutor"
+
+
+async def test_apply_question_uses_the_subject_apply_block(dispatcher):
+    scheme = KB.entries["legal-trainee-scheme"]
+    await answer(dispatcher, make_tracker("how-to-apply", slots={"subject": scheme.id}))
+    message = only_reply(dispatcher)
+    assert message["text"] == scheme.apply.answer
+    assert message["custom"]["topic"] == "how-to-apply"
+
+
+async def test_apply_question_without_context_gives_the_general_answer(dispatcher):
+    await answer(dispatcher, make_tracker("how-to-apply"))
+    assert only_reply(dispatcher)["text"] == KB.entries["how-to-apply"].answer
+
+
+async def test_a_named_role_corrects_a_close_classification(dispatcher):
+    tracker = make_tracker("crown-prosecutor", entities=[entity("role", "senior-crown-prosecutor")])
+    await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["custom"]["topic"] == "senior-crown-prosecutor"
+
+
+async def test_tell_me_more_without_context_falls_back(dispatcher):
+    await answer(dispatcher, make_tracker("tell-me-more", text="tell me more"))
+    assert only_reply(dispatcher)["custom"]["topic"] == "fallback"
+
+
+async def test_fallback_offers_classifier_and_search_guesses(dispatcher):
+    ranking = [{"name": "pension", "confidence": 0.3}, {"name": "salary", "confidence": 0.2}]
+    tracker = make_tracker("nlu_fallback", text="what happens with my retirement savings", ranking=ranking)
+    await ActionSuggestTopics().run(dispatcher, tracker, {})
+    message = only_reply(dispatcher)
+    suggestions = message["custom"]["suggestions"]
+    assert message["custom"]["topic"] == "fallback"
+    assert suggestions[0] == "pension" and 1 <= len(suggestions) <= 3
+    assert [b["payload"] for b in message["buttons"]] == [f"/{s}" for s in suggestions]
+
+
+async def test_fallback_search_finds_an_entry_by_its_phrase(dispatcher):
+    tracker = make_tracker("nlu_fallback", text="NBCPA")
+    await ActionSuggestTopics().run(dispatcher, tracker, {})
+    assert "network-race-equality" in only_reply(dispatcher)["custom"]["suggestions"]
+
+
+@pytest.mark.parametrize("intent", ["greeting", "goodbye", "thanks", "bot-identity", "human-handoff", "out-of-scope"])
+async def test_conversation_replies_carry_their_topic(dispatcher, intent):
+    await ActionConverse().run(dispatcher, make_tracker(intent), {})
+    message = only_reply(dispatcher)
+    assert message["custom"]["topic"] == intent
+    assert message["text"] == KB.conversation[intent].answer
+
+
+async def test_feedback_with_a_known_topic_is_acknowledged(dispatcher):
+    tracker = make_tracker("feedback", entities=[entity("rating", "up"), entity("rated_topic", "salary")])
+    await ActionRecordFeedback().run(dispatcher, tracker, {})
+    assert only_reply(dispatcher)["custom"]["topic"] == "salary"
+
+
+async def test_feedback_with_a_made_up_topic_is_refused(dispatcher):
+    tracker = make_tracker("feedback", entities=[entity("rating", "up"), entity("rated_topic", "<script>")])
+    await ActionRecordFeedback().run(dispatcher, tracker, {})
+    assert only_reply(dispatcher)["custom"]["topic"] == "fallback"

@@ -1,0 +1,45 @@
+"""A small client for the assistant's REST channel, shared by the end-to-end tests."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, Dict, List
+
+import requests
+
+Messages = List[Dict[str, Any]]
+
+
+def new_sender() -> str:
+    return uuid.uuid4().hex
+
+
+def contract_payload(messages: Messages) -> Dict[str, Any]:
+    """The one `custom` payload with a topic that the answer contract promises per turn."""
+    payloads = [m["custom"] for m in messages if isinstance(m.get("custom"), dict) and "topic" in m["custom"]]
+    assert len(payloads) == 1, f"expected exactly one topic payload, got {messages!r}"
+    return payloads[0]
+
+
+def reply_text(messages: Messages) -> str:
+    return "\n".join(m["text"] for m in messages if m.get("text"))
+
+
+def buttons(messages: Messages) -> List[Dict[str, str]]:
+    return [b for m in messages for b in m.get("buttons") or []]
+
+
+@dataclass
+class Assistant:
+    rasa_url: str
+    actions_url: str
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+    def send(self, sender: str, message: str, timeout: float = 30) -> Messages:
+        response = requests.post(self.webhook, json={"sender": sender, "message": message}, timeout=timeout)
+        response.raise_for_status()
+        return response.json()

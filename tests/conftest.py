@@ -1,0 +1,61 @@
+"""Fixtures that build and start the real assistant for the end-to-end tests.
+
+The model is trained once per input fingerprint (bot.ops.model) and the Rasa
+and action servers are started as separate processes on free ports, exactly as
+`make run` starts them, with a throwaway SQLite tracker store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from assistant_client import Assistant
+
+from bot.ops.model import ensure_model, ensure_spacy_pipeline
+from bot.ops.services import Service, action_server, free_port, rasa_server
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def spacy_pipeline() -> Path:
+    return ensure_spacy_pipeline()
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    return ensure_model()
+
+
+class RunningAssistant(Assistant):
+    """The assistant plus handles on its processes, for tests that stop and start them."""
+
+    def __init__(self, actions: Service, rasa: Service):
+        super().__init__(rasa_url=rasa.url, actions_url=actions.url)
+        self.actions_service = actions
+        self.rasa_service = rasa
+
+    def restart_rasa(self) -> None:
+        self.rasa_service.stop()
+        self.rasa_service.start()
+        self.rasa_service.wait_until_healthy(timeout=180)
+
+
+@pytest.fixture(scope="session")
+def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+    state = tmp_path_factory.mktemp("assistant")
+    actions = action_server(free_port(), log_path=state / "actions.log")
+    rasa = rasa_server(
+        trained_model, port=free_port(), action_url=actions.url,
+        tracker_db=state / "tracker.db", log_path=state / "rasa.log",
+    )
+    try:
+        for service in (actions, rasa):
+            service.start()
+            service.wait_until_healthy(timeout=240)
+        yield RunningAssistant(actions, rasa)
+    finally:
+        rasa.stop()
+        actions.stop()
