@@ -1,0 +1,23 @@
+"""The careers knowledge file (careers.yml): every answer the assistant gives.
+
+    from bot.knowledge import load_knowledge
+    kb = load_knowledge()
+    kb.get("salary").answer
+
+`python -m bot.knowledge check` validates the file; `python -m bot.knowledge stale`
+lists entries that are due for review.
+"""
+
+from bot.knowledge.loader import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
+from bot.knowledge.schema import Entry, FollowUp, KnowledgeError, Pay, Reply
+
+__all__ = [
+    "KNOWLEDGE_FILE",
+    "Entry",
+    "FollowUp",
+    "KnowledgeBase",
+    "KnowledgeError",
+    "Pay",
+    "Reply",
+    "load_knowledge",
+]

@@ -1,0 +1,202 @@
+"""Read, validate and cache the knowledge file.
+
+Field-level rules are in `schema`; the rules that need the whole file (unique
+ids, related ids that exist, phrases used once) are checked here. Every problem
+is reported with the entry and field it concerns, in words an editor can act on.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.knowledge.schema import Entry, KnowledgeError, KnowledgeFile, Reply
+
+KNOWLEDGE_FILE = Path(__file__).resolve().parent / "careers.yml"
+
+# Replies the actions send by key; an editor must not remove them.
+REQUIRED_CONVERSATION = (
+    "greeting",
+    "goodbye",
+    "thanks",
+    "bot-identity",
+    "human-handoff",
+    "out-of-scope",
+    "fallback",
+    "fallback-no-suggestions",
+    "more-unavailable",
+    "feedback-thanks",
+    "feedback-invalid",
+)
+# The pay answers have a London variant, asked for as "what about London?".
+REQUIRED_PLACE = "London"
+
+# pydantic's wording, said the way an editor would understand it.
+FRIENDLY_MESSAGES = {
+    "field required": "is missing (it is required)",
+    "extra fields not permitted": "is not a known field (check the spelling)",
+    "none is not an allowed value": "is empty",
+}
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: it holds dicts
+class KnowledgeBase:
+    """The validated knowledge file."""
+
+    entries: dict[str, Entry]  # in file order
+    places: list[str]
+    conversation: dict[str, Reply]
+    path: Path
+
+    def get(self, entry_id: str) -> Entry | None:
+        return self.entries.get(entry_id)
+
+    def phrases_by_kind(self) -> dict[str, dict[str, str]]:
+        """{kind: {phrase: entry id}} for the entries that have a kind (entity patterns)."""
+        by_kind: dict[str, dict[str, str]] = {}
+        for entry in self.entries.values():
+            if entry.kind:
+                for phrase in entry.phrases:
+                    by_kind.setdefault(entry.kind, {})[phrase] = entry.id
+        return by_kind
+
+
+_cache: dict[Path, KnowledgeBase] = {}
+
+
+def load_knowledge(path: str | Path | None = None, *, reload: bool = False) -> KnowledgeBase:
+    """The knowledge base from `path` (default KNOWLEDGE_FILE), read once and cached.
+
+    `reload=True` reads the file again, e.g. after an editor changed it.
+    Raises KnowledgeError, naming the entry and field, if the file is not valid.
+    """
+    path = Path(path or KNOWLEDGE_FILE).resolve()
+    if reload or path not in _cache:
+        _cache[path] = _read(path)
+    return _cache[path]
+
+
+def _read(path: Path) -> KnowledgeBase:
+    raw = _read_yaml(path)
+    try:
+        data = KnowledgeFile.parse_obj(raw)
+    except ValidationError as error:
+        raise _problems(path, [_describe(e, raw) for e in error.errors()]) from None
+    problems = _whole_file_problems(data)
+    if problems:
+        raise _problems(path, problems)
+    return KnowledgeBase(
+        entries={entry.id: entry for entry in data.entries},
+        places=list(data.places),
+        conversation=dict(data.conversation),
+        path=path,
+    )
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys; a field written twice is a mistake."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the field {key!r} is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise KnowledgeError(f"cannot read the knowledge file {path}: {error.strerror}") from None
+    try:
+        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 (a SafeLoader subclass)
+    except yaml.YAMLError as error:
+        raise KnowledgeError(f"{path.name} is not valid YAML:\n{error}") from None
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{path.name} must have the sections entries, places and conversation")
+    return raw
+
+
+def _describe(error: dict, raw: dict) -> str:
+    """'entry 'salary', field `pay.source`: must be ...' from a pydantic error."""
+    loc = [part for part in error["loc"] if part != "__root__"]
+    head = loc.pop(0) if loc else None
+    where = f"section `{head}`" if head else "the file"
+    if head == "entries" and loc and isinstance(loc[0], int):
+        index = loc.pop(0)
+        entries = raw.get("entries")
+        item = entries[index] if isinstance(entries, list) else None
+        entry_id = item.get("id") if isinstance(item, dict) else None
+        where = f"entry '{entry_id}'" if entry_id else f"entry number {index + 1}"
+    elif head == "conversation" and loc:
+        where = f"conversation reply '{loc.pop(0)}'"
+    field = ".".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
+    message = FRIENDLY_MESSAGES.get(error["msg"], error["msg"])
+    return f"{where}, field `{field}`: {message}" if field else f"{where}: {message}"
+
+
+def _normal(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+def _whole_file_problems(data: KnowledgeFile) -> list[str]:
+    problems = []
+    ids = Counter(entry.id for entry in data.entries)
+    problems += [
+        f"the id '{i}' is used by {n} entries; ids must be unique" for i, n in ids.items() if n > 1
+    ]
+
+    owner: dict[str, str] = {}  # normalised phrase -> entry id
+    places = {_normal(place) for place in data.places}
+    for entry in data.entries:
+        where = f"entry '{entry.id}'"
+        for related, count in Counter(entry.related).items():
+            if related == entry.id:
+                problems.append(f"{where}, field `related`: an entry cannot be related to itself")
+            elif related not in ids:
+                problems.append(
+                    f"{where}, field `related`: there is no entry with the id '{related}'"
+                )
+            elif count > 1:
+                problems.append(f"{where}, field `related`: '{related}' is listed twice")
+        for phrase in entry.phrases:
+            key = _normal(phrase)
+            if key in owner:
+                # One phrase must point to one entry, or the assistant cannot tell them apart.
+                problems.append(
+                    f"{where}, field `phrases`: '{phrase}' is also a phrase of entry '{owner[key]}'"
+                )
+            elif key in places:
+                problems.append(f"{where}, field `phrases`: '{phrase}' is also in `places`")
+            owner.setdefault(key, entry.id)
+
+    problems += [
+        f"places: '{place}' is listed twice"
+        for place, n in Counter(_normal(p) for p in data.places).items()
+        if n > 1
+    ]
+    if REQUIRED_PLACE not in data.places:
+        problems.append(
+            f"places: keep '{REQUIRED_PLACE}' in the list (pay answers have a London rate)"
+        )
+    problems += [
+        f"conversation: the reply '{key}' is missing (the assistant uses it)"
+        for key in REQUIRED_CONVERSATION
+        if key not in data.conversation
+    ]
+    return problems
+
+
+def _problems(path: Path, problems: list[str]) -> KnowledgeError:
+    count = f"{len(problems)} problem" + ("s" if len(problems) > 1 else "")
+    return KnowledgeError(f"{path.name} has {count}:\n" + "\n".join(f"- {p}" for p in problems))
