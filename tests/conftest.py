@@ -7,8 +7,8 @@ and action servers are started as separate processes on free ports, exactly as
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from assistant_client import Assistant
@@ -44,12 +44,17 @@ class RunningAssistant(Assistant):
 
 
 @pytest.fixture(scope="session")
-def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningAssistant]:
+def assistant(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningAssistant]:
     state = tmp_path_factory.mktemp("assistant")
     actions = action_server(free_port(), log_path=state / "actions.log")
     rasa = rasa_server(
-        trained_model, port=free_port(), action_url=actions.url,
-        tracker_db=state / "tracker.db", log_path=state / "rasa.log",
+        trained_model,
+        port=free_port(),
+        action_url=actions.url,
+        tracker_db=state / "tracker.db",
+        log_path=state / "rasa.log",
     )
     try:
         for service in (actions, rasa):

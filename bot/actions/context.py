@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import List
-
 from rasa_sdk import Tracker
 
 SUBJECT_KINDS = ("role", "scheme", "network", "benefit")
 PLACE = "place"
 
 
-def _entity_values(tracker: Tracker, kinds: tuple) -> List[str]:
-    values: List[str] = []
+def _entity_values(tracker: Tracker, kinds: tuple) -> list[str]:
+    values: list[str] = []
     for entity in tracker.latest_message.get("entities") or []:
         value = entity.get("value")
         if entity.get("entity") in kinds and isinstance(value, str) and value not in values:
@@ -19,14 +17,19 @@ def _entity_values(tracker: Tracker, kinds: tuple) -> List[str]:
     return values
 
 
-def mentioned_subjects(tracker: Tracker) -> List[str]:
+def mentioned_subjects(tracker: Tracker) -> list[str]:
     """Knowledge entry ids of the roles, schemes, networks and benefits named in this message."""
     return _entity_values(tracker, SUBJECT_KINDS)
 
 
-def mentioned_places(tracker: Tracker) -> List[str]:
+def mentioned_places(tracker: Tracker) -> list[str]:
     return _entity_values(tracker, (PLACE,))
 
 
 def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
+
+
+def ranked_intents(tracker: Tracker) -> list[str]:
+    """The classifier's intents for this message, most likely first."""
+    return [i.get("name") for i in tracker.latest_message.get("intent_ranking") or []]

@@ -6,7 +6,7 @@ each reply is the intent's name.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -18,12 +18,12 @@ from bot.knowledge import load_knowledge
 
 
 class ActionConverse(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_converse"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         kb = load_knowledge()
         intent = latest_intent(tracker)
         if intent not in kb.conversation:

@@ -7,7 +7,7 @@ entries' visitor phrases). Their reciprocal-rank merge is offered as buttons.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -20,7 +20,7 @@ MAX_SUGGESTIONS = 3
 MIN_CLASSIFIER_CONFIDENCE = 0.05  # below this a guess is noise, not a suggestion
 
 
-def classifier_ranking(tracker: Tracker) -> List[tuple]:
+def classifier_ranking(tracker: Tracker) -> list[tuple]:
     kb = load_knowledge()
     return [
         (item["name"], item.get("confidence") or 0.0)
@@ -30,7 +30,7 @@ def classifier_ranking(tracker: Tracker) -> List[tuple]:
     ]
 
 
-def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
+def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     kb = load_knowledge()
     text = tracker.latest_message.get("text") or ""
     search_ranking = default_search().rank(text, limit=MAX_SUGGESTIONS) if text else []
@@ -48,17 +48,17 @@ def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[D
 
 
 class ActionSuggestTopics(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_suggest_topics"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         return suggest_topics(dispatcher, tracker)
 
 
 class ActionDefaultFallback(ActionSuggestTopics):
     """Rasa's core fallback (no rule applied) answers the same way."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_default_fallback"

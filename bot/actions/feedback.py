@@ -7,7 +7,7 @@ topic is the topic that was rated.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -19,12 +19,12 @@ RATINGS = ("up", "down")
 
 
 class ActionRecordFeedback(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_record_feedback"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         kb = load_knowledge()
         rating = next(tracker.get_latest_entity_values("rating"), None)
         topic = next(tracker.get_latest_entity_values("rated_topic"), None)

@@ -7,13 +7,13 @@ and "how do I apply for it?" then answer for that subject from its `pay` and
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects
+from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects, ranked_intents
 from bot.actions.fallback import suggest_topics
 from bot.actions.replies import Reply, conversation_reply, knowledge_reply
 from bot.knowledge import Entry, load_knowledge
@@ -24,15 +24,16 @@ LOCATIONS = "locations"
 TELL_ME_MORE = "tell-me-more"
 WHAT_ABOUT = "what-about"
 LONDON = "london"
+RANKED = 3  # how far down the classifier ranking a named subject may be
 
 
 class ActionAnswerKnowledge(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_knowledge"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         self.kb = load_knowledge()
         intent = latest_intent(tracker)
         subjects = [s for s in mentioned_subjects(tracker) if s in self.kb.entries]
@@ -45,7 +46,7 @@ class ActionAnswerKnowledge(Action):
         elif intent == WHAT_ABOUT:
             reply = self.what_about(last_topic, subjects, places, subject)
         elif intent in self.kb.entries:
-            reply = self.answer(intent, subjects, places, subject)
+            reply = self.answer(intent, subjects, places, subject, ranked_intents(tracker))
         else:
             reply = None
         if reply is None:
@@ -58,61 +59,76 @@ class ActionAnswerKnowledge(Action):
         ]
 
     def answer(
-        self, topic: str, subjects: List[str], places: List[str], subject: Optional[str]
+        self,
+        topic: str,
+        subjects: list[str],
+        places: list[str],
+        subject: str | None,
+        ranked: list[str],
     ) -> Reply:
         if topic == SALARY:
             return self.pay(subject, london=LONDON in places)
         if topic == HOW_TO_APPLY:
             return self.apply(subject)
-        entry = self.kb.entries[self.disambiguate(topic, subjects)]
+        entry = self.kb.entries[self.disambiguate(topic, subjects, ranked)]
         return knowledge_reply(self.kb, entry, subject=entry.id if entry.kind else None)
 
-    def disambiguate(self, topic: str, subjects: List[str]) -> str:
+    def disambiguate(self, topic: str, subjects: list[str], ranked: list[str]) -> str:
         """Trust a named role or scheme over a close classifier guess of the same kind.
 
-        "What does an SCP do?" may be classified as crown-prosecutor; the phrase
-        "SCP" belongs to senior-crown-prosecutor, so answer that.
+        "What is CPS Direct?" may be classified as crown-prosecutor; the phrase
+        "CPS Direct" belongs to senior-crown-prosecutor, which the classifier
+        also ranked near the top, so answer that. A name the classifier did not
+        consider at all ("pride network" also names staff networks) is ignored.
         """
         kind = self.kb.entries[topic].kind
         if not kind or topic in subjects:
             return topic
-        same_kind = [s for s in subjects if self.kb.entries[s].kind == kind]
+        same_kind = [
+            s for s in subjects if self.kb.entries[s].kind == kind and s in ranked[:RANKED]
+        ]
         return same_kind[0] if len(same_kind) == 1 else topic
 
-    def pay(self, subject: Optional[str], london: bool = False) -> Reply:
+    def pay(self, subject: str | None, london: bool = False) -> Reply:
+        """Pay for the subject in context, else the salary entry's own answer."""
         salary = self.kb.entries[SALARY]
         entry = self._with_block(subject, "pay") or salary
         block = entry.pay
-        if block is None:  # no pay block even on the salary entry: its plain answer
-            return knowledge_reply(self.kb, salary, subject=subject)
-        text = block.answer
-        if london:
-            text = block.london or (salary.pay.london if salary.pay else None) or text
+        general_london = salary.pay.london if salary.pay else None
         if entry is salary:
-            return knowledge_reply(self.kb, salary, text, source=block.source, subject=subject)
+            if london and general_london:
+                return knowledge_reply(
+                    self.kb, salary, general_london, source=salary.pay.source, subject=subject
+                )
+            return knowledge_reply(self.kb, salary, subject=subject)
+        text = (block.london or general_london or block.answer) if london else block.answer
         reply = knowledge_reply(
             self.kb, entry, text, topic=SALARY, source=block.source, subject=entry.id
         )
         reply.title = f"{salary.title}: {entry.title}"
         return reply
 
-    def apply(self, subject: Optional[str]) -> Reply:
+    def apply(self, subject: str | None) -> Reply:
         general = self.kb.entries[HOW_TO_APPLY]
         entry = self._with_block(subject, "apply")
         if entry is None:
             return knowledge_reply(self.kb, general, subject=subject)
         reply = knowledge_reply(
-            self.kb, entry, entry.apply.answer, topic=HOW_TO_APPLY,
-            source=entry.apply.source, subject=entry.id,
+            self.kb,
+            entry,
+            entry.apply.answer,
+            topic=HOW_TO_APPLY,
+            source=entry.apply.source,
+            subject=entry.id,
         )
         reply.title = f"{general.title}: {entry.title}"
         return reply
 
-    def _with_block(self, subject: Optional[str], block: str) -> Optional[Entry]:
+    def _with_block(self, subject: str | None, block: str) -> Entry | None:
         entry = self.kb.entries.get(subject or "")
         return entry if entry is not None and getattr(entry, block) is not None else None
 
-    def more(self, last_topic: Optional[str]) -> Optional[Reply]:
+    def more(self, last_topic: str | None) -> Reply | None:
         entry = self.kb.entries.get(last_topic or "")
         if entry is None:
             return None
@@ -124,18 +140,18 @@ class ActionAnswerKnowledge(Action):
 
     def what_about(
         self,
-        last_topic: Optional[str],
-        subjects: List[str],
-        places: List[str],
-        subject: Optional[str],
-    ) -> Optional[Reply]:
+        last_topic: str | None,
+        subjects: list[str],
+        places: list[str],
+        subject: str | None,
+    ) -> Reply | None:
         """Ask the last question again about a new subject or place."""
         if subjects:
             if last_topic == SALARY:
                 return self.pay(subjects[0], london=LONDON in places)
             if last_topic == HOW_TO_APPLY:
                 return self.apply(subjects[0])
-            return self.answer(subjects[0], subjects, places, subjects[0])
+            return self.answer(subjects[0], subjects, places, subjects[0], [])
         if places:
             if last_topic == SALARY:
                 return self.pay(subject, london=LONDON in places)

@@ -8,7 +8,7 @@ its `topic`; knowledge answers add `source` and `reviewed`, a fallback adds
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -22,15 +22,15 @@ MORE_PAYLOAD = "/tell-me-more"
 class Reply:
     text: str
     topic: str
-    source: Optional[str] = None
-    reviewed: Optional[str] = None
-    title: Optional[str] = None
-    subject: Optional[str] = None
-    suggestions: Optional[List[str]] = None
-    buttons: List[Dict[str, str]] = field(default_factory=list)
+    source: str | None = None
+    reviewed: str | None = None
+    title: str | None = None
+    subject: str | None = None
+    suggestions: list[str] | None = None
+    buttons: list[dict[str, str]] = field(default_factory=list)
 
-    def custom(self) -> Dict[str, Any]:
-        payload: Dict[str, Any] = {"topic": self.topic}
+    def custom(self) -> dict[str, Any]:
+        payload: dict[str, Any] = {"topic": self.topic}
         optional = {
             "source": self.source,
             "reviewed": self.reviewed,
@@ -47,7 +47,7 @@ class Reply:
         )
 
 
-def topic_buttons(kb: KnowledgeBase, topic_ids: List[str]) -> List[Dict[str, str]]:
+def topic_buttons(kb: KnowledgeBase, topic_ids: list[str]) -> list[dict[str, str]]:
     """Buttons that ask for each topic; the payload is the topic's intent."""
     return [
         {"title": kb.entries[topic_id].title, "payload": f"/{topic_id}"}
@@ -56,7 +56,7 @@ def topic_buttons(kb: KnowledgeBase, topic_ids: List[str]) -> List[Dict[str, str
     ]
 
 
-def entry_buttons(kb: KnowledgeBase, entry: Entry, offer_more: bool = True) -> List[Dict[str, str]]:
+def entry_buttons(kb: KnowledgeBase, entry: Entry, offer_more: bool = True) -> list[dict[str, str]]:
     buttons = []
     if offer_more and entry.detail:
         buttons.append({"title": "Tell me more", "payload": MORE_PAYLOAD})
@@ -66,11 +66,11 @@ def entry_buttons(kb: KnowledgeBase, entry: Entry, offer_more: bool = True) -> L
 def knowledge_reply(
     kb: KnowledgeBase,
     entry: Entry,
-    text: Optional[str] = None,
+    text: str | None = None,
     *,
-    topic: Optional[str] = None,
-    source: Optional[str] = None,
-    subject: Optional[str] = None,
+    topic: str | None = None,
+    source: str | None = None,
+    subject: str | None = None,
     offer_more: bool = True,
 ) -> Reply:
     """A reply drawn from `entry`: its answer unless `text` (a pay or apply answer) is given."""
@@ -85,7 +85,7 @@ def knowledge_reply(
     )
 
 
-def conversation_reply(kb: KnowledgeBase, key: str, topic: Optional[str] = None) -> Reply:
+def conversation_reply(kb: KnowledgeBase, key: str, topic: str | None = None) -> Reply:
     """A reply from the knowledge file's `conversation` section (greeting, thanks, ...)."""
     item = kb.conversation[key]
     return Reply(

@@ -12,9 +12,9 @@ import asyncio
 import sys
 import tempfile
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import List, Sequence, Tuple
 
 import requests
 import yaml
@@ -30,18 +30,20 @@ REPORT_FILE = PROJECT_ROOT / "docs" / "evaluation.md"
 THRESHOLDS = [round(0.1 * i, 1) for i in range(0, 10)]
 
 
-def ask_each(webhook: str, questions: Sequence[str]) -> List[str]:
+def ask_each(webhook: str, questions: Sequence[str]) -> list[str]:
     """The contract topic of the reply to each question, each in a new conversation."""
     topics = []
     for text in questions:
-        reply = requests.post(webhook, json={"sender": uuid.uuid4().hex, "message": text}, timeout=30)
+        reply = requests.post(
+            webhook, json={"sender": uuid.uuid4().hex, "message": text}, timeout=30
+        )
         reply.raise_for_status()
         found = [m["custom"]["topic"] for m in reply.json() if "topic" in (m.get("custom") or {})]
         topics.append(found[0] if len(found) == 1 else f"<contract broken: {len(found)} topics>")
     return topics
 
 
-def classifier_rankings(model: Path, questions: Sequence[str]) -> List[List[Tuple[str, float]]]:
+def classifier_rankings(model: Path, questions: Sequence[str]) -> list[list[tuple[str, float]]]:
     from rasa.core.agent import Agent  # heavy import, only for this measurement
 
     agent = Agent.load(str(model))
@@ -49,7 +51,11 @@ def classifier_rankings(model: Path, questions: Sequence[str]) -> List[List[Tupl
     async def parse_all():
         parsed = [await agent.parse_message(text) for text in questions]
         return [
-            [(i["name"], i["confidence"]) for i in p["intent_ranking"] if i["name"] != "nlu_fallback"]
+            [
+                (i["name"], i["confidence"])
+                for i in p["intent_ranking"]
+                if i["name"] != "nlu_fallback"
+            ]
             for p in parsed
         ]
 
@@ -62,11 +68,16 @@ def configured_threshold() -> float:
     return float(fallback["threshold"])
 
 
-def evaluate_live(model: Path, questions: Sequence[str]) -> List[str]:
+def evaluate_live(model: Path, questions: Sequence[str]) -> list[str]:
     with tempfile.TemporaryDirectory() as state:
         actions = action_server(free_port(), log_path=Path(state) / "actions.log")
-        rasa = rasa_server(model, port=free_port(), action_url=actions.url,
-                           tracker_db=Path(state) / "tracker.db", log_path=Path(state) / "rasa.log")
+        rasa = rasa_server(
+            model,
+            port=free_port(),
+            action_url=actions.url,
+            tracker_db=Path(state) / "tracker.db",
+            log_path=Path(state) / "rasa.log",
+        )
         try:
             for service in (actions, rasa):
                 service.start()
@@ -85,12 +96,21 @@ def main() -> int:
     live = score(expected, evaluate_live(model, texts))
     thresholds = sweep(expected, classifier_rankings(model, texts), THRESHOLDS)
     REPORT_FILE.write_text(
-        render(live, thresholds, configured_threshold(), model.name, date.today(),
-               HELDOUT_FILE.relative_to(PROJECT_ROOT)),
+        render(
+            live,
+            thresholds,
+            configured_threshold(),
+            model.name,
+            date.today(),
+            HELDOUT_FILE.relative_to(PROJECT_ROOT),
+        ),
         encoding="utf-8",
     )
-    print(f"Right topic: {live.accuracy:.1%} of {live.total}; confident wrong: "
-          f"{live.confident_wrong_rate:.1%}; fallback: {live.fallback_rate:.1%}. Report: {REPORT_FILE}")
+    print(
+        f"Right topic: {live.accuracy:.1%} of {live.total}; confident wrong: "
+        f"{live.confident_wrong_rate:.1%}; fallback: {live.fallback_rate:.1%}. "
+        f"Report: {REPORT_FILE}"
+    )
     return 0
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List
 
 import yaml
 
@@ -19,6 +18,6 @@ class Question:
     topic: str
 
 
-def load_questions(path: Path = HELDOUT_FILE) -> List[Question]:
+def load_questions(path: Path = HELDOUT_FILE) -> list[Question]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [Question(text=str(q["text"]), topic=str(q["topic"])) for q in data["questions"]]

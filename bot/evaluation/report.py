@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import List, Tuple
 
 from bot.evaluation.scoring import Report
 
 
 def render(
     live: Report,
-    thresholds: List[Tuple[float, Report]],
+    thresholds: list[tuple[float, Report]],
     threshold: float,
     model_name: str,
     today: date,
@@ -26,16 +25,18 @@ def render(
         "",
         "| measure | result |",
         "| --- | --- |",
-        f"| answered with the right topic | **{live.accuracy:.1%}** ({live.correct}/{live.total}) |",
-        f"| confident wrong answers (wrong topic, not a fallback) | **{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
+        f"| answered with the right topic | **{live.accuracy:.1%}** "
+        f"({live.correct}/{live.total}) |",
+        f"| confident wrong answers (wrong topic, not a fallback) | "
+        f"**{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
         f"| fallbacks (said it was not sure) | {live.fallback_rate:.1%} ({live.fallbacks}) |",
         "",
         "## Fallback threshold",
         "",
-        f"The FallbackClassifier threshold in `config.yml` is **{threshold}**. The table shows what "
-        "the classifier alone (before the actions use entities and context) would score at each "
-        "threshold; the chosen one keeps confident wrong answers low without sending many right "
-        "answers to the fallback.",
+        f"The FallbackClassifier threshold in `config.yml` is **{threshold}**. The table shows "
+        "what the classifier alone (before the actions use entities and context) would score "
+        "at each threshold; the chosen one keeps confident wrong answers low without sending "
+        "many right answers to the fallback.",
         "",
         "| threshold | right topic | confident wrong | fallback |",
         "| --- | --- | --- | --- |",
@@ -46,7 +47,13 @@ def render(
             f"| {value:.1f}{marker} | {report.accuracy:.1%} | {report.confident_wrong_rate:.1%} | "
             f"{report.fallback_rate:.1%} |"
         )
-    lines += ["", "## Per topic", "", "| topic | precision | recall | questions |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Per topic",
+        "",
+        "| topic | precision | recall | questions |",
+        "| --- | --- | --- | --- |",
+    ]
     for topic, s in live.per_topic.items():
         lines.append(f"| {topic} | {s.precision:.2f} | {s.recall:.2f} | {s.support} |")
     lines += ["", "## Confusions", "", "| expected | answered as | count |", "| --- | --- | --- |"]

@@ -7,8 +7,8 @@ doubt: anything but `fallback`. A fallback is not right, but it is honest.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence, Tuple
 
 FALLBACK = "fallback"
 
@@ -26,8 +26,10 @@ class Report:
     correct: int
     fallbacks: int
     confident_wrong: int
-    per_topic: Dict[str, TopicScore] = field(default_factory=dict)
-    confusions: List[Tuple[str, str, int]] = field(default_factory=list)  # expected, predicted, count
+    per_topic: dict[str, TopicScore] = field(default_factory=dict)
+    confusions: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # expected, predicted, count
 
     @property
     def accuracy(self) -> float:
@@ -43,8 +45,7 @@ class Report:
 
 
 def score(expected: Sequence[str], predicted: Sequence[str]) -> Report:
-    assert len(expected) == len(predicted)
-    pairs = list(zip(expected, predicted))
+    pairs = list(zip(expected, predicted, strict=True))
     correct = sum(e == p for e, p in pairs)
     fallbacks = sum(p == FALLBACK for _, p in pairs)
     confident_wrong = sum(e != p and p != FALLBACK for e, p in pairs)
@@ -70,8 +71,10 @@ def score(expected: Sequence[str], predicted: Sequence[str]) -> Report:
 
 
 def sweep(
-    expected: Sequence[str], rankings: Sequence[Sequence[Tuple[str, float]]], thresholds: Sequence[float]
-) -> List[Tuple[float, Report]]:
+    expected: Sequence[str],
+    rankings: Sequence[Sequence[tuple[str, float]]],
+    thresholds: Sequence[float],
+) -> list[tuple[float, Report]]:
     """What the classifier alone would score with each fallback threshold."""
     results = []
     for threshold in thresholds:

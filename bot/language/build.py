@@ -12,8 +12,8 @@ of the knowledge entries and the office places. Patterns match on lemmas, so
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import spacy
 from spacy.language import Language
@@ -22,16 +22,51 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.language import PIPELINE_DIR
 
 PLACE_LABEL = "place"
+ABBREVIATION_LENGTH = 5  # "SCP", "NBCPA": matched as written, not lemmatised
 
 
-def entity_patterns(kb: KnowledgeBase) -> Iterable[dict]:
-    """One phrase pattern per visitor phrase; the pattern id carries the entry id."""
+def entity_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
+    """One pattern per visitor phrase; the pattern id carries the entry id.
+
+    Phrases match on lemmas, so "crown prosecutors" finds "crown prosecutor".
+    Abbreviations match on the exact lower-case word instead: the lemma table
+    turns "cps" into "cp", which must not read as "CP" (crown prosecutor).
+    """
     for kind, phrases in kb.phrases_by_kind().items():
         for phrase, entry_id in phrases.items():
             # Rasa lower-cases text before spaCy (case_sensitive: false), so do the same.
-            yield {"label": kind, "pattern": phrase.lower(), "id": entry_id}
+            words = nlp.make_doc(phrase.lower())
+            if len(words) == 1 and len(phrase) <= ABBREVIATION_LENGTH:
+                pattern: object = [{"LOWER": words[0].lower_}]
+            else:
+                pattern = phrase.lower()
+            yield {"label": kind, "pattern": pattern, "id": entry_id}
+
+
+def place_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
+    """Places match on the lower-case word, not the lemma: "Reading" is not "read"."""
     for place in kb.places:
-        yield {"label": PLACE_LABEL, "pattern": place.lower(), "id": place}
+        tokens = [{"LOWER": token.lower_} for token in nlp.make_doc(place.lower())]
+        yield {"label": PLACE_LABEL, "pattern": tokens, "id": place}
+
+
+def add_plural_lemmas(nlp: Language, kb: KnowledgeBase) -> int:
+    """Teach the lemma table the plurals of knowledge-file words it does not know.
+
+    The lookup table has "prosecutors" but not "pupillages" or "paralegals";
+    without these, a plural in a question would miss its entry's patterns.
+    """
+    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    added = 0
+    for phrases in kb.phrases_by_kind().values():
+        for phrase in phrases:
+            for word in phrase.lower().split():
+                plural = f"{word}s"
+                known = plural in table or word.endswith("s")
+                if word.isalpha() and len(word) > 3 and not known:
+                    table[plural] = word
+                    added += 1
+    return added
 
 
 def build_pipeline(kb: KnowledgeBase) -> Language:
@@ -42,7 +77,8 @@ def build_pipeline(kb: KnowledgeBase) -> Language:
         config={"phrase_matcher_attr": "LEMMA", "overwrite_ents": True},
     )
     nlp.initialize()  # loads the lemma lookup table before the patterns are lemmatised
-    ruler.add_patterns(list(entity_patterns(kb)))
+    add_plural_lemmas(nlp, kb)
+    ruler.add_patterns([*entity_patterns(nlp, kb), *place_patterns(nlp, kb)])
     nlp.meta["name"] = "careers"
     nlp.meta["description"] = "CPS careers: lemmas and entity patterns from the knowledge file"
     return nlp

@@ -7,7 +7,7 @@ prosecutors" and "senior prosecutor" all arrive as `senior-crown-prosecutor`.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.extractors.spacy_entity_extractor import SpacyEntityExtractor
@@ -24,7 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 class KnowledgeEntityExtractor(SpacyEntityExtractor):
     """Reports entity-ruler matches with the knowledge entry id as the value."""
 
-    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+    def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
             # The patterns are lower-cased lemmas; str.lower() keeps offsets for
@@ -35,7 +35,7 @@ class KnowledgeEntityExtractor(SpacyEntityExtractor):
         return messages
 
     @staticmethod
-    def _entities(doc: Any, text_length: int) -> List[Dict[Text, Any]]:
+    def _entities(doc: Any, text_length: int) -> list[dict[str, Any]]:
         return [
             {
                 "entity": ent.label_,

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Dict, Iterable, List, Tuple
 
 import spacy
 from spacy.language import Language
@@ -23,7 +23,7 @@ HEADLINE_WEIGHT = 3.0  # title and phrases say what an entry is about
 ENTITY_BOOST = 5.0
 
 
-def lemmas(nlp: Language, text: str) -> List[str]:
+def lemmas(nlp: Language, text: str) -> list[str]:
     doc = nlp(text.lower())
     return [
         token.lemma_ or token.lower_
@@ -36,7 +36,7 @@ class KnowledgeSearch:
     def __init__(self, kb: KnowledgeBase, nlp: Language):
         self.kb = kb
         self.nlp = nlp
-        self.weights: Dict[str, Counter] = {}
+        self.weights: dict[str, Counter] = {}
         document_frequency: Counter = Counter()
         for entry in kb.entries.values():
             weights: Counter = Counter()
@@ -52,10 +52,10 @@ class KnowledgeSearch:
             lemma: math.log(1 + total / count) for lemma, count in document_frequency.items()
         }
 
-    def rank(self, question: str, limit: int = 3) -> List[Tuple[str, float]]:
+    def rank(self, question: str, limit: int = 3) -> list[tuple[str, float]]:
         """Entry ids with a positive score, best first."""
         doc = self.nlp(question.lower())
-        scores: Dict[str, float] = defaultdict(float)
+        scores: dict[str, float] = defaultdict(float)
         for ent in doc.ents:
             if ent.ent_id_ in self.weights:
                 scores[ent.ent_id_] += ENTITY_BOOST
@@ -74,9 +74,9 @@ def default_search() -> KnowledgeSearch:
     return KnowledgeSearch(load_knowledge(), spacy.load(PIPELINE_DIR))
 
 
-def merge_rankings(*rankings: Iterable[Tuple[str, float]], limit: int = 3) -> List[str]:
+def merge_rankings(*rankings: Iterable[tuple[str, float]], limit: int = 3) -> list[str]:
     """Combine rankings by reciprocal rank, so scores on different scales can mix."""
-    combined: Dict[str, float] = defaultdict(float)
+    combined: dict[str, float] = defaultdict(float)
     for ranking in rankings:
         for position, (item, _score) in enumerate(ranking):
             combined[item] += 1.0 / (position + 1)

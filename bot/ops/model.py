@@ -16,8 +16,8 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable, List
 
 from bot.ops import PROJECT_ROOT
 
@@ -27,21 +27,25 @@ MODEL_PREFIX = "careers-"
 KEEP_MODELS = 3
 
 
-def _files(patterns: Iterable[str]) -> List[Path]:
-    found: List[Path] = []
+def _files(patterns: Iterable[str]) -> list[Path]:
+    found: list[Path] = []
     for pattern in patterns:
         found.extend(sorted(p for p in PROJECT_ROOT.glob(pattern) if p.is_file()))
     return found
 
 
-def spacy_inputs() -> List[Path]:
-    return _files(["bot/knowledge/*.yml", "bot/knowledge/*.py", "bot/language/build.py", "requirements.txt"])
-
-
-def model_inputs() -> List[Path]:
+def spacy_inputs() -> list[Path]:
     return _files(
-        ["config.yml", "domain.yml", "bot/data/**/*.yml", "bot/language/*.py"]
-    ) + spacy_inputs()
+        ["bot/knowledge/*.yml", "bot/knowledge/*.py", "bot/language/build.py", "requirements.txt"]
+    )
+
+
+def model_inputs() -> list[Path]:
+    # The entity component runs inside the model; the search module does not.
+    return (
+        _files(["config.yml", "domain.yml", "bot/data/**/*.yml", "bot/language/entities.py"])
+        + spacy_inputs()
+    )
 
 
 def fingerprint(paths: Iterable[Path]) -> str:
@@ -54,7 +58,7 @@ def fingerprint(paths: Iterable[Path]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _run(args: List[str]) -> None:
+def _run(args: list[str]) -> None:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(PROJECT_ROOT)}
     subprocess.run(args, cwd=PROJECT_ROOT, env=env, check=True)
 
@@ -98,9 +102,20 @@ def ensure_model() -> Path:
     print(f"Training {model.name}: its inputs changed or it was never built", file=sys.stderr)
     _run(
         [
-            sys.executable, "-m", "rasa", "train",
-            "--config", "config.yml", "--domain", "domain.yml", "--data", "bot/data",
-            "--out", str(MODELS_DIR), "--fixed-model-name", name,
+            sys.executable,
+            "-m",
+            "rasa",
+            "train",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "bot/data",
+            "--out",
+            str(MODELS_DIR),
+            "--fixed-model-name",
+            name,
         ]
     )
     if cache:

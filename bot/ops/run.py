@@ -11,7 +11,6 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import List
 
 from bot.ops import PROJECT_ROOT
 from bot.ops.model import ensure_model
@@ -24,11 +23,13 @@ def _setting(name: str, default: str) -> str:
     return os.environ.get(name) or default
 
 
-def build_services(model: Path) -> List[Service]:
+def build_services(model: Path) -> list[Service]:
     STATE_DIR.mkdir(exist_ok=True)
     host = _setting("BIND_HOST", "127.0.0.1")
     web_port = int(_setting("WEB_PORT", "8000"))
-    origins = _setting("ALLOWED_ORIGINS", f"http://localhost:{web_port},http://127.0.0.1:{web_port}")
+    origins = _setting(
+        "ALLOWED_ORIGINS", f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
+    )
     actions = action_server(
         int(_setting("ACTIONS_PORT", "5055")), log_path=STATE_DIR / "actions.log"
     )
@@ -42,8 +43,13 @@ def build_services(model: Path) -> List[Service]:
         api_token=os.environ.get("RASA_API_TOKEN"),
         log_path=STATE_DIR / "rasa.log",
     )
-    web = web_app(web_port, rasa_url=rasa.url, host=host, log_path=STATE_DIR / "web.log",
-                  env={"ALLOWED_ORIGINS": origins})
+    web = web_app(
+        web_port,
+        rasa_url=rasa.url,
+        host=host,
+        log_path=STATE_DIR / "web.log",
+        env={"ALLOWED_ORIGINS": origins},
+    )
     return [actions, rasa, web]
 
 
@@ -72,7 +78,9 @@ def main() -> int:
         while True:
             dead = [s for s in services if not s.running()]
             if dead:
-                print(f"{dead[0].name} stopped unexpectedly; see {dead[0].log_path}", file=sys.stderr)
+                print(
+                    f"{dead[0].name} stopped unexpectedly; see {dead[0].log_path}", file=sys.stderr
+                )
                 return 1
             time.sleep(0.5)
     except KeyboardInterrupt:

@@ -16,7 +16,6 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
 
 from bot.ops import PROJECT_ROOT
 
@@ -51,13 +50,13 @@ def free_port() -> int:
 @dataclass
 class Service:
     name: str
-    args: List[str]
+    args: list[str]
     host: str
     port: int
     health_path: str
-    env: Dict[str, str] = field(default_factory=dict)
-    log_path: Optional[Path] = None
-    process: Optional[subprocess.Popen] = None
+    env: dict[str, str] = field(default_factory=dict)
+    log_path: Path | None = None
+    process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
@@ -82,7 +81,9 @@ class Service:
 
     def healthy(self) -> bool:
         try:
-            with urllib.request.urlopen(self.url + self.health_path, timeout=2) as response:
+            # The URL is built from our own host and port: always http to this machine.
+            url = self.url + self.health_path
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
                 return response.status == 200
         except (urllib.error.URLError, OSError):
             return False
@@ -116,7 +117,7 @@ class Service:
             pass
 
 
-def python_module(module: str, *args: str) -> List[str]:
+def python_module(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
@@ -125,8 +126,11 @@ def action_server(port: int, host: str = "127.0.0.1", **kwargs) -> Service:
     return Service(
         name="Action server",
         args=python_module("rasa_sdk", "--actions", "bot.actions", "--port", str(port)),
-        host=host, port=port, health_path="/health",
-        env={"SANIC_HOST": host, **kwargs.pop("env", {})}, **kwargs,
+        host=host,
+        port=port,
+        health_path="/health",
+        env={"SANIC_HOST": host, **kwargs.pop("env", {})},
+        **kwargs,
     )
 
 
@@ -136,14 +140,24 @@ def rasa_server(
     action_url: str,
     tracker_db: Path,
     host: str = "127.0.0.1",
-    cors: Optional[List[str]] = None,
-    api_token: Optional[str] = None,
+    cors: list[str] | None = None,
+    api_token: str | None = None,
     endpoints: str = "endpoints.yml",
     **kwargs,
 ) -> Service:
     args = python_module(
-        "rasa", "run", "--model", str(model), "--endpoints", endpoints,
-        "--credentials", "credentials.yml", "--interface", host, "--port", str(port),
+        "rasa",
+        "run",
+        "--model",
+        str(model),
+        "--endpoints",
+        endpoints,
+        "--credentials",
+        "credentials.yml",
+        "--interface",
+        host,
+        "--port",
+        str(port),
     )
     if cors:
         args += ["--cors", *cors]
@@ -155,14 +169,24 @@ def rasa_server(
         **kwargs.pop("env", {}),
     }
     return Service(
-        name="Rasa server", args=args, host=host, port=port,
-        health_path="/webhooks/rest/", env=env, **kwargs,
+        name="Rasa server",
+        args=args,
+        host=host,
+        port=port,
+        health_path="/webhooks/rest/",
+        env=env,
+        **kwargs,
     )
 
 
 def web_app(port: int, rasa_url: str, host: str = "127.0.0.1", **kwargs) -> Service:
     env = {"WEB_HOST": host, "WEB_PORT": str(port), "RASA_URL": rasa_url, **kwargs.pop("env", {})}
     return Service(
-        name="Web app", args=python_module("web"), host=host, port=port,
-        health_path="/", env=env, **kwargs,
+        name="Web app",
+        args=python_module("web"),
+        host=host,
+        port=port,
+        health_path="/",
+        env=env,
+        **kwargs,
     )

@@ -4,8 +4,8 @@ import pytest
 from trackers import entity, make_tracker
 
 from bot.actions.conversation import ActionConverse
-from bot.actions.feedback import ActionRecordFeedback
 from bot.actions.fallback import ActionSuggestTopics
+from bot.actions.feedback import ActionRecordFeedback
 from bot.actions.knowledge_answers import ActionAnswerKnowledge
 from bot.knowledge import load_knowledge
 
@@ -37,8 +37,11 @@ async def test_each_entry_is_answered_with_the_contract_fields(dispatcher, topic
     else:
         assert message["text"] == entry.answer
         assert message["custom"] == {
-            "topic": topic, "source": entry.source, "reviewed": entry.reviewed.isoformat(),
-            "title": entry.title, **({"subject": topic} if entry.kind else {}),
+            "topic": topic,
+            "source": entry.source,
+            "reviewed": entry.reviewed.isoformat(),
+            "title": entry.title,
+            **({"subject": topic} if entry.kind else {}),
         }
     assert slots(events)["last_topic"] == topic
 
@@ -65,7 +68,8 @@ async def test_a_named_subject_beats_the_one_in_context(dispatcher):
 async def test_what_about_london_after_pay_gives_the_london_figure(dispatcher):
     role = KB.entries["crown-prosecutor"]
     tracker = make_tracker(
-        "what-about", entities=[entity("place", "London")],
+        "what-about",
+        entities=[entity("place", "London")],
         slots={"subject": role.id, "last_topic": "salary"},
     )
     await answer(dispatcher, tracker)
@@ -76,7 +80,8 @@ async def test_what_about_london_after_pay_gives_the_london_figure(dispatcher):
 
 async def test_what_about_another_role_after_pay_gives_its_pay(dispatcher):
     tracker = make_tracker(
-        "what-about", entities=[entity("role", "senior-crown-prosecutor")],
+        "what-about",
+        entities=[entity("role", "senior-crown-prosecutor")],
         slots={"subject": "crown-prosecutor", "last_topic": "salary"},
     )
     events = await answer(dispatcher, tracker)
@@ -98,9 +103,27 @@ async def test_apply_question_without_context_gives_the_general_answer(dispatche
 
 
 async def test_a_named_role_corrects_a_close_classification(dispatcher):
-    tracker = make_tracker("crown-prosecutor", entities=[entity("role", "senior-crown-prosecutor")])
+    ranking = [
+        {"name": "crown-prosecutor", "confidence": 0.3},
+        {"name": "senior-crown-prosecutor", "confidence": 0.25},
+    ]
+    tracker = make_tracker(
+        "crown-prosecutor", entities=[entity("role", "senior-crown-prosecutor")], ranking=ranking
+    )
     await answer(dispatcher, tracker)
     assert only_reply(dispatcher)["custom"]["topic"] == "senior-crown-prosecutor"
+
+
+async def test_a_named_subject_the_classifier_did_not_consider_is_ignored(dispatcher):
+    ranking = [
+        {"name": "network-lgbt", "confidence": 0.9},
+        {"name": "network-carers", "confidence": 0.05},
+    ]
+    tracker = make_tracker(
+        "network-lgbt", entities=[entity("network", "staff-networks")], ranking=ranking
+    )
+    await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["custom"]["topic"] == "network-lgbt"
 
 
 async def test_tell_me_more_without_context_falls_back(dispatcher):
@@ -110,7 +133,9 @@ async def test_tell_me_more_without_context_falls_back(dispatcher):
 
 async def test_fallback_offers_classifier_and_search_guesses(dispatcher):
     ranking = [{"name": "pension", "confidence": 0.3}, {"name": "salary", "confidence": 0.2}]
-    tracker = make_tracker("nlu_fallback", text="what happens with my retirement savings", ranking=ranking)
+    tracker = make_tracker(
+        "nlu_fallback", text="what happens with my retirement savings", ranking=ranking
+    )
     await ActionSuggestTopics().run(dispatcher, tracker, {})
     message = only_reply(dispatcher)
     suggestions = message["custom"]["suggestions"]
@@ -125,7 +150,9 @@ async def test_fallback_search_finds_an_entry_by_its_phrase(dispatcher):
     assert "network-race-equality" in only_reply(dispatcher)["custom"]["suggestions"]
 
 
-@pytest.mark.parametrize("intent", ["greeting", "goodbye", "thanks", "bot-identity", "human-handoff", "out-of-scope"])
+@pytest.mark.parametrize(
+    "intent", ["greeting", "goodbye", "thanks", "bot-identity", "human-handoff", "out-of-scope"]
+)
 async def test_conversation_replies_carry_their_topic(dispatcher, intent):
     await ActionConverse().run(dispatcher, make_tracker(intent), {})
     message = only_reply(dispatcher)
@@ -134,12 +161,16 @@ async def test_conversation_replies_carry_their_topic(dispatcher, intent):
 
 
 async def test_feedback_with_a_known_topic_is_acknowledged(dispatcher):
-    tracker = make_tracker("feedback", entities=[entity("rating", "up"), entity("rated_topic", "salary")])
+    tracker = make_tracker(
+        "feedback", entities=[entity("rating", "up"), entity("rated_topic", "salary")]
+    )
     await ActionRecordFeedback().run(dispatcher, tracker, {})
     assert only_reply(dispatcher)["custom"]["topic"] == "salary"
 
 
 async def test_feedback_with_a_made_up_topic_is_refused(dispatcher):
-    tracker = make_tracker("feedback", entities=[entity("rating", "up"), entity("rated_topic", "<script>")])
+    tracker = make_tracker(
+        "feedback", entities=[entity("rating", "up"), entity("rated_topic", "<script>")]
+    )
     await ActionRecordFeedback().run(dispatcher, tracker, {})
     assert only_reply(dispatcher)["custom"]["topic"] == "fallback"

@@ -1,6 +1,6 @@
 """Build rasa-sdk trackers the way the Rasa server sends them."""
 
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 from rasa_sdk import Tracker
 
@@ -9,8 +9,8 @@ def make_tracker(
     intent: str,
     text: str = "",
     entities: Iterable[dict] = (),
-    slots: Optional[dict] = None,
-    ranking: Optional[list] = None,
+    slots: dict | None = None,
+    ranking: list | None = None,
 ) -> Tracker:
     return Tracker(
         sender_id="unit-test",

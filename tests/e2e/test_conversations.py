@@ -68,7 +68,9 @@ def test_tell_me_more_gives_the_detail_of_the_last_answer(assistant):
     more = assistant.send(sender, "/tell-me-more")
     payload = contract_payload(more)
     assert payload["topic"] == "pupillage"
-    assert reply_text(more) == (KB.entries["pupillage"].detail or KB.conversation["more-unavailable"].answer)
+    assert reply_text(more) == (
+        KB.entries["pupillage"].detail or KB.conversation["more-unavailable"].answer
+    )
 
 
 def test_greeting_says_it_is_automated_and_asks_for_no_personal_details(assistant):
@@ -115,7 +117,9 @@ def test_nonsense_gets_a_fallback_with_suggestions(assistant):
     assert payload["topic"] in ("fallback", "out-of-scope")
     if payload["topic"] == "fallback":
         assert isinstance(payload["suggestions"], list)
-        assert {b["payload"] for b in buttons(gibberish)} == {f"/{s}" for s in payload["suggestions"]}
+        assert {b["payload"] for b in buttons(gibberish)} == {
+            f"/{s}" for s in payload["suggestions"]
+        }
 
 
 def test_feedback_is_acknowledged_with_the_rated_topic(assistant):
