@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, List
+from typing import Any
 
 import requests
 
-Messages = List[Dict[str, Any]]
+Messages = list[dict[str, Any]]
 
 
 def new_sender() -> str:
     return uuid.uuid4().hex
 
 
-def contract_payload(messages: Messages) -> Dict[str, Any]:
+def contract_payload(messages: Messages) -> dict[str, Any]:
     """The one `custom` payload with a topic that the answer contract promises per turn."""
-    payloads = [m["custom"] for m in messages if isinstance(m.get("custom"), dict) and "topic" in m["custom"]]
+    payloads = [
+        m["custom"]
+        for m in messages
+        if isinstance(m.get("custom"), dict) and "topic" in m["custom"]
+    ]
     assert len(payloads) == 1, f"expected exactly one topic payload, got {messages!r}"
     return payloads[0]
 
@@ -26,7 +30,7 @@ def reply_text(messages: Messages) -> str:
     return "\n".join(m["text"] for m in messages if m.get("text"))
 
 
-def buttons(messages: Messages) -> List[Dict[str, str]]:
+def buttons(messages: Messages) -> list[dict[str, str]]:
     return [b for m in messages for b in m.get("buttons") or []]
 
 
@@ -40,6 +44,8 @@ class Assistant:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
     def send(self, sender: str, message: str, timeout: float = 30) -> Messages:
-        response = requests.post(self.webhook, json={"sender": sender, "message": message}, timeout=timeout)
+        response = requests.post(
+            self.webhook, json={"sender": sender, "message": message}, timeout=timeout
+        )
         response.raise_for_status()
         return response.json()

@@ -11,9 +11,23 @@ from bot.ops import PROJECT_ROOT
 
 def test_rasa_data_validate_passes():
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "data", "validate", "--config", "config.yml",
-         "--domain", "domain.yml", "--data", "bot/data"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "data",
+            "validate",
+            "--config",
+            "config.yml",
+            "--domain",
+            "domain.yml",
+            "--data",
+            "bot/data",
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
@@ -46,5 +60,12 @@ def test_every_domain_intent_is_handled_by_a_rule():
 
 def test_every_conversation_intent_has_its_reply_in_the_knowledge_file():
     conversation = load_knowledge().conversation
-    for intent in ["greeting", "goodbye", "thanks", "bot-identity", "human-handoff", "out-of-scope"]:
+    for intent in [
+        "greeting",
+        "goodbye",
+        "thanks",
+        "bot-identity",
+        "human-handoff",
+        "out-of-scope",
+    ]:
         assert intent in conversation
