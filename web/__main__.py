@@ -1,0 +1,26 @@
+"""`python -m web`: run the web app with settings from the environment."""
+
+from __future__ import annotations
+
+import sys
+
+from web.settings import Settings, SettingsError
+
+
+def main() -> int:
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(f"Web app settings: {error}", file=sys.stderr)
+        return 2
+    from web.app import create_app  # after the settings check, so a bad setting fails fast
+
+    app = create_app(settings)
+    address = f"http://{settings.host}:{settings.port}"
+    print(f"Web app on {address} (Rasa at {settings.rasa_url})", flush=True)
+    app.run(host=settings.host, port=settings.port, access_log=False, motd=False, workers=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""create_app(settings): the web app that serves the widget, its API and the demo pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sanic import Request, Sanic
+from sanic.exceptions import SanicException
+from sanic.response import HTTPResponse, empty, json, text
+
+from web.api import api
+from web.pages import pages
+from web.rasa_client import RasaClient
+from web.security import add_security_headers
+from web.settings import Settings
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings | None = None, name: str = "cps_careers_web") -> Sanic:
+    settings = settings or Settings.from_env()
+    app = Sanic(name, configure_logging=True)
+    app.ctx.settings = settings
+    # A message is at most MAX_MESSAGE_CHARS; nothing legitimate needs a large body.
+    app.config.REQUEST_MAX_SIZE = 16 * 1024 + 4 * settings.max_message_chars
+    app.config.REQUEST_TIMEOUT = 30
+    app.config.KEEP_ALIVE_TIMEOUT = 5
+
+    app.blueprint(pages)
+    app.blueprint(api)
+    app.static("/widget", str(STATIC_DIR / "widget"), name="widget")
+    app.static("/assets", str(STATIC_DIR / "site"), name="assets")
+
+    @app.get("/favicon.ico")
+    async def no_favicon(_request: Request) -> HTTPResponse:
+        return empty()  # browsers ask for it; the demo has none
+
+    @app.listener("before_server_start")
+    async def start_client(app: Sanic, _loop) -> None:
+        app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+        await app.ctx.rasa.start()
+
+    @app.listener("after_server_stop")
+    async def close_client(app: Sanic, _loop) -> None:
+        await app.ctx.rasa.close()
+
+    @app.on_response
+    async def security_headers(request: Request, response: HTTPResponse) -> None:
+        add_security_headers(request, response)
+
+    @app.exception(SanicException)
+    async def api_errors_as_json(request: Request, exception: SanicException) -> HTTPResponse:
+        # The widget reads JSON; Sanic's default error pages are HTML.
+        status = getattr(exception, "status_code", 500) or 500
+        if request.path.startswith("/api/"):
+            return json({"error": f"http_{status}", "reason": str(exception)}, status=status)
+        return text(f"{status}: {exception}", status=status)
+
+    return app

@@ -1,0 +1,85 @@
+"""Settings from the environment, checked once at start-up so a typo fails loudly."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# scheme://host[:port] with nothing after it: what a browser sends as Origin.
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+
+
+class SettingsError(ValueError):
+    """A setting has a value the app cannot use; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    rasa_url: str = "http://127.0.0.1:5005"
+    allowed_origins: tuple[str, ...] = ("http://localhost:8000", "http://127.0.0.1:8000")
+    max_message_chars: int = 1000
+    rasa_timeout: float = 10.0  # seconds; a visitor should not wait longer for one answer
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        port = _int(env, "WEB_PORT", cls.port, 1, 65535)
+        origins = env.get("ALLOWED_ORIGINS") or f"http://localhost:{port},http://127.0.0.1:{port}"
+        return cls(
+            host=env.get("WEB_HOST") or cls.host,
+            port=port,
+            rasa_url=_url(env.get("RASA_URL") or cls.rasa_url),
+            allowed_origins=parse_origins(origins),
+            max_message_chars=_int(env, "MAX_MESSAGE_CHARS", cls.max_message_chars, 1, 100_000),
+            rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout, 0.1, 120),
+        )
+
+
+def parse_origins(value: str) -> tuple[str, ...]:
+    origins = []
+    for item in value.split(","):
+        origin = item.strip().rstrip("/")
+        if not origin:
+            continue
+        if not ORIGIN.match(origin):
+            raise SettingsError(
+                f"ALLOWED_ORIGINS: {origin!r} is not an origin like https://careers.example.org"
+            )
+        origins.append(origin.lower())
+    return tuple(origins)
+
+
+def _url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise SettingsError(f"RASA_URL: {value!r} is not an http(s) address")
+    return value.rstrip("/")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name}: {value} is outside {low}-{high}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}: {raw!r} is not a number") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name}: {value} is outside {low}-{high}")
+    return value

@@ -1,0 +1,638 @@
+/*
+ * The CPS careers assistant widget. A host page adds one tag:
+ *
+ *   <script src="https://ASSISTANT/widget/widget.js" data-server="https://ASSISTANT"
+ *           data-title="Careers assistant" data-position="right" data-greeting="/greeting" defer></script>
+ *
+ * No framework and no build step. Everything lives in a shadow root, so the host's CSS
+ * and ours do not meet. Nothing a visitor or the bot sends is ever parsed as HTML: text
+ * goes into text nodes, and links are made only from https: and mailto: addresses.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.cpsCareersAssistant) {
+    return; // loaded twice: the first copy wins
+  }
+
+  var STORAGE_KEY = "cps-careers-assistant";
+  var MAX_TURNS = 200; // keeps session storage small however long the conversation
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December"];
+  var ERRORS = {
+    message_too_long: "Your message is too long. Please shorten it and send it again.",
+    empty_message: "Please type a question first.",
+    bad_command: "Please type your question in words.",
+    origin_not_allowed: "The careers assistant is not available on this website.",
+    offline: "We could not reach the careers assistant. Check your internet connection, then select Retry.",
+    unavailable: "The careers assistant is not answering at the moment. Your message has not been lost: select Retry to send it again.",
+    feedback: "We could not send your feedback. Select Retry to try again."
+  };
+
+  // ---- Configuration from the script tag --------------------------------------------
+
+  function readConfig() {
+    var data = script.dataset;
+    var server;
+    try {
+      server = new URL(data.server || script.src, document.baseURI);
+    } catch (e) {
+      server = new URL(script.src);
+    }
+    var origin = /^https?:$/.test(server.protocol) ? server.origin : new URL(script.src).origin;
+    return {
+      server: origin,
+      title: (data.title || "Careers assistant").slice(0, 80),
+      position: data.position === "left" ? "left" : "right",
+      greeting: /^\/[a-z0-9_-]{1,64}$/.test(data.greeting || "") ? data.greeting : "/greeting",
+      privacyUrl: configUrl(data.privacy) || origin + "/privacy",
+      lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || "") ? data.lang : "en-GB"
+    };
+  }
+
+  // A link from the site's own configuration may be http (a local demo); bot links may not.
+  function configUrl(raw) {
+    if (!raw) return null;
+    try {
+      var url = new URL(raw, document.baseURI);
+      return /^https?:$/.test(url.protocol) ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // The strict allow-list for links that arrive in messages.
+  function safeHref(raw) {
+    try {
+      var url = new URL(raw);
+      return url.protocol === "https:" || url.protocol === "mailto:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  // ---- State kept in session storage (gone when the browser closes) ------------------
+
+  var memoryStore = {};
+  var store = {
+    get: function () {
+      try {
+        return JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) || "null");
+      } catch (e) {
+        return memoryStore.value || null; // storage blocked: keep the conversation for this page
+      }
+    },
+    set: function (value) {
+      try {
+        window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify(value));
+      } catch (e) {
+        memoryStore.value = value;
+      }
+    }
+  };
+
+  function newConversationId() {
+    var bytes = new Uint8Array(16); // 128 random bits: not guessable
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function loadState() {
+    var saved = store.get();
+    if (saved && typeof saved.id === "string" && /^[a-f0-9]{32}$/.test(saved.id) &&
+        Array.isArray(saved.turns)) {
+      return { id: saved.id, open: saved.open === true, turns: saved.turns.filter(validTurn) };
+    }
+    return { id: newConversationId(), open: false, turns: [] };
+  }
+
+  function validTurn(turn) {
+    return turn && (turn.who === "user" ? typeof turn.text === "string" : turn.who === "bot" &&
+      Array.isArray(turn.texts));
+  }
+
+  function saveState() {
+    state.turns = state.turns.slice(-MAX_TURNS);
+    store.set({ id: state.id, open: state.open, turns: state.turns });
+  }
+
+  // ---- Turning Rasa's messages into one bot turn -------------------------------------
+
+  function asString(value, max) {
+    return typeof value === "string" ? value.slice(0, max) : null;
+  }
+
+  // Rasa sends each text (with its buttons) and the contract's `custom` payload as
+  // separate messages; keep only the fields we render, as plain strings.
+  function botTurn(messages, rateable) {
+    var turn = { who: "bot", texts: [], buttons: [], custom: null, rateable: rateable, rating: null, ack: null };
+    (Array.isArray(messages) ? messages : []).forEach(function (message) {
+      if (!message || typeof message !== "object") return;
+      var text = asString(message.text, 5000);
+      if (text) turn.texts.push(text);
+      (Array.isArray(message.buttons) ? message.buttons : []).forEach(function (button) {
+        var title = button && asString(button.title, 200);
+        var payload = button && asString(button.payload, 200);
+        if (title && payload) turn.buttons.push({ title: title, payload: payload });
+      });
+      var custom = message.custom;
+      if (custom && typeof custom === "object" && typeof custom.topic === "string" && !turn.custom) {
+        turn.custom = {
+          topic: custom.topic.slice(0, 64),
+          source: asString(custom.source, 2000),
+          reviewed: asString(custom.reviewed, 10),
+          title: asString(custom.title, 200)
+        };
+      }
+    });
+    if (!turn.custom) turn.rateable = false; // nothing to say which topic a rating is about
+    return turn;
+  }
+
+  // ---- Building DOM without HTML parsing ---------------------------------------------
+
+  var idCounter = 0;
+  function uid(prefix) {
+    idCounter += 1;
+    return "cw-" + prefix + "-" + idCounter;
+  }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (name) {
+      var value = attrs[name];
+      if (value === null || value === undefined || value === false) return;
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value === true ? "" : String(value));
+    });
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined) return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function hiddenText(text) {
+    return el("span", { "class": "cw-visually-hidden", text: text });
+  }
+
+  function svgIcon(pathData, extraClass) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "cw-icon" + (extraClass ? " " + extraClass : ""));
+    var path = document.createElementNS(ns, "path");
+    path.setAttribute("d", pathData);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  var ICON_CHAT = "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z";
+  // Material Icons "thumb_up" (Apache-2.0); "thumb down" is the same shape turned over in CSS.
+  var ICON_THUMB = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 " +
+    "7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z";
+
+  function link(href, label) {
+    var external = href.indexOf("mailto:") !== 0;
+    return el("a", {
+      href: href,
+      target: external ? "_blank" : null,
+      rel: "noopener noreferrer"
+    }, [label, external ? hiddenText(" (opens in a new tab)") : null]);
+  }
+
+  // Markdown-style [label](address) links and bare https:// or mailto: addresses.
+  var LINK_PATTERN = /\[([^\]\n]{1,200})\]\(([^)\s]{1,2000})\)|(https:\/\/[^\s<>()]*[^\s<>().,;:!?'"])|(mailto:[^\s<>()]+[^\s<>().,;:!?'"])/g;
+
+  function inlineText(text) {
+    var nodes = [];
+    var last = 0;
+    var match;
+    LINK_PATTERN.lastIndex = 0;
+    while ((match = LINK_PATTERN.exec(text)) !== null) {
+      if (match.index > last) nodes.push(text.slice(last, match.index));
+      var label = match[1] || match[3] || match[4];
+      var href = safeHref(match[2] || match[3] || match[4]);
+      nodes.push(href ? link(href, label) : label); // a refused address stays visible as text
+      last = LINK_PATTERN.lastIndex;
+    }
+    if (last < text.length) nodes.push(text.slice(last));
+    return nodes;
+  }
+
+  var BULLET = /^\s*[-*•]\s+/;
+
+  // Paragraphs on blank lines, runs of "- " lines as lists, other line breaks kept.
+  function richText(text) {
+    var fragment = document.createDocumentFragment();
+    var open = null; // the paragraph or list being filled
+    text.split("\n").forEach(function (line) {
+      if (line.trim() === "") {
+        open = null;
+        return;
+      }
+      var bullet = BULLET.test(line);
+      if (bullet) {
+        if (!open || open.tagName !== "UL") open = fragment.appendChild(el("ul", { "class": "cw-list" }));
+        open.appendChild(el("li", {}, inlineText(line.replace(BULLET, ""))));
+        return;
+      }
+      if (open && open.tagName === "P") open.appendChild(el("br"));
+      else open = fragment.appendChild(el("p", { "class": "cw-text" }));
+      inlineText(line).forEach(function (node) {
+        open.appendChild(typeof node === "string" ? document.createTextNode(node) : node);
+      });
+    });
+    return fragment;
+  }
+
+  function formatDate(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m || +m[2] < 1 || +m[2] > 12) return null;
+    return +m[3] + " " + MONTHS[+m[2] - 1] + " " + m[1];
+  }
+
+  // ---- The widget ----------------------------------------------------------------------
+
+  var config = readConfig();
+  var state = loadState();
+  var busy = false;
+  var generation = 0; // bumped on restart, so late answers to an old conversation are dropped
+  var retryAction = null;
+  var ui = {};
+  var nodes = new WeakMap(); // turn -> its list item; kept out of the saved state
+  var ratingViews = new WeakMap(); // bot turn -> its feedback buttons and acknowledgement
+
+  function build() {
+    var host = el("div", { id: "cps-careers-assistant" });
+    var root = host.attachShadow({ mode: "open" });
+    var stylesheet = el("link", { rel: "stylesheet", href: config.server + "/widget/widget.css" });
+    var titleId = uid("title");
+    var inputId = uid("input");
+    var hintId = uid("hint");
+
+    ui.launcher = el("button", {
+      type: "button", "class": "cw-launcher", "aria-expanded": "false", "aria-controls": "cw-panel"
+    }, [svgIcon(ICON_CHAT), el("span", { text: "Ask our careers assistant" })]);
+
+    ui.restart = el("button", { type: "button", "class": "cw-header-button", text: "Start again" });
+    ui.close = el("button", { type: "button", "class": "cw-header-button" },
+      ["Close", hiddenText(" the careers assistant")]);
+    ui.messages = el("ol", { "class": "cw-messages" });
+    ui.log = el("div", {
+      "class": "cw-log", role: "log", "aria-live": "polite", "aria-labelledby": titleId, tabindex: "0"
+    }, [ui.messages]);
+    ui.typing = el("div", { "class": "cw-typing", role: "status" });
+    ui.error = el("div", { "class": "cw-error", role: "alert" });
+    ui.input = el("textarea", {
+      id: inputId, "class": "cw-input", rows: "2", autocomplete: "off", "aria-describedby": hintId
+    });
+    ui.send = el("button", { type: "submit", "class": "cw-send", text: "Send" });
+    ui.form = el("form", { "class": "cw-form", novalidate: true }, [
+      el("label", { "for": inputId, "class": "cw-label", text: "Type your question" }),
+      el("div", { "class": "cw-row" }, [ui.input, ui.send]),
+      el("p", { id: hintId, "class": "cw-hint", text: "Press Enter to send. Press Shift and Enter for a new line." })
+    ]);
+    ui.panel = el("section", { id: "cw-panel", "class": "cw-panel", "aria-labelledby": titleId, hidden: true }, [
+      el("div", { "class": "cw-header" }, [
+        el("h2", { id: titleId, "class": "cw-title", text: config.title }),
+        el("div", { "class": "cw-header-actions" }, [ui.restart, ui.close])
+      ]),
+      el("p", { "class": "cw-notice" }, [
+        "This is an automated assistant, not a person. Do not share personal details. ",
+        el("a", { href: config.privacyUrl, "class": "cw-notice-link", text: "Privacy notice" })
+      ]),
+      ui.log, ui.typing, ui.error, ui.form
+    ]);
+    ui.root = el("div", {
+      "class": "cw cw--" + config.position, lang: config.lang, hidden: true
+    }, [ui.launcher, ui.panel]);
+    ui.shadow = root;
+
+    // Show nothing until our stylesheet has loaded, so the page never flashes unstyled parts.
+    stylesheet.addEventListener("load", function () { ui.root.hidden = false; });
+    stylesheet.addEventListener("error", function () { ui.root.hidden = false; });
+    root.appendChild(stylesheet);
+    root.appendChild(ui.root);
+
+    state.turns.forEach(function (turn) { ui.messages.appendChild(renderTurn(turn)); });
+    if (state.open) showPanel(false);
+    // The history is in place before the host joins the page, so it is not announced again.
+    document.body.appendChild(host);
+    scrollToEnd();
+    bindEvents();
+  }
+
+  function bindEvents() {
+    ui.launcher.addEventListener("click", function () { openPanel(); });
+    ui.close.addEventListener("click", function () { closePanel(true); });
+    ui.restart.addEventListener("click", restart);
+    ui.form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      sendTyped();
+    });
+    ui.input.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        sendTyped();
+      }
+    });
+    ui.panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        closePanel(true);
+      }
+    });
+    // Escape from anywhere on the page hides the panel without moving focus, so it never
+    // keeps covering the part of the page a keyboard user is on (WCAG 2.4.11).
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && state.open && !event.defaultPrevented) closePanel(false);
+    });
+  }
+
+  // ---- Rendering turns ------------------------------------------------------------------
+
+  function renderTurn(turn) {
+    var item = renderItem(turn);
+    nodes.set(turn, item);
+    return item;
+  }
+
+  function renderItem(turn) {
+    if (turn.who === "user") {
+      return el("li", { "class": "cw-message cw-message--user" }, [
+        el("p", { "class": "cw-sender" }, ["You", hiddenText(" said:")]),
+        el("div", { "class": "cw-bubble" }, [richPlain(turn.text)])
+      ]);
+    }
+    var item = el("li", {
+      "class": "cw-message cw-message--bot", "data-topic": turn.custom ? turn.custom.topic : null
+    }, [
+      el("p", { "class": "cw-sender" }, [config.title, hiddenText(" said:")])
+    ]);
+    var bubble = el("div", { "class": "cw-bubble" });
+    turn.texts.forEach(function (text) { bubble.appendChild(richText(text)); });
+    if (!turn.texts.length) {
+      bubble.appendChild(el("p", { "class": "cw-text", text: "Sorry, I have no answer to that. Please ask in another way." }));
+    }
+    item.appendChild(bubble);
+    var source = turn.custom && safeHref(turn.custom.source || "");
+    if (source && source.indexOf("https:") === 0) {
+      var checked = formatDate(turn.custom.reviewed);
+      var label = turn.custom.title || new URL(source).hostname;
+      item.appendChild(el("p", { "class": "cw-source" },
+        ["Source: ", link(source, label), checked ? ", checked on " + checked : null]));
+    }
+    if (turn.rateable) item.appendChild(renderFeedback(turn));
+    if (turn.buttons.length) {
+      item.appendChild(el("div", { "class": "cw-buttons", role: "group", "aria-label": "Suggested questions" },
+        turn.buttons.map(function (button) {
+          var node = el("button", { type: "button", "class": "cw-suggestion", text: button.title });
+          node.addEventListener("click", function () { sendMessage(button.payload, button.title); });
+          return node;
+        })));
+    }
+    return item;
+  }
+
+  // What a visitor typed is shown exactly as typed: text only, no links made from it.
+  function richPlain(text) {
+    var paragraph = el("p", { "class": "cw-text" });
+    text.split("\n").forEach(function (line, index) {
+      if (index) paragraph.appendChild(el("br"));
+      paragraph.appendChild(document.createTextNode(line));
+    });
+    return paragraph;
+  }
+
+  function renderFeedback(turn) {
+    var questionId = uid("rate");
+    var up = feedbackButton(turn, "up", "Helpful");
+    var down = feedbackButton(turn, "down", "Not helpful");
+    var ack = el("p", { "class": "cw-ack", text: turn.ack || "" });
+    var group = el("div", { "class": "cw-feedback", role: "group", "aria-labelledby": questionId }, [
+      el("span", { id: questionId, "class": "cw-feedback-question", text: "Was this answer helpful?" }),
+      up, down
+    ]);
+    ratingViews.set(turn, { up: up, down: down, ack: ack });
+    return el("div", { "class": "cw-rating" }, [group, ack]);
+  }
+
+  function feedbackButton(turn, rating, label) {
+    var button = el("button", {
+      type: "button", "class": "cw-rate cw-rate--" + rating, "aria-pressed": String(turn.rating === rating)
+    }, [svgIcon(ICON_THUMB, rating === "down" ? "cw-icon--down" : null), el("span", { text: label })]);
+    button.addEventListener("click", function () { rate(turn, rating); });
+    return button;
+  }
+
+  function appendTurn(turn) {
+    state.turns.push(turn);
+    saveState();
+    var dropped = ui.messages.children.length - state.turns.length + 1;
+    for (; dropped > 0; dropped -= 1) ui.messages.removeChild(ui.messages.firstChild);
+    var item = renderTurn(turn);
+    ui.messages.appendChild(item);
+    scrollToEnd(item);
+  }
+
+  // The log scrolls inside the panel; on a very short screen the whole panel scrolls instead.
+  // An answer taller than the log is shown from its first line, not its last.
+  function scrollToEnd(item) {
+    var tall = item && item.offsetHeight > ui.log.clientHeight;
+    ui.log.scrollTop = tall ? item.offsetTop - 8 : ui.log.scrollHeight;
+    if (window.getComputedStyle(ui.panel).overflowY !== "auto") return;
+    // Whole-panel scrolling (400% zoom): start a new answer at its top, it will not fit anyway.
+    var start = item && item.classList.contains("cw-message--bot") ?
+      item.getBoundingClientRect().top - ui.panel.getBoundingClientRect().top + ui.panel.scrollTop - 8 :
+      ui.panel.scrollHeight;
+    ui.panel.scrollTop = start;
+  }
+
+  // ---- Opening, closing, restarting ---------------------------------------------------
+
+  function showPanel(persist) {
+    ui.panel.hidden = false;
+    ui.launcher.hidden = true;
+    ui.launcher.setAttribute("aria-expanded", "true");
+    state.open = true;
+    if (persist) saveState();
+  }
+
+  function openPanel() {
+    showPanel(true);
+    scrollToEnd();
+    ui.input.focus();
+    if (!state.turns.length && !busy) startConversation();
+  }
+
+  function closePanel(returnFocus) {
+    ui.panel.hidden = true;
+    ui.launcher.hidden = false;
+    ui.launcher.setAttribute("aria-expanded", "false");
+    state.open = false;
+    saveState();
+    if (returnFocus) ui.launcher.focus();
+  }
+
+  function restart() {
+    generation += 1;
+    busy = false;
+    state = { id: newConversationId(), open: true, turns: [] };
+    saveState();
+    ui.messages.textContent = "";
+    setTyping(false);
+    clearError();
+    ui.input.focus();
+    startConversation();
+  }
+
+  function startConversation() {
+    request("messages", { message: config.greeting }, function (messages) {
+      appendTurn(botTurn(messages, false));
+    }, startConversation);
+  }
+
+  // ---- Sending -------------------------------------------------------------------------
+
+  function sendTyped() {
+    var text = ui.input.value.trim();
+    if (!text) {
+      showError(ERRORS.empty_message, null);
+      ui.input.focus();
+      return;
+    }
+    sendMessage(text, text, true);
+  }
+
+  function sendMessage(payload, shownText, typed) {
+    if (busy) return;
+    clearError();
+    if (typed) ui.input.value = "";
+    var userTurn = { who: "user", text: shownText };
+    appendTurn(userTurn);
+    request("messages", { message: payload }, function (messages) {
+      appendTurn(botTurn(messages, true));
+    }, function () {
+      // A typed message is back in the box (perhaps edited since); a button is sent again.
+      if (typed) sendTyped();
+      else sendMessage(payload, shownText, false);
+    }, function () {
+      // Not answered: take the visitor's words back out of the log and into the box.
+      removeTurn(userTurn);
+      if (typed && !ui.input.value) ui.input.value = shownText;
+    });
+  }
+
+  function rate(turn, rating) {
+    if (busy || turn.rating === rating) return;
+    clearError();
+    request("feedback", { topic: turn.custom.topic, rating: rating }, function (messages) {
+      turn.rating = rating;
+      turn.ack = botTurn(messages, false).texts.join(" ") || "Thank you for your feedback.";
+      var view = ratingViews.get(turn);
+      if (view) {
+        view.up.setAttribute("aria-pressed", String(rating === "up"));
+        view.down.setAttribute("aria-pressed", String(rating === "down"));
+        view.ack.textContent = turn.ack;
+      }
+      saveState();
+    }, function () { rate(turn, rating); }, null, ERRORS.feedback);
+  }
+
+  function removeTurn(turn) {
+    var index = state.turns.indexOf(turn);
+    if (index < 0) return;
+    state.turns.splice(index, 1);
+    saveState();
+    var node = nodes.get(turn);
+    if (node && node.parentNode) node.parentNode.removeChild(node);
+  }
+
+  // One call to the web app. `retry` is offered when the assistant could not be reached.
+  function request(kind, body, onSuccess, retry, onFailure, failureText) {
+    var mine = generation;
+    busy = true;
+    setTyping(kind === "messages");
+    var url = config.server + "/api/conversations/" + state.id + "/" + kind;
+    fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      credentials: "omit",
+      cache: "no-store"
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data || {} };
+      });
+    }).then(function (result) {
+      if (mine !== generation) return;
+      busy = false;
+      setTyping(false);
+      if (result.ok && Array.isArray(result.data.messages)) {
+        onSuccess(result.data.messages);
+        return;
+      }
+      if (onFailure) onFailure();
+      var code = result.data.error;
+      var temporary = result.status >= 500 || !ERRORS[code];
+      showError(temporary ? failureText || ERRORS.unavailable : ERRORS[code], temporary ? retry : null);
+    }).catch(function () {
+      if (mine !== generation) return;
+      busy = false;
+      setTyping(false);
+      if (onFailure) onFailure();
+      showError(failureText || ERRORS.offline, retry);
+    });
+  }
+
+  // ---- Status and errors -----------------------------------------------------------------
+
+  function setTyping(on) {
+    ui.typing.textContent = "";
+    if (on) {
+      ui.typing.appendChild(document.createTextNode(config.title + " is typing"));
+      ui.typing.appendChild(el("span", { "class": "cw-dots", "aria-hidden": "true" }, [
+        el("span", { text: "." }), el("span", { text: "." }), el("span", { text: "." })
+      ]));
+    }
+  }
+
+  function showError(text, retry) {
+    clearError();
+    retryAction = retry;
+    var children = [el("p", { "class": "cw-error-text", text: text })];
+    if (retry) {
+      var button = el("button", { type: "button", "class": "cw-retry", text: "Retry" });
+      button.addEventListener("click", function () {
+        var action = retryAction;
+        clearError();
+        ui.input.focus(); // the Retry button is about to go; do not leave focus nowhere
+        if (action) action();
+      });
+      children.push(button);
+    }
+    children.forEach(function (child) { ui.error.appendChild(child); });
+  }
+
+  function clearError() {
+    retryAction = null;
+    var hadFocus = ui.shadow.activeElement && ui.error.contains(ui.shadow.activeElement);
+    ui.error.textContent = "";
+    if (hadFocus) ui.input.focus();
+  }
+
+  // A small API for host pages, e.g. a "Chat with us" link that opens the panel.
+  window.cpsCareersAssistant = {
+    open: function () { openPanel(); },
+    close: function () { closePanel(true); }
+  };
+
+  if (document.body) build();
+  else document.addEventListener("DOMContentLoaded", build);
+})();
