@@ -64,6 +64,8 @@ def main() -> int:
         print(f"Could not build the model: {error}", file=sys.stderr)
         return 1
     services = build_services(model)
+    # Set SIGINT too: a shell that starts us in the background may have ignored it.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         for service in services:
