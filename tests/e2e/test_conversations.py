@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import requests
 from assistant_client import buttons, contract_payload, new_sender, reply_text
 
 from bot.knowledge import load_knowledge
@@ -136,3 +137,9 @@ def test_a_conversation_survives_a_rasa_restart(assistant):
     assistant.restart_rasa()
     messages = assistant.send(sender, "tell me more")
     assert contract_payload(messages)["topic"] == "pupillage"
+
+
+def test_rasa_http_api_is_not_served_without_a_token(assistant):
+    for path in ["/status", "/conversations/someone/tracker", "/model"]:
+        response = requests.get(assistant.rasa_url + path, timeout=10)
+        assert response.status_code in (404, 405), (path, response.status_code)

@@ -1,0 +1,31 @@
+"""The model is retrained only when one of its inputs changes."""
+
+from bot.ops import PROJECT_ROOT
+from bot.ops.model import fingerprint, model_inputs, spacy_inputs
+
+
+def test_every_training_input_is_fingerprinted():
+    inputs = {p.relative_to(PROJECT_ROOT).as_posix() for p in model_inputs()}
+    for required in [
+        "config.yml",
+        "domain.yml",
+        "bot/data/rules.yml",
+        "bot/knowledge/careers.yml",
+        "bot/language/build.py",
+        "bot/language/entities.py",
+        "requirements.txt",
+    ]:
+        assert required in inputs
+    assert any(path.startswith("bot/data/nlu/") for path in inputs)
+    assert set(spacy_inputs()) <= set(model_inputs())
+
+
+def test_fingerprint_changes_with_content_not_with_timestamps(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.ops.model.PROJECT_ROOT", tmp_path)
+    first = tmp_path / "config.yml"
+    first.write_text("a: 1\n")
+    before = fingerprint([first])
+    first.touch()
+    assert fingerprint([first]) == before
+    first.write_text("a: 2\n")
+    assert fingerprint([first]) != before
