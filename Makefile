@@ -16,7 +16,8 @@ PYTHON310 ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 	command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$p"; break; }; \
 	done)
 
-.PHONY: help install run train spacy test lint validate evaluate check-knowledge lock clean
+.PHONY: help install run train spacy test lint validate evaluate check-knowledge \
+	add-recruiter remove-recruiter purge lock clean
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,7 +45,7 @@ spacy: install  ## Build the spaCy pipeline from the knowledge file (if it chang
 train: install  ## Train the model (only when config, domain, data or knowledge changed)
 	$(PY) -m bot.ops.model
 
-run: install  ## Build what is missing and start every service; Ctrl-C stops them
+run: install node_modules/.installed  ## Build what is missing and start every service; Ctrl-C stops them
 	$(PY) -m bot.ops.run
 
 test: install node_modules/.installed lint  ## The whole test suite
@@ -62,6 +63,15 @@ evaluate: train  ## Accuracy on the held-out questions; writes docs/evaluation.m
 check-knowledge: install  ## Validate the knowledge file and list entries not reviewed in 12 months
 	$(PY) -m bot.knowledge check
 	$(PY) -m bot.knowledge stale --months 12
+
+add-recruiter: install  ## Console account: make add-recruiter EMAIL=... ROLE=recruiter|admin (PASSWORD=... or asks)
+	$(PY) -m web.console.accounts add "$(EMAIL)" --role "$(or $(ROLE),recruiter)"
+
+remove-recruiter: install  ## Remove a console account: make remove-recruiter EMAIL=...
+	$(PY) -m web.console.accounts remove "$(EMAIL)"
+
+purge: install  ## Delete conversations older than RETENTION_DAYS (default 90); audited
+	$(PY) -m bot.storage.retention $(if $(DAYS),--days $(DAYS))
 
 lock:  ## Re-resolve requirements.txt from requirements.in in a scratch environment
 	rm -rf .venv-lock && $(PYTHON310) -m venv .venv-lock

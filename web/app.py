@@ -9,6 +9,7 @@ from sanic.exceptions import SanicException
 from sanic.response import HTTPResponse, empty, json, text
 
 from web.api import api
+from web.console import console
 from web.pages import pages
 from web.rasa_client import RasaClient
 from web.security import add_security_headers
@@ -28,6 +29,7 @@ def create_app(settings: Settings | None = None, name: str = "cps_careers_web") 
 
     app.blueprint(pages)
     app.blueprint(api)
+    app.blueprint(console)  # the recruiter console, /console/ (web/console)
     app.static("/widget", str(STATIC_DIR / "widget"), name="widget")
     app.static("/assets", str(STATIC_DIR / "site"), name="assets")
 

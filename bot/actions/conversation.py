@@ -28,5 +28,5 @@ class ActionConverse(Action):
         intent = latest_intent(tracker)
         if intent not in kb.conversation:
             return suggest_topics(dispatcher, tracker)
-        conversation_reply(kb, intent).send(dispatcher)
+        conversation_reply(kb, intent).send(dispatcher, tracker)
         return []

@@ -43,7 +43,7 @@ def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
     else:
         reply = conversation_reply(kb, "fallback-no-suggestions", topic=FALLBACK)
     reply.suggestions = suggestions
-    reply.send(dispatcher)
+    reply.send(dispatcher, tracker)
     return []
 
 

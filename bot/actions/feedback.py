@@ -33,5 +33,5 @@ class ActionRecordFeedback(Action):
             reply = conversation_reply(kb, "feedback-thanks", topic=topic)
         else:
             reply = conversation_reply(kb, "feedback-invalid", topic=FALLBACK)
-        reply.send(dispatcher)
+        reply.send(dispatcher, tracker)
         return []

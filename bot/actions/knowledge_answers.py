@@ -52,7 +52,7 @@ class ActionAnswerKnowledge(Action):
         if reply is None:
             return suggest_topics(dispatcher, tracker)
 
-        reply.send(dispatcher)
+        reply.send(dispatcher, tracker)
         return [
             SlotSet("last_topic", reply.topic),
             SlotSet("subject", reply.subject or subject),

@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.knowledge import Entry, KnowledgeBase
+from bot.privacy import sensitive_notice
 
 FALLBACK = "fallback"
 MORE_PAYLOAD = "/tell-me-more"
@@ -41,7 +43,11 @@ class Reply:
         payload.update({key: value for key, value in optional.items() if value is not None})
         return payload
 
-    def send(self, dispatcher: CollectingDispatcher) -> None:
+    def send(self, dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> None:
+        """Send the reply; first, if the visitor typed an NI or card number, say it was not kept."""
+        notice = sensitive_notice(tracker.latest_message.get("text")) if tracker else None
+        if notice:
+            dispatcher.utter_message(text=notice)  # no custom payload: the reply below has it
         dispatcher.utter_message(
             text=self.text, buttons=self.buttons or None, json_message=self.custom()
         )

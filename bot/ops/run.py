@@ -15,8 +15,10 @@ from pathlib import Path
 from bot.ops import PROJECT_ROOT
 from bot.ops.model import ensure_model
 from bot.ops.services import Service, ServiceError, action_server, rasa_server, web_app
+from bot.storage.retention import run_daily
 
 STATE_DIR = PROJECT_ROOT / "var"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def _setting(name: str, default: str) -> str:
@@ -33,22 +35,27 @@ def build_services(model: Path) -> list[Service]:
     actions = action_server(
         int(_setting("ACTIONS_PORT", "5055")), log_path=STATE_DIR / "actions.log"
     )
+    tracker_db = Path(_setting("TRACKER_DB", str(STATE_DIR / "tracker.db")))
     rasa = rasa_server(
         model,
         port=int(_setting("RASA_PORT", "5005")),
         host=host,
         action_url=actions.url,
-        tracker_db=Path(_setting("TRACKER_DB", str(STATE_DIR / "tracker.db"))),
+        tracker_db=tracker_db,
         cors=origins.split(","),
         api_token=os.environ.get("RASA_API_TOKEN"),
         log_path=STATE_DIR / "rasa.log",
     )
+    web_env = {
+        "ALLOWED_ORIGINS": origins,
+        "TRACKER_DB": str(tracker_db),  # the console reads the conversations Rasa stores
+        # Plain http on this machine cannot carry Secure cookies; anywhere else it must.
+        "CONSOLE_COOKIE_SECURE": _setting(
+            "CONSOLE_COOKIE_SECURE", "false" if host in LOOPBACK else "true"
+        ),
+    }
     web = web_app(
-        web_port,
-        rasa_url=rasa.url,
-        host=host,
-        log_path=STATE_DIR / "web.log",
-        env={"ALLOWED_ORIGINS": origins},
+        web_port, rasa_url=rasa.url, host=host, log_path=STATE_DIR / "web.log", env=web_env
     )
     return [actions, rasa, web]
 
@@ -64,6 +71,7 @@ def main() -> int:
         print(f"Could not build the model: {error}", file=sys.stderr)
         return 1
     services = build_services(model)
+    stop_retention = None
     # Set SIGINT too: a shell that starts us in the background may have ignored it.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
@@ -76,7 +84,10 @@ def main() -> int:
         for service in services:
             print(f"  {service.name:<14} {service.url}")
         print(f"  REST channel   {services[1].url}/webhooks/rest/webhook")
+        print(f"  Console        {services[2].url}/console/ (accounts: make add-recruiter)")
         print(f"Logs are in {STATE_DIR}. Press Ctrl-C to stop.\n", flush=True)
+        # Conversations older than RETENTION_DAYS (default 90) go, now and daily.
+        stop_retention = run_daily()
         while True:
             dead = [s for s in services if not s.running()]
             if dead:
@@ -92,6 +103,8 @@ def main() -> int:
         print(f"Could not start the assistant: {error}", file=sys.stderr)
         return 1
     finally:
+        if stop_retention is not None:
+            stop_retention.set()
         for service in reversed(services):
             service.stop()
         print("Stopped.", flush=True)

@@ -174,3 +174,12 @@ async def test_feedback_with_a_made_up_topic_is_refused(dispatcher):
     )
     await ActionRecordFeedback().run(dispatcher, tracker, {})
     assert only_reply(dispatcher)["custom"]["topic"] == "fallback"
+
+
+async def test_a_national_insurance_number_gets_a_not_kept_notice_before_the_answer(dispatcher):
+    tracker = make_tracker("pension", text="my NI number is QQ 12 34 56 C, what pension do I get")
+    await answer(dispatcher, tracker)
+    notice, reply = dispatcher.messages
+    assert "not kept" in notice["text"]
+    assert not notice.get("custom")
+    assert reply["custom"]["topic"] == "pension"

@@ -1,0 +1,160 @@
+"""Retention: delete conversations older than N days; erase one conversation on request.
+
+``python -m bot.storage.retention --days 90`` (default from ``RETENTION_DAYS``,
+else 90) deletes every conversation whose *last* event is older than N days:
+its Rasa events and the console's summary, tags, reviewed mark and note. Each
+run and each erasure writes one audit record holding counts and, for an
+erasure, the conversation id; never message text.
+
+``make run`` can call :func:`purge_expired` once a day (see ``run_daily``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bot.storage import database as db
+
+DEFAULT_DAYS = 90
+DAY = 24 * 60 * 60
+BATCH = 500
+SYSTEM_ACTOR = "system:retention"
+
+
+def retention_days(env=None) -> int:
+    env = os.environ if env is None else env
+    raw = env.get("RETENTION_DAYS") or str(DEFAULT_DAYS)
+    days = int(raw)
+    if days < 1:
+        raise ValueError("RETENTION_DAYS must be at least 1")
+    return days
+
+
+def record(
+    connection: Connection,
+    actor: str,
+    action: str,
+    conversation_id: str | None = None,
+    **detail,
+) -> None:
+    """Add one audit record. ``detail`` holds counts and settings, never message text."""
+    connection.execute(
+        db.audit.insert().values(
+            at=time.time(),
+            actor=actor,
+            action=action,
+            conversation_id=conversation_id,
+            detail=json.dumps(detail, sort_keys=True),
+        )
+    )
+
+
+def _delete_conversations(connection: Connection, sender_ids: Iterable[str]) -> int:
+    ids = list(sender_ids)
+    removed = 0
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        removed += connection.execute(
+            db.events.delete().where(db.events.c.sender_id.in_(chunk))
+        ).rowcount
+        for table in (db.summaries, db.summary_topics, db.tags, db.reviews):
+            connection.execute(table.delete().where(table.c.sender_id.in_(chunk)))
+    return removed
+
+
+def expired_conversations(connection: Connection, cutoff: float) -> list[str]:
+    last = sa.func.max(db.events.c.timestamp)
+    query = (
+        sa.select(db.events.c.sender_id)
+        .group_by(db.events.c.sender_id)
+        .having(sa.or_(last < cutoff, last.is_(None)))
+    )
+    return [row[0] for row in connection.execute(query)]
+
+
+def purge_expired(engine: Engine, days: int, now: float | None = None) -> int:
+    """Delete conversations whose last event is older than ``days``; return how many."""
+    cutoff = (now if now is not None else time.time()) - days * DAY
+    with engine.begin() as connection:
+        expired = expired_conversations(connection, cutoff)
+        events_removed = _delete_conversations(connection, expired)
+        record(
+            connection,
+            SYSTEM_ACTOR,
+            "retention-purge",
+            days=days,
+            conversations=len(expired),
+            events=events_removed,
+        )
+    return len(expired)
+
+
+def erase_conversation(engine: Engine, conversation_id: str, actor: str) -> int:
+    """Erase one conversation (a visitor's erasure request); return the events removed."""
+    with engine.begin() as connection:
+        removed = _delete_conversations(connection, [conversation_id])
+        record(connection, actor, "erase", conversation_id, events=removed)
+    return removed
+
+
+def run_daily(engine_factory=db.make_engine, days: int | None = None) -> threading.Event:
+    """Purge now and then every 24 hours in a daemon thread; set the returned event to stop.
+
+    For ``bot.ops.run``: ``stop = run_daily()`` after the services start, ``stop.set()``
+    on the way out.
+    """
+    stop = threading.Event()
+    days = days or retention_days()
+
+    def loop() -> None:
+        engine = engine_factory()
+        try:
+            while not stop.is_set():
+                try:
+                    count = purge_expired(engine, days)
+                    print(
+                        f"Retention: removed {count} conversations older than {days} days",
+                        flush=True,
+                    )
+                except Exception as error:  # keep serving; say what failed
+                    print(f"Retention run failed: {error}", file=sys.stderr, flush=True)
+                stop.wait(DAY)
+        finally:
+            engine.dispose()
+
+    threading.Thread(target=loop, name="retention", daemon=True).start()
+    return stop
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.storage.retention", description=__doc__)
+    parser.add_argument(
+        "--days", type=int, default=None, help="keep this many days (RETENTION_DAYS, 90)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        days = args.days if args.days is not None else retention_days()
+    except ValueError as error:
+        parser.error(str(error))
+    if days < 1:
+        parser.error("--days must be at least 1")
+    engine = db.make_engine()
+    try:
+        count = purge_expired(engine, days)
+    finally:
+        engine.dispose()
+    print(f"Removed {count} conversations whose last message is older than {days} days.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Rasa's SQL tracker store, with what visitors typed redacted before it is written.
+
+Configured in endpoints.yml::
+
+    tracker_store:
+      type: bot.storage.tracker_store.RedactingSQLTrackerStore
+      dialect: sqlite
+      db: ${TRACKER_DB}
+
+``save`` is SQLTrackerStore.save (rasa 3.6.21, rasa/core/tracker_store.py) with
+one change: each new event is serialised with ``event.as_dict()`` (a fresh
+dict, so the live tracker is untouched) and that dict is redacted with
+:func:`bot.privacy.redact` before ``json.dumps``. The turn in progress keeps the
+raw text (the actions already saw it); the next turn loads the redacted events
+back, which only ever changes text, never intents, actions or slot names.
+
+What is redacted, per event type:
+
+* ``user``: ``text``, ``parse_data.text``, and each entity's ``value`` and
+  ``text`` when they are strings (the NLU may copy what the visitor typed);
+* ``slot``: ``value`` when it is a string, or strings inside a list value;
+* ``user_featurization`` and everything else: untouched (no visitor text).
+
+The event broker (``stream_events``) would still get raw events; no broker is
+configured, and one must not be added without redacting there too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.privacy import redact
+
+logger = logging.getLogger(__name__)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value).text
+    if isinstance(value, list):
+        return [_clean(item) for item in value]
+    return value
+
+
+def redact_event(data: dict[str, Any]) -> dict[str, Any]:
+    """Redact one serialised event (a dict from ``Event.as_dict()``) in place and return it."""
+    kind = data.get("event")
+    if kind == "user":
+        if isinstance(data.get("text"), str):
+            data["text"] = redact(data["text"]).text
+        parse_data = data.get("parse_data")
+        if isinstance(parse_data, dict):
+            if isinstance(parse_data.get("text"), str):
+                parse_data["text"] = redact(parse_data["text"]).text
+            for entity in parse_data.get("entities") or []:
+                if isinstance(entity, dict):
+                    for key in ("value", "text"):
+                        if key in entity:
+                            entity[key] = _clean(entity[key])
+    elif kind == "slot":
+        data["value"] = _clean(data.get("value"))
+    return data
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """SQLTrackerStore that never writes what a visitor typed without redacting it."""
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await self.stream_events(tracker)
+
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redact_event(event.as_dict())
+                intent = (data.get("parse_data") or {}).get("intent", {}) or {}
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=intent.get(INTENT_NAME_KEY),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+        logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
