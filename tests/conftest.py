@@ -17,6 +17,7 @@ from bot.ops.model import ensure_model, ensure_spacy_pipeline
 from bot.ops.services import Service, action_server, free_port, rasa_server
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -64,3 +65,23 @@ def assistant(
     finally:
         rasa.stop()
         actions.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium, one per test module.
+
+    Module scope, not session: Playwright's sync API keeps an event loop running
+    in the main thread while it is open, which breaks asyncio.run() in any test
+    that comes after it.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from web.browser import launch
+
+    if not AXE.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

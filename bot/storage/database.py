@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -139,6 +140,9 @@ def make_engine(url: str | None = None, schema: str | None = None) -> Engine:
     url = url or database_url()
     schema = schema if schema is not None else os.environ.get("CONVERSATIONS_DB_SCHEMA")
     kwargs: dict = {"future": True}
+    if url.startswith("sqlite:///"):
+        # A fresh checkout has no var/ yet: create the folder, as Rasa does for its own file.
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
         # Rasa writes the same file from another process: wait for its lock, do not fail.
         kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}

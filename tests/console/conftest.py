@@ -8,14 +8,13 @@ are skipped with a reason if the server cannot be reached.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from seed import Turn, feedback, save, store_for
+from seed import ADMIN, PASSWORD, RECRUITER, seed_conversations, store_for
 
 from bot.ops.services import Service, free_port, web_app
 from bot.storage import database as db
@@ -23,11 +22,7 @@ from web.console.auth import add_account
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PASSWORD = "a long test password 1"
-ADMIN = "admin@cps.example"
-RECRUITER = "recruiter@cps.example"
 PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-DAY = 86400
 
 
 def _pg_url() -> str:
@@ -105,40 +100,6 @@ def database(request, tmp_path: Path, monkeypatch) -> Iterator[Database]:
 # ---- Seeded conversations ------------------------------------------------------------------
 
 
-SALARY = [
-    Turn(
-        "what does a crown prosecutor earn? email me at jane.doe@example.com",
-        "salary",
-        buttons=[{"title": "Tell me more", "payload": "/tell-me-more"}],
-    ),
-    Turn("/tell-me-more", "salary"),
-    feedback("up", "salary"),
-]
-DOG = [
-    Turn("can I bring my dog to the office <b>please</b>", "fallback", confidence=0.31),
-    Turn("my NI number is QQ 12 34 56 C, is that OK?", "fallback", confidence=0.22),
-    feedback("down", "fallback"),
-]
-PARKING = [Turn("is there parking at the office", "fallback", confidence=0.4)]
-SCHEME = [Turn("tell me about the legal trainee scheme", "legal-trainee-scheme")]
-
-
-def seed_conversations(store, now: float | None = None) -> dict[str, str]:
-    """Four conversations; returns their ids by name."""
-    now = now or time.time()
-    ids = {
-        "salary": "c0ffee00" + uuid.uuid4().hex[:24],
-        "dog": "d0d0d0d0" + uuid.uuid4().hex[:24],
-        "parking": "fa11bac0" + uuid.uuid4().hex[:24],
-        "scheme": "5c4e3e00" + uuid.uuid4().hex[:24],
-    }
-    save(store, ids["salary"], SALARY, start=now - 3600)
-    save(store, ids["dog"], DOG, start=now - 2 * DAY)
-    save(store, ids["parking"], PARKING, start=now - 3 * DAY)
-    save(store, ids["scheme"], SCHEME, start=now - 200 * DAY)
-    return ids
-
-
 # ---- The web app with the console ------------------------------------------------------------
 
 
@@ -191,20 +152,6 @@ def console_engine(console: Console) -> Iterator[sa.engine.Engine]:
 
 
 # ---- Browser ------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from web.browser import launch
-
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from dataclasses import dataclass, field
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
@@ -90,3 +91,44 @@ def save(
         sender, events_for(turns, start if start is not None else time.time() - 600)
     )
     asyncio.run(store.save(tracker))
+
+
+# ---- Accounts and a small seeded log shared by the console tests ----------------------------
+
+PASSWORD = "a long test password 1"
+ADMIN = "admin@cps.example"
+RECRUITER = "recruiter@cps.example"
+DAY = 86400
+
+SALARY = [
+    Turn(
+        "what does a crown prosecutor earn? email me at jane.doe@example.com",
+        "salary",
+        buttons=[{"title": "Tell me more", "payload": "/tell-me-more"}],
+    ),
+    Turn("/tell-me-more", "salary"),
+    feedback("up", "salary"),
+]
+DOG = [
+    Turn("can I bring my dog to the office <b>please</b>", "fallback", confidence=0.31),
+    Turn("my NI number is QQ 12 34 56 C, is that OK?", "fallback", confidence=0.22),
+    feedback("down", "fallback"),
+]
+PARKING = [Turn("is there parking at the office", "fallback", confidence=0.4)]
+SCHEME = [Turn("tell me about the legal trainee scheme", "legal-trainee-scheme")]
+
+
+def seed_conversations(store, now: float | None = None) -> dict[str, str]:
+    """Four conversations; returns their ids by name."""
+    now = now or time.time()
+    ids = {
+        "salary": "c0ffee00" + uuid.uuid4().hex[:24],
+        "dog": "d0d0d0d0" + uuid.uuid4().hex[:24],
+        "parking": "fa11bac0" + uuid.uuid4().hex[:24],
+        "scheme": "5c4e3e00" + uuid.uuid4().hex[:24],
+    }
+    save(store, ids["salary"], SALARY, start=now - 3600)
+    save(store, ids["dog"], DOG, start=now - 2 * DAY)
+    save(store, ids["parking"], PARKING, start=now - 3 * DAY)
+    save(store, ids["scheme"], SCHEME, start=now - 200 * DAY)
+    return ids

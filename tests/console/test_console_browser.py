@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PASSWORD, RECRUITER
 from playwright.sync_api import Page, expect
+from seed import PASSWORD, RECRUITER
 
 pytestmark = pytest.mark.browser
 

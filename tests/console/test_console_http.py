@@ -7,7 +7,7 @@ import re
 import pytest
 import requests
 import sqlalchemy as sa
-from conftest import ADMIN, PASSWORD, RECRUITER
+from seed import ADMIN, PASSWORD, RECRUITER
 
 from bot.storage import database as db
 

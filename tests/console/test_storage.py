@@ -9,10 +9,9 @@ import time
 
 import pytest
 import sqlalchemy as sa
-from conftest import DAY, seed_conversations
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from seed import Turn, save
+from seed import DAY, Turn, save, seed_conversations
 
 from bot.privacy import sensitive_notice
 from bot.storage import database as db

@@ -145,20 +145,6 @@ def other_site(tmp_path: Path) -> Iterator[Callable[[str], str]]:
 # ---- Browser ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    from web.browser import launch
-
-    if not AXE.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does)")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def context(browser):
     # axe-core goes in as an init script: the demo page's CSP (rightly) refuses the inline
