@@ -18,6 +18,7 @@ from bot.privacy import sensitive_notice
 
 FALLBACK = "fallback"
 MORE_PAYLOAD = "/tell-me-more"
+PATHWAY_PAYLOAD = "/pathway-finder"
 
 
 @dataclass
@@ -62,10 +63,20 @@ def topic_buttons(kb: KnowledgeBase, topic_ids: list[str]) -> list[dict[str, str
     ]
 
 
+def offer_button(kb: KnowledgeBase, entry_id: str) -> dict[str, str] | None:
+    """The button that starts the pathway finder, on the answers the knowledge file lists."""
+    if kb.pathway is None or entry_id not in kb.pathway.offer.entries:
+        return None
+    return {"title": kb.pathway.offer.title, "payload": PATHWAY_PAYLOAD}
+
+
 def entry_buttons(kb: KnowledgeBase, entry: Entry, offer_more: bool = True) -> list[dict[str, str]]:
     buttons = []
     if offer_more and entry.detail:
         buttons.append({"title": "Tell me more", "payload": MORE_PAYLOAD})
+    offer = offer_button(kb, entry.id)
+    if offer:
+        buttons.append(offer)
     return buttons + topic_buttons(kb, entry.related)
 
 

@@ -9,7 +9,7 @@ lists entries that are due for review.
 """
 
 from bot.knowledge.loader import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
-from bot.knowledge.schema import Entry, FollowUp, KnowledgeError, Pay, Reply
+from bot.knowledge.schema import Entry, FollowUp, KnowledgeError, Pathway, Pay, Reply
 
 __all__ = [
     "KNOWLEDGE_FILE",
@@ -17,6 +17,7 @@ __all__ = [
     "FollowUp",
     "KnowledgeBase",
     "KnowledgeError",
+    "Pathway",
     "Pay",
     "Reply",
     "load_knowledge",

@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.knowledge.schema import Entry, KnowledgeError, KnowledgeFile, Reply
+from bot.knowledge.schema import Entry, KnowledgeError, KnowledgeFile, Pathway, Reply
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent / "careers.yml"
 
@@ -52,6 +52,7 @@ class KnowledgeBase:
     places: list[str]
     conversation: dict[str, Reply]
     path: Path
+    pathway: Pathway | None = None  # the pathway finder's wording and routes
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
@@ -95,6 +96,7 @@ def _read(path: Path) -> KnowledgeBase:
         places=list(data.places),
         conversation=dict(data.conversation),
         path=path,
+        pathway=data.pathway,
     )
 
 
@@ -193,6 +195,27 @@ def _whole_file_problems(data: KnowledgeFile) -> list[str]:
         f"conversation: the reply '{key}' is missing (the assistant uses it)"
         for key in REQUIRED_CONVERSATION
         if key not in data.conversation
+    ]
+    if data.pathway is not None:
+        problems += _pathway_problems(data.pathway, set(ids))
+    return problems
+
+
+def _pathway_problems(pathway: Pathway, ids: set[str]) -> list[str]:
+    """Routes and the offer must name entries that exist; a profile lists a route once."""
+    problems = []
+    for name, profile in pathway.profiles.items():
+        routes = [route.route for route in profile.routes]
+        for route, count in Counter(routes).items():
+            where = f"pathway, profile '{name}'"
+            if route not in ids:
+                problems.append(f"{where}: there is no entry with the id '{route}'")
+            elif count > 1:
+                problems.append(f"{where}: the route '{route}' is listed twice")
+    problems += [
+        f"pathway, field `offer.entries`: there is no entry with the id '{entry}'"
+        for entry in pathway.offer.entries
+        if entry not in ids
     ]
     return problems
 

@@ -154,9 +154,203 @@ class Entry(_Model):
         return value
 
 
+# ---------------------------------------------------------------- pathway finder
+# The values of each question's choices, as the pathway finder's code uses them
+# (bot/actions/pathway_routes.py). An editor words the choices; the values are fixed.
+PATHWAY_QUESTIONS: dict[str, tuple[str, ...]] = {
+    "stage": (
+        "school",
+        "university-law",
+        "university-other",
+        "law-graduate",
+        "vocational",
+        "qualified",
+        "paralegal",
+        "cps-staff",
+        "returner",
+    ),
+    "course": ("solicitor", "barrister", "not-sure"),
+    "profession": ("solicitor", "barrister", "cilex"),
+    "experience": ("under-2", "2-plus"),
+    "advocacy": ("yes", "no", "not-sure"),
+    "at_cps": ("yes", "no"),
+    "right_to_work": ("yes", "no", "not-sure"),
+}
+# Where a visitor can be after the questions; each has its recommended routes.
+PATHWAY_PROFILES = (
+    "school",
+    "university-law",
+    "university-other",
+    "law-graduate",
+    "vocational",
+    "vocational-solicitor",
+    "vocational-barrister",
+    "qualified-new",
+    "qualified-new-advocate",
+    "qualified-experienced",
+    "qualified-experienced-advocate",
+    "newly-qualified-barrister",
+    "chartered-legal-executive",
+    "paralegal",
+    "paralegal-cps",
+    "cps-staff",
+    "returner",
+    "unknown",
+)
+ROUTE_TEMPLATE_FIELDS = ("{number}", "{title}", "{reason}", "{source}")
+MAX_REASON_WORDS = 45
+MAX_BUTTON_CHARS = 64
+
+
+def _reason(value: str) -> str:
+    if word_count(value) > MAX_REASON_WORDS:
+        raise ValueError(
+            f"has {word_count(value)} words; keep a route's reason to {MAX_REASON_WORDS} or fewer"
+        )
+    return value
+
+
+def _button(value: str) -> str:
+    if len(value) > MAX_BUTTON_CHARS:
+        raise ValueError(f"is a button title: keep it to {MAX_BUTTON_CHARS} characters")
+    if value.startswith("/"):
+        raise ValueError("must not start with '/' (that would read as a command)")
+    return value
+
+
+class PathwayChoice(_Model):
+    """One answer to a pathway question: its button and the words visitors use for it."""
+
+    value: str
+    title: str
+    phrases: list[str] = Field(..., min_items=1)
+    # Counts only when no other choice matches ("uni" alone, "CPS" alone).
+    weak: bool = False
+
+    _title = validator("title", allow_reuse=True)(_button)
+
+    @validator("phrases", pre=True)
+    def _words(cls, value: object) -> object:
+        # YAML reads a bare yes, no, on or off as true/false, not as the word.
+        if isinstance(value, list) and any(not isinstance(item, str) for item in value):
+            raise ValueError('write yes, no, on and off in quotes, like "yes"')
+        return value
+
+
+class PathwayQuestion(_Model):
+    ask: str
+    rephrase: str  # asked once after an answer the assistant did not understand
+    default: str | None = None  # used after a second answer it did not understand
+    choices: list[PathwayChoice] = Field(..., min_items=2, max_items=9)
+
+    _texts = validator("ask", "rephrase", allow_reuse=True)(_short)
+
+    @root_validator(skip_on_failure=True)
+    def _consistent(cls, values: dict) -> dict:
+        seen_values = [choice.value for choice in values["choices"]]
+        if len(set(seen_values)) != len(seen_values):
+            raise ValueError("two choices have the same value")
+        default = values.get("default")
+        if default is not None and default not in seen_values:
+            raise ValueError(f"default '{default}' is not the value of one of the choices")
+        owner: dict[str, str] = {}
+        for choice in values["choices"]:
+            for phrase in choice.phrases:
+                key = " ".join(phrase.lower().split())
+                if owner.setdefault(key, choice.value) != choice.value:
+                    raise ValueError(
+                        f"the phrase '{phrase}' belongs to both '{owner[key]}' and "
+                        f"'{choice.value}'; a phrase can mean one answer only"
+                    )
+        return values
+
+
+class PathwayRoute(_Model):
+    route: str  # a knowledge entry id
+    reason: str
+
+    _reason = validator("reason", allow_reuse=True)(_reason)
+
+
+class PathwayProfile(_Model):
+    lead: str | None = None  # replaces the heading, e.g. when the stage was not understood
+    routes: list[PathwayRoute] = Field(..., min_items=1, max_items=3)
+
+
+class PathwayOffer(_Model):
+    """The button that knowledge answers about routes add to start the pathway finder."""
+
+    title: str
+    entries: list[str] = Field(..., min_items=1)
+
+    _title = validator("title", allow_reuse=True)(_button)
+
+
+class Pathway(_Model):
+    """The `pathway` section: every word the pathway finder says."""
+
+    intro: str
+    heading: str
+    route: str  # how each recommended route is written
+    disclaimer: str
+    right_to_work_notes: dict[str, str]
+    nationality_reason: str
+    cancelled: str
+    nothing_to_stop: str
+    start_again: str
+    stop: str
+    offer: PathwayOffer
+    questions: dict[str, PathwayQuestion]
+    profiles: dict[str, PathwayProfile]
+
+    _texts = validator("intro", "disclaimer", "cancelled", "nothing_to_stop", allow_reuse=True)(
+        _short
+    )
+    _buttons = validator("start_again", "stop", allow_reuse=True)(_button)
+    _nationality = validator("nationality_reason", allow_reuse=True)(_reason)
+
+    @validator("route")
+    def _template(cls, value: str) -> str:
+        missing = [field for field in ROUTE_TEMPLATE_FIELDS if field not in value]
+        if missing:
+            raise ValueError(f"must contain {', '.join(missing)}")
+        return value
+
+    @validator("right_to_work_notes")
+    def _notes(cls, value: dict[str, str]) -> dict[str, str]:
+        if set(value) != {"no", "not-sure"}:
+            raise ValueError("must have exactly the notes `no` and `not-sure`")
+        for text in value.values():
+            _short(text)
+        return value
+
+    @validator("questions")
+    def _questions(cls, value: dict[str, PathwayQuestion]) -> dict[str, PathwayQuestion]:
+        if set(value) != set(PATHWAY_QUESTIONS):
+            raise ValueError(f"must have exactly the questions {', '.join(PATHWAY_QUESTIONS)}")
+        for key, question in value.items():
+            values = tuple(choice.value for choice in question.choices)
+            if set(values) != set(PATHWAY_QUESTIONS[key]):
+                raise ValueError(
+                    f"question `{key}` must have the choices {', '.join(PATHWAY_QUESTIONS[key])}"
+                )
+            if key != "stage" and question.default is None:
+                raise ValueError(f"question `{key}` needs a `default`")
+        return value
+
+    @validator("profiles")
+    def _profiles(cls, value: dict[str, PathwayProfile]) -> dict[str, PathwayProfile]:
+        if set(value) != set(PATHWAY_PROFILES):
+            missing = sorted(set(PATHWAY_PROFILES) - set(value))
+            unknown = sorted(set(value) - set(PATHWAY_PROFILES))
+            raise ValueError(f"profiles missing: {missing}; unknown profiles: {unknown}")
+        return value
+
+
 class KnowledgeFile(_Model):
     """The whole file."""
 
     entries: list[Entry]
     places: list[str]
     conversation: dict[str, Reply]
+    pathway: Pathway | None = None
