@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects, ranked_intents
 from bot.actions.fallback import suggest_topics
 from bot.actions.replies import Reply, conversation_reply, knowledge_reply
-from bot.knowledge import Entry, load_knowledge
+from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 
 SALARY = "salary"
 HOW_TO_APPLY = "how-to-apply"
@@ -31,10 +31,14 @@ class ActionAnswerKnowledge(Action):
     def name(self) -> str:
         return "action_answer_knowledge"
 
+    @property
+    def kb(self) -> KnowledgeBase:
+        # One action instance serves every conversation: read the cached file, keep no state.
+        return load_knowledge()
+
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        self.kb = load_knowledge()
         intent = latest_intent(tracker)
         subjects = [s for s in mentioned_subjects(tracker) if s in self.kb.entries]
         places = [p.lower() for p in mentioned_places(tracker)]
