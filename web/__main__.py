@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from web.settings import Settings, SettingsError
@@ -18,7 +19,10 @@ def main() -> int:
     app = create_app(settings)
     address = f"http://{settings.host}:{settings.port}"
     print(f"Web app on {address} (Rasa at {settings.rasa_url})", flush=True)
-    app.run(host=settings.host, port=settings.port, access_log=False, motd=False, workers=1)
+    # WEB_WORKERS > 1 (production profile): console sessions and sign-in limits live in the
+    # database, so any worker can serve any request.
+    workers = int(os.environ.get("WEB_WORKERS") or 1)
+    app.run(host=settings.host, port=settings.port, access_log=False, motd=False, workers=workers)
     return 0
 
 

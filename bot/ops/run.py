@@ -6,58 +6,26 @@ default keeps the assistant on this machine.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
-from pathlib import Path
 
 from bot.ops import PROJECT_ROOT
+from bot.ops.dependencies import DependencyError
 from bot.ops.model import ensure_model
-from bot.ops.services import Service, ServiceError, action_server, rasa_server, web_app
+from bot.ops.profiles import Profile, ProfileError, load_profile
+from bot.ops.services import ServiceError
+from bot.ops.stack import build_stack
+from bot.storage.database import database_url, make_engine
 from bot.storage.retention import run_daily
 
 STATE_DIR = PROJECT_ROOT / "var"
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
-def _setting(name: str, default: str) -> str:
-    return os.environ.get(name) or default
-
-
-def build_services(model: Path) -> list[Service]:
-    STATE_DIR.mkdir(exist_ok=True)
-    host = _setting("BIND_HOST", "127.0.0.1")
-    web_port = int(_setting("WEB_PORT", "8000"))
-    origins = _setting(
-        "ALLOWED_ORIGINS", f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
-    )
-    actions = action_server(
-        int(_setting("ACTIONS_PORT", "5055")), log_path=STATE_DIR / "actions.log"
-    )
-    tracker_db = Path(_setting("TRACKER_DB", str(STATE_DIR / "tracker.db")))
-    rasa = rasa_server(
-        model,
-        port=int(_setting("RASA_PORT", "5005")),
-        host=host,
-        action_url=actions.url,
-        tracker_db=tracker_db,
-        cors=origins.split(","),
-        api_token=os.environ.get("RASA_API_TOKEN"),
-        log_path=STATE_DIR / "rasa.log",
-    )
-    web_env = {
-        "ALLOWED_ORIGINS": origins,
-        "TRACKER_DB": str(tracker_db),  # the console reads the conversations Rasa stores
-        # Plain http on this machine cannot carry Secure cookies; anywhere else it must.
-        "CONSOLE_COOKIE_SECURE": _setting(
-            "CONSOLE_COOKIE_SECURE", "false" if host in LOOPBACK else "true"
-        ),
-    }
-    web = web_app(
-        web_port, rasa_url=rasa.url, host=host, log_path=STATE_DIR / "web.log", env=web_env
-    )
-    return [actions, rasa, web]
+def _retention_engine(profile: Profile):
+    """The console's database, as the web app of this profile sees it."""
+    url = profile.web_env.get("CONVERSATIONS_DB_URL") or database_url(profile.web_env)
+    return make_engine(url, profile.web_env.get("CONVERSATIONS_DB_SCHEMA", ""))
 
 
 def _interrupt(*_: object) -> None:
@@ -65,29 +33,31 @@ def _interrupt(*_: object) -> None:
 
 
 def main() -> int:
+    try:  # settings first: a typo should not wait for a model to train
+        profile = load_profile(STATE_DIR)
+    except ProfileError as error:
+        print(f"Setting not usable: {error}", file=sys.stderr)
+        return 2
     try:
-        model = ensure_model()
+        stack = build_stack(ensure_model(), profile, STATE_DIR)
     except Exception as error:  # a failed build must say what failed, not hang
         print(f"Could not build the model: {error}", file=sys.stderr)
         return 1
-    services = build_services(model)
+    services = stack.services
     stop_retention = None
     # Set SIGINT too: a shell that starts us in the background may have ignored it.
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        for service in services:
-            print(f"Starting {service.name} on {service.url} ...", flush=True)
-            service.start()
-            service.wait_until_healthy(timeout=180)
-        print("\nThe CPS careers assistant is running:")
+        stack.start(timeout=180, report=lambda line: print(line, flush=True))
+        print(f"\nThe CPS careers assistant is running ({stack.profile.name} profile):")
         for service in services:
             print(f"  {service.name:<14} {service.url}")
-        print(f"  REST channel   {services[1].url}/webhooks/rest/webhook")
-        print(f"  Console        {services[2].url}/console/ (accounts: make add-recruiter)")
+        print(f"  REST channel   {stack.rasas[0].url}/webhooks/rest/webhook")
+        print(f"  Console        {stack.web.url}/console/ (accounts: make add-recruiter)")
         print(f"Logs are in {STATE_DIR}. Press Ctrl-C to stop.\n", flush=True)
         # Conversations older than RETENTION_DAYS (default 90) go, now and daily.
-        stop_retention = run_daily()
+        stop_retention = run_daily(lambda: _retention_engine(stack.profile))
         while True:
             dead = [s for s in services if not s.running()]
             if dead:
@@ -99,14 +69,13 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0
-    except ServiceError as error:
+    except (ServiceError, DependencyError) as error:
         print(f"Could not start the assistant: {error}", file=sys.stderr)
         return 1
     finally:
         if stop_retention is not None:
             stop_retention.set()
-        for service in reversed(services):
-            service.stop()
+        stack.stop()
         print("Stopped.", flush=True)
 
 

@@ -138,7 +138,7 @@ def rasa_server(
     model: Path,
     port: int,
     action_url: str,
-    tracker_db: Path,
+    tracker_db: Path | None = None,
     host: str = "127.0.0.1",
     cors: list[str] | None = None,
     api_token: str | None = None,
@@ -163,11 +163,9 @@ def rasa_server(
         args += ["--cors", *cors]
     if api_token:  # the HTTP API exists only behind a token
         args += ["--enable-api", "--auth-token", api_token]
-    env = {
-        "ACTION_ENDPOINT_URL": f"{action_url}/webhook",
-        "TRACKER_DB": str(tracker_db),
-        **kwargs.pop("env", {}),
-    }
+    env = {"ACTION_ENDPOINT_URL": f"{action_url}/webhook", **kwargs.pop("env", {})}
+    if tracker_db is not None:  # the embedded profile's SQLite file (endpoints.yml)
+        env["TRACKER_DB"] = str(tracker_db)
     return Service(
         name="Rasa server",
         args=args,

@@ -1,0 +1,176 @@
+"""The two ways to run the assistant, chosen by one setting: PROFILE=embedded|production.
+
+* ``embedded`` (the default, ``make run``): everything on this machine, the
+  conversation log in an SQLite file, one worker per service.
+* ``production`` (``make run PROFILE=production``): PostgreSQL for the tracker
+  store and the console's log, Redis for Rasa's lock store, several Sanic
+  workers for Rasa and the action server.
+
+A profile turns the environment into what each process needs: Rasa's
+endpoints file and environment, worker counts, the web app's database URL.
+Every setting has a default that fits one machine; docs/deploy.md lists them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+EMBEDDED = "embedded"
+PRODUCTION = "production"
+PROFILES = (EMBEDDED, PRODUCTION)
+
+
+class ProfileError(ValueError):
+    """A setting cannot be used; the message names it."""
+
+
+@dataclass(frozen=True)
+class Postgres:
+    host: str = "127.0.0.1"
+    port: int = 5432
+    database: str = "careers"
+    user: str = "postgres"
+    password: str = ""
+    schema: str = ""
+
+    def url(self, database: str | None = None) -> URL:
+        return URL.create(
+            "postgresql",
+            username=self.user,
+            password=self.password or None,
+            host=self.host,
+            port=self.port,
+            database=database or self.database,
+        )
+
+    @property
+    def address(self) -> str:
+        return f"PostgreSQL at {self.host}:{self.port} (database {self.database!r})"
+
+
+@dataclass(frozen=True)
+class Redis:
+    host: str = "127.0.0.1"
+    port: int = 6379
+    db: int = 1
+    password: str = ""
+    key_prefix: str = "careers"
+
+    @property
+    def address(self) -> str:
+        return f"Redis at {self.host}:{self.port} (db {self.db})"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    endpoints: str
+    rasa_workers: int = 1
+    action_workers: int = 1
+    web_workers: int = 1
+    postgres: Postgres | None = None
+    redis: Redis | None = None
+    sqlite_path: Path | None = None
+    # Extra environment for each process, on top of what bot.ops.services sets.
+    rasa_env: dict[str, str] = field(default_factory=dict)
+    action_env: dict[str, str] = field(default_factory=dict)
+    web_env: dict[str, str] = field(default_factory=dict)
+
+
+def load_profile(state_dir: Path, env: Mapping[str, str] | None = None) -> Profile:
+    env = os.environ if env is None else env
+    name = (env.get("PROFILE") or EMBEDDED).strip().lower()
+    if name == EMBEDDED:
+        return _embedded(state_dir, env)
+    if name == PRODUCTION:
+        return _production(env)
+    raise ProfileError(f"PROFILE: {name!r} is not one of {', '.join(PROFILES)}")
+
+
+def _embedded(state_dir: Path, env: Mapping[str, str]) -> Profile:
+    sqlite_path = Path(env.get("TRACKER_DB") or state_dir / "tracker.db")
+    return Profile(
+        name=EMBEDDED,
+        endpoints="endpoints.yml",
+        sqlite_path=sqlite_path,
+        rasa_env={"TRACKER_DB": str(sqlite_path)},
+        web_env={"TRACKER_DB": str(sqlite_path)},
+    )
+
+
+def _production(env: Mapping[str, str]) -> Profile:
+    postgres = Postgres(
+        host=env.get("POSTGRES_HOST") or Postgres.host,
+        port=_int(env, "POSTGRES_PORT", Postgres.port, 1, 65535),
+        database=env.get("POSTGRES_DB") or Postgres.database,
+        user=env.get("POSTGRES_USER") or Postgres.user,
+        password=env.get("POSTGRES_PASSWORD", ""),
+        schema=_identifier(env, "POSTGRES_SCHEMA", ""),
+    )
+    redis = Redis(
+        host=env.get("REDIS_HOST") or Redis.host,
+        port=_int(env, "REDIS_PORT", Redis.port, 1, 65535),
+        db=_int(env, "REDIS_DB", Redis.db, 0, 15),
+        password=env.get("REDIS_PASSWORD", ""),
+        key_prefix=_identifier(env, "REDIS_KEY_PREFIX", Redis.key_prefix, alphanumeric=True),
+    )
+    rasa_env = {
+        # Read by endpoints.production.yml; Rasa refuses to start if one is unset.
+        "POSTGRES_HOST": postgres.host,
+        "POSTGRES_PORT": str(postgres.port),
+        "POSTGRES_DB": postgres.database,
+        "POSTGRES_USER": postgres.user,
+        "POSTGRES_PASSWORD": postgres.password,
+        "REDIS_HOST": redis.host,
+        "REDIS_PORT": str(redis.port),
+        "REDIS_DB": str(redis.db),
+        "REDIS_PASSWORD": redis.password,
+        "REDIS_KEY_PREFIX": redis.key_prefix,
+        # Rasa only honours SANIC_WORKERS > 1 with a Redis lock store, as configured here.
+        "SANIC_WORKERS": str(_int(env, "RASA_WORKERS", 2, 1, 64)),
+    }
+    if postgres.schema:
+        rasa_env["POSTGRESQL_SCHEMA"] = postgres.schema  # Rasa's own name for it
+    web_env = {"CONVERSATIONS_DB_URL": postgres.url().render_as_string(hide_password=False)}
+    if postgres.schema:
+        web_env["CONVERSATIONS_DB_SCHEMA"] = postgres.schema
+    action_workers = _int(env, "ACTION_WORKERS", 2, 1, 64)
+    return Profile(
+        name=PRODUCTION,
+        endpoints="endpoints.production.yml",
+        rasa_workers=int(rasa_env["SANIC_WORKERS"]),
+        action_workers=action_workers,
+        web_workers=_int(env, "WEB_WORKERS", 1, 1, 64),
+        postgres=postgres,
+        redis=redis,
+        rasa_env=rasa_env,
+        action_env={"ACTION_SERVER_SANIC_WORKERS": str(action_workers)},
+        web_env=web_env,
+    )
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ProfileError(f"{name}: {raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ProfileError(f"{name}: {value} is outside {low}-{high}")
+    return value
+
+
+def _identifier(env: Mapping[str, str], name: str, default: str, alphanumeric: bool = False) -> str:
+    value = env.get(name) or default
+    allowed = str.isalnum if alphanumeric else (lambda s: s.replace("_", "").isalnum())
+    if value and not (allowed(value) and value.isascii()):
+        kind = "letters and digits" if alphanumeric else "letters, digits and _"
+        raise ProfileError(f"{name}: {value!r} may contain only {kind}")
+    return value

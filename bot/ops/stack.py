@@ -1,0 +1,117 @@
+"""The assistant's processes for one profile: action server, Rasa instance(s), web app.
+
+Used by `make run`, `make bench` and the tests of the production profile, so all
+three start exactly the same processes with the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.ops.dependencies import ensure_dependencies
+from bot.ops.profiles import Profile, load_profile
+from bot.ops.services import Service, action_server, free_port, rasa_server, web_app
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass
+class Stack:
+    profile: Profile
+    actions: Service
+    rasas: list[Service]
+    web: Service
+
+    @property
+    def services(self) -> list[Service]:
+        """In start order: Rasa calls the action server, the web app calls Rasa."""
+        return [self.actions, *self.rasas, self.web]
+
+    def start(self, timeout: float = 180, report=print) -> None:
+        wait = float(os.environ.get("DEPENDENCY_WAIT") or 30)
+        ensure_dependencies(self.profile, wait=wait, report=report)
+        try:
+            for service in self.services:
+                report(f"Starting {service.name} on {service.url} ...")
+                service.start()
+                service.wait_until_healthy(timeout=timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+
+
+def build_stack(
+    model: Path,
+    profile: str | Profile | None = None,
+    state_dir: Path | None = None,
+    *,
+    rasa_instances: int = 1,
+    env: Mapping[str, str] | None = None,
+    free_ports: bool = False,
+) -> Stack:
+    """Describe (not start) the processes. `env` overrides os.environ for settings.
+
+    With `free_ports` every service gets a free port instead of its configured
+    one, so tests and benchmarks can run beside a `make run`.
+    """
+    from bot.ops import PROJECT_ROOT
+
+    settings = {**os.environ, **(env or {})}
+    state_dir = Path(state_dir or PROJECT_ROOT / "var")
+    state_dir.mkdir(parents=True, exist_ok=True)
+    if not isinstance(profile, Profile):
+        profile = load_profile(state_dir, {**settings, **({"PROFILE": profile} if profile else {})})
+
+    def port(name: str, default: int) -> int:
+        return free_port() if free_ports else int(settings.get(name) or default)
+
+    host = settings.get("BIND_HOST") or "127.0.0.1"
+    web_port = port("WEB_PORT", 8000)
+    origins = settings.get("ALLOWED_ORIGINS") or (
+        f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
+    )
+    # The action server answers Rasa only, so it stays on loopback unless told otherwise.
+    actions = action_server(
+        port("ACTIONS_PORT", 5055),
+        host=settings.get("ACTIONS_HOST") or "127.0.0.1",
+        log_path=state_dir / "actions.log",
+        env=profile.action_env,
+    )
+    # Further Rasa instances take the ports after RASA_PORT (5006, 5007, ...).
+    first_rasa_port = port("RASA_PORT", 5005)
+    rasa_ports = [free_port() if free_ports else first_rasa_port + i for i in range(rasa_instances)]
+    rasas = []
+    for index, rasa_port in enumerate(rasa_ports):
+        suffix = f"-{index + 1}" if rasa_instances > 1 else ""
+        rasa = rasa_server(
+            model,
+            port=rasa_port,
+            host=host,
+            action_url=actions.url,
+            endpoints=profile.endpoints,
+            cors=origins.split(","),
+            api_token=settings.get("RASA_API_TOKEN") or None,
+            log_path=state_dir / f"rasa{suffix}.log",
+            env=profile.rasa_env,
+        )
+        rasa.name += f" {index + 1}" if rasa_instances > 1 else ""
+        rasas.append(rasa)
+    web_env = {
+        **profile.web_env,
+        "ALLOWED_ORIGINS": origins,
+        "WEB_WORKERS": str(profile.web_workers),
+        # Plain http on this machine cannot carry Secure cookies; anywhere else it must.
+        "CONSOLE_COOKIE_SECURE": settings.get("CONSOLE_COOKIE_SECURE")
+        or ("false" if host in LOOPBACK else "true"),
+    }
+    web = web_app(
+        web_port, rasa_url=rasas[0].url, host=host, log_path=state_dir / "web.log", env=web_env
+    )
+    return Stack(profile=profile, actions=actions, rasas=rasas, web=web)
