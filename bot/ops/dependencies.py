@@ -9,8 +9,11 @@ schema are created on first start; Rasa and the console create their tables.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
 
 import redis
 import sqlalchemy as sa
@@ -24,10 +27,26 @@ class DependencyError(RuntimeError):
 
 
 def ensure_dependencies(profile: Profile, wait: float = 30, report=print) -> None:
+    if profile.sqlite_path is not None:
+        check_sqlite(profile.sqlite_path)
     if profile.postgres is not None:
         _retry(profile.postgres.address, lambda: prepare_postgres(profile.postgres), wait, report)
     if profile.redis is not None:
         _retry(profile.redis.address, lambda: ping_redis(profile.redis), wait, report)
+
+
+def check_sqlite(path: Path) -> None:
+    """The embedded profile's database file must be creatable and writable, or Rasa fails late."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(sqlite3.connect(path, timeout=15)) as connection:
+            connection.execute("CREATE TABLE IF NOT EXISTS _startup_check (id INTEGER)")
+            connection.execute("DROP TABLE _startup_check")
+    except (OSError, sqlite3.Error) as error:
+        raise DependencyError(
+            f"The conversation database {path} cannot be written ({_first_line(error)}). "
+            f"Check the folder exists and is writable, or set TRACKER_DB."
+        ) from None
 
 
 def prepare_postgres(postgres: Postgres) -> None:

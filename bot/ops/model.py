@@ -12,10 +12,12 @@ by a stale model.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -25,6 +27,7 @@ MODELS_DIR = PROJECT_ROOT / "bot" / "models"
 SPACY_DIR = MODELS_DIR / "spacy-careers"
 MODEL_PREFIX = "careers-"
 KEEP_MODELS = 3
+CONFIG_FILE = PROJECT_ROOT / "config.yml"
 
 
 def _files(patterns: Iterable[str]) -> list[Path]:
@@ -40,10 +43,11 @@ def spacy_inputs() -> list[Path]:
     )
 
 
-def model_inputs() -> list[Path]:
+def model_inputs(config: Path = CONFIG_FILE) -> list[Path]:
     # The entity component runs inside the model; the search module does not.
     return (
-        _files(["config.yml", "domain.yml", "bot/data/**/*.yml", "bot/language/entities.py"])
+        [config]
+        + _files(["domain.yml", "bot/data/**/*.yml", "bot/language/entities.py"])
         + spacy_inputs()
     )
 
@@ -81,21 +85,25 @@ def _cache_dir() -> Path | None:
     return Path(cache).expanduser() if cache else None
 
 
-def _prune(keep: Path) -> None:
-    models = sorted(MODELS_DIR.glob(f"{MODEL_PREFIX}*.tar.gz"), key=lambda p: p.stat().st_mtime)
+def _prune(keep: Path, prefix: str = MODEL_PREFIX) -> None:
+    models = sorted(MODELS_DIR.glob(f"{prefix}*.tar.gz"), key=lambda p: p.stat().st_mtime)
     for old in [m for m in models if m != keep][: max(0, len(models) - KEEP_MODELS)]:
         old.unlink()
 
 
-def ensure_model() -> Path:
-    """Path of a model trained on the current inputs, training it if needed."""
+def ensure_model(config: Path = CONFIG_FILE, prefix: str = MODEL_PREFIX) -> Path:
+    """Path of a model trained on the current inputs, training it if needed.
+
+    Another `config` and `prefix` keep a second model beside ours (the stock
+    baseline of `make bench`, bench/baseline/).
+    """
     ensure_spacy_pipeline()
-    name = MODEL_PREFIX + fingerprint(model_inputs())
+    name = prefix + fingerprint(model_inputs(config))
     model = MODELS_DIR / f"{name}.tar.gz"
     cache = _cache_dir()
-    if model.exists():
+    if _usable(model):
         return model
-    if cache and (cache / model.name).exists():
+    if cache and _usable(cache / model.name):
         shutil.copy2(cache / model.name, model)
         print(f"Reusing the cached model {model.name}", file=sys.stderr)
         return model
@@ -107,7 +115,7 @@ def ensure_model() -> Path:
             "rasa",
             "train",
             "--config",
-            "config.yml",
+            str(config.relative_to(PROJECT_ROOT)),
             "--domain",
             "domain.yml",
             "--data",
@@ -121,8 +129,54 @@ def ensure_model() -> Path:
     if cache:
         cache.mkdir(parents=True, exist_ok=True)
         shutil.copy2(model, cache / model.name)
-    _prune(keep=model)
+    _prune(keep=model, prefix=prefix)
     return model
+
+
+class ModelError(RuntimeError):
+    """The model file cannot be served; the message says which file and what to do."""
+
+
+def check_model(model: Path) -> None:
+    """Refuse a missing or unreadable model before Rasa is started with it.
+
+    Rasa 3.6 given a corrupt archive logs nothing useful, reports itself healthy
+    and then answers no message, so the check has to happen before it starts.
+    Reading every member checks the whole archive (gzip's checksum is at its end);
+    it takes about half a second, without importing Rasa and TensorFlow.
+    """
+    if not model.is_file():
+        raise ModelError(f"The model {model} does not exist. Run `make train` to build it.")
+    try:
+        metadata = None
+        with tarfile.open(model, "r:gz") as archive:
+            for member in archive:
+                content = archive.extractfile(member) if member.isfile() else None
+                data = content.read() if content else b""
+                if member.name.lstrip("/") == "metadata.json":
+                    metadata = json.loads(data)
+        missing = {"domain", "predict_schema", "rasa_open_source_version"} - set(metadata or {})
+        if missing:
+            raise ValueError(f"no Rasa metadata: {', '.join(sorted(missing))} missing")
+    except (OSError, EOFError, tarfile.TarError, ValueError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ModelError(
+            f"The model {model} cannot be read ({reason}). "
+            f"Delete it and run `make train` to build it again."
+        ) from None
+
+
+def _usable(model: Path) -> bool:
+    """True for a readable model; a corrupt one (an interrupted copy, a bad disk) is removed."""
+    if not model.exists():
+        return False
+    try:
+        check_model(model)
+    except ModelError as error:
+        print(f"{error} Removing it.", file=sys.stderr)
+        model.unlink()
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ import time
 
 from bot.ops import PROJECT_ROOT
 from bot.ops.dependencies import DependencyError
-from bot.ops.model import ensure_model
+from bot.ops.model import ModelError, ensure_model
 from bot.ops.profiles import Profile, ProfileError, load_profile
 from bot.ops.services import ServiceError
 from bot.ops.stack import build_stack
@@ -69,7 +69,7 @@ def main() -> int:
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0
-    except (ServiceError, DependencyError) as error:
+    except (ServiceError, DependencyError, ModelError) as error:
         print(f"Could not start the assistant: {error}", file=sys.stderr)
         return 1
     finally:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.ops.dependencies import ensure_dependencies
+from bot.ops.model import check_model
 from bot.ops.profiles import Profile, load_profile
 from bot.ops.services import Service, action_server, free_port, rasa_server, web_app
 
@@ -20,6 +21,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 @dataclass
 class Stack:
+    model: Path
     profile: Profile
     actions: Service
     rasas: list[Service]
@@ -31,6 +33,7 @@ class Stack:
         return [self.actions, *self.rasas, self.web]
 
     def start(self, timeout: float = 180, report=print) -> None:
+        check_model(self.model)  # Rasa would start "healthy" with a corrupt one, then say nothing
         wait = float(os.environ.get("DEPENDENCY_WAIT") or 30)
         ensure_dependencies(self.profile, wait=wait, report=report)
         try:
@@ -114,4 +117,4 @@ def build_stack(
     web = web_app(
         web_port, rasa_url=rasas[0].url, host=host, log_path=state_dir / "web.log", env=web_env
     )
-    return Stack(profile=profile, actions=actions, rasas=rasas, web=web)
+    return Stack(model=model, profile=profile, actions=actions, rasas=rasas, web=web)

@@ -99,3 +99,18 @@ def test_start_waits_for_redis_to_come_back(tmp_path: Path) -> None:
             process.wait()
     assert "not reachable" in lines[0] and "retrying" in lines[0]
     assert lines[-1] == f"Redis at 127.0.0.1:{port} (db 1): reachable now."
+
+
+def test_embedded_database_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the database folder should be")
+    embedded = Profile(name="embedded", endpoints="endpoints.yml", sqlite_path=blocker / "t.db")
+    with pytest.raises(DependencyError, match=r"t\.db cannot be written .* or set TRACKER_DB"):
+        ensure_dependencies(embedded, wait=1, report=lambda _: None)
+
+
+def test_embedded_database_folder_is_created(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "deeper" / "tracker.db"
+    embedded = Profile(name="embedded", endpoints="endpoints.yml", sqlite_path=path)
+    ensure_dependencies(embedded, wait=1, report=lambda _: None)
+    assert path.exists()
