@@ -21,8 +21,8 @@ What is redacted, per event type:
 * ``slot``: ``value`` when it is a string, or strings inside a list value;
 * ``user_featurization`` and everything else: untouched (no visitor text).
 
-The event broker (``stream_events``) would still get raw events; no broker is
-configured, and one must not be added without redacting there too.
+Events streamed to an event broker, if one is configured, are redacted the same
+way (``_stream_new_events``), so a broker is never a way around the redaction.
 """
 
 from __future__ import annotations
@@ -31,7 +31,9 @@ import json
 import logging
 from typing import Any
 
+from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -70,6 +72,13 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that never writes what a visitor typed without redacting it."""
+
+    async def _stream_new_events(
+        self, event_broker: EventBroker, new_events: list[Event], sender_id: str
+    ) -> None:
+        # TrackerStore._stream_new_events (rasa 3.6.21) with the body redacted.
+        for event in new_events:
+            event_broker.publish({"sender_id": sender_id, **redact_event(event.as_dict())})
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await self.stream_events(tracker)
