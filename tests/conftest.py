@@ -7,7 +7,8 @@ and action servers are started as separate processes on free ports, exactly as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,18 +45,18 @@ class RunningAssistant(Assistant):
         self.rasa_service.wait_until_healthy(timeout=180)
 
 
-@pytest.fixture(scope="session")
-def assistant(
-    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+@contextmanager
+def running_assistant(
+    model: Path, state: Path, rasa_env: dict[str, str] | None = None
 ) -> Iterator[RunningAssistant]:
-    state = tmp_path_factory.mktemp("assistant")
     actions = action_server(free_port(), log_path=state / "actions.log")
     rasa = rasa_server(
-        trained_model,
+        model,
         port=free_port(),
         action_url=actions.url,
         tracker_db=state / "tracker.db",
         log_path=state / "rasa.log",
+        env=rasa_env or {},
     )
     try:
         for service in (actions, rasa):
@@ -65,6 +66,25 @@ def assistant(
     finally:
         rasa.stop()
         actions.stop()
+
+
+@pytest.fixture(scope="session")
+def start_assistant(
+    trained_model: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[..., AbstractContextManager[RunningAssistant]]:
+    """Start another assistant, e.g. with other settings, for tests that stop or break it:
+    `with start_assistant("name", {"VARIABLE": "value"}) as other: ...`."""
+
+    def start(name: str, rasa_env: dict[str, str] | None = None):
+        return running_assistant(trained_model, tmp_path_factory.mktemp(name), rasa_env)
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def assistant(start_assistant) -> Iterator[RunningAssistant]:
+    with start_assistant("assistant") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

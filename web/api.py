@@ -4,6 +4,8 @@ POST /api/conversations/<id>/messages  {"message": "..."}          -> {"messages
 POST /api/conversations/<id>/feedback  {"topic": "...", "rating": "up"|"down"} -> same
 
 Errors are JSON {"error": code, "reason": text} so the widget can say what happened.
+Too many messages from one conversation or address (bot.guard.limits) get a 429
+`rate_limited` with Retry-After; Rasa's channel caps the length of a conversation.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sanic import Blueprint, Request
+from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, empty, json
 
+from bot.guard.address import client_address
+from bot.guard.limits import WINDOW, Limiter
+from bot.knowledge import load_knowledge
 from web import validation
 from web.rasa_client import UpstreamError
 from web.security import add_cors_headers, origin_allowed
@@ -48,11 +53,20 @@ async def forward(
         text = build(read_json(request))
     except validation.InvalidRequest as invalid:
         return error(invalid.status, invalid.code, str(invalid))
+    if await request.app.ctx.limiter.admit(sender, client_address(request)):
+        response = error(429, "rate_limited", load_knowledge().conversation["slow-down"].answer)
+        response.headers["Retry-After"] = str(int(WINDOW))
+        return response
     try:
         messages = await request.app.ctx.rasa.send(sender, text)
     except UpstreamError as failure:
         return error(failure.status, failure.code, "The careers assistant is not answering.")
     return json({"messages": messages})
+
+
+@api.listener("before_server_start")
+async def start_limiter(app: Sanic, _loop) -> None:
+    app.ctx.limiter = Limiter.rates_only(app.ctx.settings.limits, scope="web")
 
 
 @api.route("/conversations/<conversation_id>/messages", methods=["POST", "OPTIONS"])

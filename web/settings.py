@@ -5,14 +5,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.guard.settings import Limits, SettingsError, env_float, env_int
 
 # scheme://host[:port] with nothing after it: what a browser sends as Origin.
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
 
-
-class SettingsError(ValueError):
-    """A setting has a value the app cannot use; the message names it."""
+__all__ = ["Settings", "SettingsError", "parse_origins"]
 
 
 @dataclass(frozen=True)
@@ -23,19 +23,21 @@ class Settings:
     allowed_origins: tuple[str, ...] = ("http://localhost:8000", "http://127.0.0.1:8000")
     max_message_chars: int = 1000
     rasa_timeout: float = 10.0  # seconds; a visitor should not wait longer for one answer
+    limits: Limits = field(default_factory=Limits)  # messages a minute per conversation, address
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        port = _int(env, "WEB_PORT", cls.port, 1, 65535)
+        port = env_int(env, "WEB_PORT", cls.port, 1, 65535)
         origins = env.get("ALLOWED_ORIGINS") or f"http://localhost:{port},http://127.0.0.1:{port}"
         return cls(
             host=env.get("WEB_HOST") or cls.host,
             port=port,
             rasa_url=_url(env.get("RASA_URL") or cls.rasa_url),
             allowed_origins=parse_origins(origins),
-            max_message_chars=_int(env, "MAX_MESSAGE_CHARS", cls.max_message_chars, 1, 100_000),
-            rasa_timeout=_float(env, "RASA_TIMEOUT", cls.rasa_timeout, 0.1, 120),
+            max_message_chars=env_int(env, "MAX_MESSAGE_CHARS", cls.max_message_chars, 1, 100_000),
+            rasa_timeout=env_float(env, "RASA_TIMEOUT", cls.rasa_timeout, 0.1, 120),
+            limits=Limits.from_env(env),
         )
 
 
@@ -57,29 +59,3 @@ def _url(value: str) -> str:
     if not re.match(r"^https?://[^\s/]+", value):
         raise SettingsError(f"RASA_URL: {value!r} is not an http(s) address")
     return value.rstrip("/")
-
-
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise SettingsError(f"{name}: {raw!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name}: {value} is outside {low}-{high}")
-    return value
-
-
-def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise SettingsError(f"{name}: {raw!r} is not a number") from None
-    if not low <= value <= high:
-        raise SettingsError(f"{name}: {value} is outside {low}-{high}")
-    return value

@@ -19,6 +19,10 @@ from bot.language.search import default_search, merge_rankings
 MAX_SUGGESTIONS = 3
 MIN_CLASSIFIER_CONFIDENCE = 0.05  # below this a guess is noise, not a suggestion
 
+# Load the search's spaCy pipeline when the action server starts: loading it on the first
+# unclear question takes seconds, longer than Rasa waits for an action (ACTION_TIMEOUT).
+default_search()
+
 
 def classifier_ranking(tracker: Tracker) -> list[tuple]:
     kb = load_knowledge()

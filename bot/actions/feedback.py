@@ -13,9 +13,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import FALLBACK, conversation_reply
-from bot.knowledge import load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
 
 RATINGS = ("up", "down")
+
+
+def valid_rating(kb: KnowledgeBase, rating: object, topic: object) -> bool:
+    """A rating this action records (the channels let only these through as a command)."""
+    if not isinstance(topic, str) or rating not in RATINGS:
+        return False
+    return topic in kb.entries or topic in kb.conversation or topic == FALLBACK
 
 
 class ActionRecordFeedback(Action):
@@ -28,8 +35,7 @@ class ActionRecordFeedback(Action):
         kb = load_knowledge()
         rating = next(tracker.get_latest_entity_values("rating"), None)
         topic = next(tracker.get_latest_entity_values("rated_topic"), None)
-        known_topic = topic in kb.entries or topic in kb.conversation or topic == FALLBACK
-        if rating in RATINGS and known_topic:
+        if valid_rating(kb, rating, topic):
             reply = conversation_reply(kb, "feedback-thanks", topic=topic)
         else:
             reply = conversation_reply(kb, "feedback-invalid", topic=FALLBACK)

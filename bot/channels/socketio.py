@@ -9,17 +9,28 @@ returns, so the widget and any other client read both channels alike.
 It also awaits `enter_room`: the python-socketio that Rasa 3.6's pins resolve to
 (5.x) made it a coroutine, Rasa calls it without `await`, so with session
 persistence no reply ever reached the client.
+
+Every message passes the same guards as the REST channel (bot.channels.guard); a
+session id that is not a short id is replaced by a new one, a message without a valid
+session is dropped (as Rasa drops one without a session), and `metadata` from the
+client is not stored.
 """
 
 from __future__ import annotations
 
-import json
+import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Request, Sanic
+from sanic.response import HTTPResponse
+
+from bot.channels.guard import GuardedOutput, OnNewMessage, shared_guard, valid_sender
+from bot.channels.headers import add_security_headers
+from bot.guard.address import client_address
+
+logger = logging.getLogger(__name__)
 
 
 class ContractSocketIOOutput(SocketIOOutput):
@@ -29,22 +40,50 @@ class ContractSocketIOOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"custom": json_message})
 
 
+class GuardedSocketIOOutput(GuardedOutput, ContractSocketIOOutput):
+    pass
+
+
+class HeaderedSocketBlueprint(SocketBlueprint):
+    """Rasa's socket.io blueprint; the engine.io route it adds to the app gets the headers."""
+
+    def register(self, app: Sanic, options: dict[str, Any]) -> None:
+        path = "/" + self.ctx.socketio_path.strip("/")
+
+        async def headers(request: Request, response: HTTPResponse) -> None:
+            if request.path.startswith(path):
+                add_security_headers(response)
+
+        app.register_middleware(headers, "response")
+        super().register(app, options)
+
+
 class ContractSocketIOInput(SocketIOInput):
     """Same protocol and settings as Rasa's `socketio` channel."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.guard = shared_guard()  # fails at start-up if a setting is wrong
 
     def get_output_channel(self) -> ContractSocketIOOutput | None:
         if self.sio is None:
             return None
         return ContractSocketIOOutput(self.sio, self.bot_message_evt)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> SocketBlueprint:
+    def client_address(self, sid: str) -> str | None:
+        environ = self.sio.get_environ(sid, namespace=self.namespace) or {}
+        request = environ.get("sanic.request")
+        return client_address(request) if request is not None else None
+
+    def blueprint(self, on_new_message: OnNewMessage) -> SocketBlueprint:
         blueprint = super().blueprint(on_new_message)
+        blueprint.__class__ = HeaderedSocketBlueprint  # one more step when it is registered
 
         # Replaces Rasa's handler, which never joins the client to its session room.
         async def session_request(sid: str, data: dict | None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not session_id:
+            if not valid_sender(session_id):
                 session_id = uuid.uuid4().hex
             if self.session_persistence:
                 await self.sio.enter_room(sid, session_id)
@@ -54,27 +93,18 @@ class ContractSocketIOInput(SocketIOInput):
         async def handle_message(sid: str, data: dict) -> None:
             if not isinstance(data, dict):
                 return
-            if self.session_persistence:
-                sender_id = data.get("session_id")
-                if not sender_id or not isinstance(sender_id, str):
-                    return  # as Rasa does: without a session there is no conversation
-            else:
-                sender_id = sid
-            metadata = data.get(self.metadata_key) or {}
-            if isinstance(metadata, str):
-                try:
-                    metadata = json.loads(metadata)
-                except ValueError:
-                    metadata = {}
-            message = data.get("message", "")
-            await on_new_message(
-                UserMessage(
-                    message if isinstance(message, str) else "",
-                    ContractSocketIOOutput(self.sio, self.bot_message_evt),
-                    sender_id,
-                    input_channel=self.name(),
-                    metadata=metadata if isinstance(metadata, dict) else {},
-                )
+            sender = data.get("session_id") if self.session_persistence else sid
+            if not valid_sender(sender):
+                logger.warning("socket.io message without a valid session id dropped")
+                return  # as Rasa does: without a session there is no conversation
+            text = data.get("message")
+            await self.guard.handle(
+                on_new_message,
+                GuardedSocketIOOutput(self.sio, self.bot_message_evt),
+                sender,
+                text if isinstance(text, str) else "",
+                self.client_address(sid),
+                self.name(),
             )
 
         self.sio.on("session_request", session_request, namespace=self.namespace)

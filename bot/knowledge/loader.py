@@ -32,6 +32,12 @@ REQUIRED_CONVERSATION = (
     "more-unavailable",
     "feedback-thanks",
     "feedback-invalid",
+    # Sent by the channels (bot/channels/guard.py).
+    "empty-message",
+    "message-too-long",
+    "slow-down",
+    "conversation-full",
+    "unavailable",
 )
 # The pay answers have a London variant, asked for as "what about London?".
 REQUIRED_PLACE = "London"

@@ -24,6 +24,7 @@
     message_too_long: "Your message is too long. Please shorten it and send it again.",
     empty_message: "Please type a question first.",
     bad_command: "Please type your question in words.",
+    rate_limited: "You are sending messages faster than the assistant can answer. Please wait a minute, then send your message again.",
     origin_not_allowed: "The careers assistant is not available on this website.",
     offline: "We could not reach the careers assistant. Check your internet connection, then select Retry.",
     unavailable: "The careers assistant is not answering at the moment. Your message has not been lost: select Retry to send it again.",
