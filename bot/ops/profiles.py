@@ -17,6 +17,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy.engine import URL
 
@@ -64,6 +65,10 @@ class Redis:
     @property
     def address(self) -> str:
         return f"Redis at {self.host}:{self.port} (db {self.db})"
+
+    def url(self, db: int | None = None) -> str:
+        password = f":{quote(self.password, safe='')}@" if self.password else ""
+        return f"redis://{password}{self.host}:{self.port}/{self.db if db is None else db}"
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,8 @@ def _production(env: Mapping[str, str]) -> Profile:
         "REDIS_DB": str(redis.db),
         "REDIS_PASSWORD": redis.password,
         "REDIS_KEY_PREFIX": redis.key_prefix,
+        # Rate-limit counts shared by every worker and instance (bot/guard), beside the locks.
+        "REDIS_URL": env.get("REDIS_URL") or redis.url(db=(redis.db + 1) % 16),
         # Rasa only honours SANIC_WORKERS > 1 with a Redis lock store, as configured here.
         "SANIC_WORKERS": str(_int(env, "RASA_WORKERS", 2, 1, 64)),
     }

@@ -32,6 +32,7 @@ def test_production_reads_every_connection_setting(tmp_path: Path) -> None:
             "REDIS_HOST": "locks.internal",
             "REDIS_PORT": "6380",
             "REDIS_DB": "3",
+            "REDIS_PASSWORD": "p@ss",
             "RASA_WORKERS": "4",
             "ACTION_WORKERS": "3",
         },
@@ -42,6 +43,7 @@ def test_production_reads_every_connection_setting(tmp_path: Path) -> None:
     assert profile.rasa_env["POSTGRESQL_SCHEMA"] == "careers_2026"
     assert profile.rasa_env["REDIS_PORT"] == "6380"
     assert profile.rasa_env["SANIC_WORKERS"] == "4"
+    assert profile.rasa_env["REDIS_URL"] == "redis://:p%40ss@locks.internal:6380/4"  # rate limits
     assert profile.action_env == {"ACTION_SERVER_SANIC_WORKERS": "3"}
     # The console gets the same database as one URL, password escaped.
     assert profile.web_env["CONVERSATIONS_DB_URL"] == (
