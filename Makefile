@@ -17,7 +17,7 @@ PYTHON310 ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 	done)
 
 .PHONY: help install run train spacy test lint validate evaluate check-knowledge \
-	add-recruiter remove-recruiter purge lock clean bench audit bench-console
+	add-recruiter remove-recruiter purge lock clean bench audit bench-console soak
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -66,6 +66,11 @@ bench: install  ## Load benchmark against stock Rasa; writes docs/benchmarks.md 
 bench-console: install  ## The recruiter console at 100,000 conversations; writes docs/benchmarks-console.md
 	$(PY) -m bench.console_benchmark $(if $(CONVERSATIONS),--conversations $(CONVERSATIONS)) \
 		$(if $(DATABASES),--databases $(DATABASES))
+
+# Not part of `make test`: minutes of the whole machine. SOAK_CONVERSATIONS, SOAK_SECONDS,
+# SOAK_THINK_MIN and SOAK_THINK_MAX size it (docs/soak.md).
+soak: install  ## Hundreds of conversations on the production profile while components restart; writes docs/soak.md
+	$(PY) -m pytest -m soak tests/soak -s -q -p no:cacheprovider
 
 check-knowledge: install  ## Validate the knowledge file and list entries not reviewed in 12 months
 	$(PY) -m bot.knowledge check

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -91,15 +92,25 @@ def _prune(keep: Path, prefix: str = MODEL_PREFIX) -> None:
         old.unlink()
 
 
-def ensure_model(config: Path = CONFIG_FILE, prefix: str = MODEL_PREFIX) -> Path:
-    """Path of a model trained on the current inputs, training it if needed.
+def model_path(
+    config: Path = CONFIG_FILE, prefix: str = MODEL_PREFIX, inputs: Iterable[Path] | None = None
+) -> Path:
+    """Where the model trained on these inputs is kept: named after their hash.
 
-    Another `config` and `prefix` keep a second model beside ours (the stock
-    baseline of `make bench`, bench/baseline/).
+    Another `config`, `prefix` and `inputs` (what shapes that model) keep a second
+    model beside ours: the stock baseline of `make bench` (bench/baseline/).
     """
+    digest = fingerprint(model_inputs(config) if inputs is None else inputs)
+    return MODELS_DIR / f"{prefix}{digest}.tar.gz"
+
+
+def ensure_model(
+    config: Path = CONFIG_FILE, prefix: str = MODEL_PREFIX, inputs: Iterable[Path] | None = None
+) -> Path:
+    """Path of a model trained on the current inputs (see model_path), training it if needed."""
     ensure_spacy_pipeline()
-    name = prefix + fingerprint(model_inputs(config))
-    model = MODELS_DIR / f"{name}.tar.gz"
+    model = model_path(config, prefix, inputs)
+    name = model.name.removesuffix(".tar.gz")
     cache = _cache_dir()
     if _usable(model):
         return model
@@ -158,7 +169,7 @@ def check_model(model: Path) -> None:
         missing = {"domain", "predict_schema", "rasa_open_source_version"} - set(metadata or {})
         if missing:
             raise ValueError(f"no Rasa metadata: {', '.join(sorted(missing))} missing")
-    except (OSError, EOFError, tarfile.TarError, ValueError) as error:
+    except (OSError, EOFError, zlib.error, tarfile.TarError, ValueError) as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ModelError(
             f"The model {model} cannot be read ({reason}). "

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from typing import Any
 
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -70,8 +71,35 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+class FailLoudTrackerStore(FailSafeTrackerStore):
+    """Rasa's wrapper around every tracker store, letting a database error through.
+
+    Rasa 3.6 wraps the configured store in FailSafeTrackerStore (Agent._create_tracker_store),
+    which on a database error carries on with an empty in-memory tracker: the visitor gets an
+    answer without the conversation's context, the turn never reaches the database, and the
+    error is logged, with its SQL and the conversation id, at every read and write. Raised
+    instead, the error reaches the channel's guard (bot/channels/guard.py): the visitor gets
+    the apology, the error is logged once, and the turn's transaction is rolled back, so none
+    of it is written (tests/faults).
+    """
+
+    def on_tracker_store_error(self, error: Exception) -> None:
+        raise error
+
+    def on_tracker_store_retrieve_error(self, error: Exception) -> None:
+        raise error
+
+
 class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that never writes what a visitor typed without redacting it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Rasa imports its agent module before it builds the configured store, and wraps the
+        # store right after (rasa/core/agent.py, load_agent), looking the wrapper up by name.
+        agent = sys.modules.get("rasa.core.agent")
+        if agent is not None:
+            agent.FailSafeTrackerStore = FailLoudTrackerStore
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
