@@ -18,16 +18,19 @@ Where the database is (first match wins):
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from bot.ops import PROJECT_ROOT
 
 DEFAULT_SQLITE = PROJECT_ROOT / "var" / "tracker.db"
+
+logger = logging.getLogger(__name__)
 
 metadata = sa.MetaData()
 
@@ -62,7 +65,18 @@ sessions = sa.Table(
     sa.Column("account_id", sa.Integer, sa.ForeignKey("console_accounts.id", ondelete="CASCADE")),
     sa.Column("csrf_token", sa.String(64), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),  # absolute: CONSOLE_SESSION_HOURS
+    sa.Column("last_seen_at", sa.Float),  # for the idle limit: CONSOLE_IDLE_MINUTES
+)
+
+# Failed sign-ins, shared by every web worker. The key is a SHA-256 of the email address
+# or client address, so the table holds no personal data in clear.
+sign_in_failures = sa.Table(
+    "console_sign_in_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("key_hash", sa.String(64), nullable=False, index=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
 )
 
 # One row per conversation, derived from `events` (no message text): what the list
@@ -71,14 +85,61 @@ summaries = sa.Table(
     "console_summaries",
     metadata,
     sa.Column("sender_id", sa.String(255), primary_key=True),
-    sa.Column("started_at", sa.Float, index=True),
-    sa.Column("last_at", sa.Float, index=True),
+    sa.Column("started_at", sa.Float),
+    sa.Column("last_at", sa.Float),
     sa.Column("user_messages", sa.Integer, nullable=False, default=0),
     sa.Column("fallbacks", sa.Integer, nullable=False, default=0),
     sa.Column("feedback_up", sa.Integer, nullable=False, default=0),
     sa.Column("feedback_down", sa.Integer, nullable=False, default=0),
     sa.Column("channel", sa.String(64)),
     sa.Column("topics", sa.Text, nullable=False, default=""),  # space-separated topic ids
+    sa.Column("last_event_id", sa.Integer),  # the newest event summarised
+    # The list's order and its keyset paging: newest first, ties by id.
+    sa.Index("ix_console_summaries_last_at_sender_id", "last_at", "sender_id"),
+    # Counting a day for the insights reads this index alone (bot/storage/daily.py).
+    sa.Index(
+        "ix_console_summaries_started_counts",
+        "started_at",
+        "user_messages",
+        "fallbacks",
+        "feedback_up",
+        "feedback_down",
+    ),
+)
+
+# Per UTC day (days since 1970-01-01) on which conversations started: the insights'
+# counts, recounted from the summaries whenever they change (bot/storage/daily.py).
+daily_counts = sa.Table(
+    "console_daily",
+    metadata,
+    sa.Column("day", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("conversations", sa.Integer, nullable=False),
+    sa.Column("messages", sa.Integer, nullable=False),
+    sa.Column("fallbacks", sa.Integer, nullable=False),
+    sa.Column("feedback_up", sa.Integer, nullable=False),
+    sa.Column("feedback_down", sa.Integer, nullable=False),
+)
+
+daily_topic_counts = sa.Table(
+    "console_daily_topics",
+    metadata,
+    sa.Column("day", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("topic", sa.String(100), primary_key=True),
+    sa.Column("conversations", sa.Integer, nullable=False),
+)
+
+# What visitors typed (already redacted by the tracker store), one row per message, for
+# text search and the unanswered questions; kept with the summaries, deleted with them.
+# The search index over `text` is made per database by `ensure_search_index`.
+messages = sa.Table(
+    "console_messages",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("at", sa.Float),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("fallback", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_console_messages_fallback_at", "fallback", "at"),
 )
 
 summary_topics = sa.Table(
@@ -124,7 +185,24 @@ state = sa.Table(
     sa.Column("value", sa.String(255), nullable=False),
 )
 
-CONSOLE_TABLES = [accounts, sessions, summaries, summary_topics, tags, reviews, audit, state]
+CONSOLE_TABLES = [
+    accounts,
+    sessions,
+    sign_in_failures,
+    summaries,
+    summary_topics,
+    daily_counts,
+    daily_topic_counts,
+    messages,
+    tags,
+    reviews,
+    audit,
+    state,
+]
+# Everything the console keeps about one conversation: deleted with its events.
+CONVERSATION_TABLES = [summaries, summary_topics, messages, tags, reviews]
+SEARCH_TABLE = "console_messages_search"  # SQLite's FTS5 index over console_messages.text
+TRIGRAM_INDEX = "ix_console_messages_text_trigram"  # PostgreSQL's pg_trgm index
 
 
 def database_url(env: Mapping[str, str] | None = None) -> str:
@@ -132,13 +210,19 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     url = env.get("CONVERSATIONS_DB_URL")
     if url:
         return url
+    if (env.get("PROFILE") or "").strip().lower() == "production":
+        # `make add-recruiter` or `make purge` with PROFILE=production: the same PostgreSQL.
+        from bot.ops.profiles import load_profile
+
+        return load_profile(DEFAULT_SQLITE.parent, env).web_env["CONVERSATIONS_DB_URL"]
     return f"sqlite:///{env.get('TRACKER_DB') or DEFAULT_SQLITE}"
 
 
 def make_engine(url: str | None = None, schema: str | None = None) -> Engine:
     """A synchronous engine; the console's tables are created if missing."""
     url = url or database_url()
-    schema = schema if schema is not None else os.environ.get("CONVERSATIONS_DB_SCHEMA")
+    if schema is None:
+        schema = os.environ.get("CONVERSATIONS_DB_SCHEMA") or os.environ.get("POSTGRES_SCHEMA")
     kwargs: dict = {"future": True}
     if url.startswith("sqlite:///"):
         # A fresh checkout has no var/ yet: create the folder, as Rasa does for its own file.
@@ -163,6 +247,121 @@ def make_engine(url: str | None = None, schema: str | None = None) -> Engine:
     return engine
 
 
+def lock_for_writing(connection: Connection, name: str, wait: bool = True) -> bool:
+    """Hold ``name``'s lock until this transaction ends, against other processes too.
+
+    PostgreSQL: a transaction-level advisory lock; with ``wait=False``, False if another
+    transaction holds it. SQLite needs none: it has one writer at a time.
+    """
+    if connection.dialect.name != "postgresql":
+        return True
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    got = connection.execute(sa.text(f"SELECT {function}(hashtext(:name))"), {"name": name})
+    return wait or bool(got.scalar())
+
+
 def ensure_tables(engine: Engine) -> None:
     """Create the console's tables, and `events` too if Rasa has not yet run."""
-    metadata.create_all(engine, tables=[events, *CONSOLE_TABLES], checkfirst=True)
+    with engine.begin() as connection:
+        lock_for_writing(connection, "console_tables")  # web workers start together
+        metadata.create_all(connection, tables=[events, *CONSOLE_TABLES], checkfirst=True)
+        upgrade_console_tables(connection)
+        ensure_search_index(connection)
+
+
+def upgrade_console_tables(connection: Connection) -> None:
+    """Add the columns and indexes that newer code declares to tables made by older code.
+
+    (``create_all`` only creates missing tables.) Only nullable columns are added, so no
+    value is invented.
+    """
+    inspector = sa.inspect(connection)
+    quote = connection.dialect.identifier_preparer.quote
+    for table in CONSOLE_TABLES:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=connection.dialect)
+                add = f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"
+                connection.execute(sa.text(add))
+        for index in table.indexes:
+            index.create(connection, checkfirst=True)
+
+
+def ensure_search_index(connection: Connection) -> None:
+    """A trigram index over what visitors typed, if this database can have one.
+
+    SQLite: an FTS5 table with the ``trigram`` tokenizer (SQLite 3.34+), kept in step
+    with ``console_messages`` by triggers. PostgreSQL: a GIN index with ``pg_trgm``'s
+    operator class (the extension is created in ``public`` if it is missing and we may).
+    Without either, search still works by scanning ``console_messages``, only slower.
+    """
+    if has_search_index(connection):
+        return
+    if connection.dialect.name == "sqlite":
+        _sqlite_search_index(connection)
+    elif connection.dialect.name == "postgresql":
+        _postgresql_trigram_index(connection)
+
+
+def has_search_index(connection: Connection) -> bool:
+    if connection.dialect.name == "sqlite":
+        query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
+        name = SEARCH_TABLE
+    elif connection.dialect.name == "postgresql":
+        query = "SELECT 1 FROM pg_indexes WHERE indexname = :name AND schemaname = current_schema()"
+        name = TRIGRAM_INDEX
+    else:
+        return False
+    return connection.execute(sa.text(query), {"name": name}).first() is not None
+
+
+# The FTS5 documentation's external-content table and triggers (rows are never updated).
+SQLITE_SEARCH_DDL = [
+    "CREATE VIRTUAL TABLE console_messages_search USING fts5(text, content='console_messages', "
+    "content_rowid='event_id', tokenize='trigram')",
+    "CREATE TRIGGER console_messages_search_insert AFTER INSERT ON console_messages BEGIN "
+    "INSERT INTO console_messages_search(rowid, text) VALUES (new.event_id, new.text); END",
+    "CREATE TRIGGER console_messages_search_delete AFTER DELETE ON console_messages BEGIN "
+    "INSERT INTO console_messages_search(console_messages_search, rowid, text) "
+    "VALUES ('delete', old.event_id, old.text); END",
+    "INSERT INTO console_messages_search(console_messages_search) VALUES ('rebuild')",
+]
+
+
+def _sqlite_search_index(connection: Connection) -> None:
+    try:
+        connection.exec_driver_sql(SQLITE_SEARCH_DDL[0])
+    except sa.exc.OperationalError as error:  # no FTS5, or a SQLite older than 3.34
+        logger.warning("Console search runs without an index: %s", error.orig)
+        return
+    for statement in SQLITE_SEARCH_DDL[1:]:
+        connection.exec_driver_sql(statement)
+
+
+def _trigram_schema(connection: Connection) -> str | None:
+    return connection.execute(
+        sa.text(
+            "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+            "WHERE e.extname = 'pg_trgm'"
+        )
+    ).scalar()
+
+
+def _postgresql_trigram_index(connection: Connection) -> None:
+    schema = _trigram_schema(connection)
+    try:
+        with connection.begin_nested():
+            if schema is None:
+                # In `public`, not in a console schema: dropping one must not drop it for all.
+                connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public"))
+                schema = _trigram_schema(connection)
+            operators = connection.dialect.identifier_preparer.quote_schema(schema)
+            connection.execute(
+                sa.text(
+                    "CREATE INDEX IF NOT EXISTS ix_console_messages_text_trigram "
+                    f"ON console_messages USING gin (text {operators}.gin_trgm_ops)"
+                )
+            )
+    except sa.exc.DBAPIError as error:  # no pg_trgm, and no right to create it
+        logger.warning("Console search runs without a trigram index: %s", error.orig)

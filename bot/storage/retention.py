@@ -2,7 +2,8 @@
 
 ``python -m bot.storage.retention --days 90`` (default from ``RETENTION_DAYS``,
 else 90) deletes every conversation whose *last* event is older than N days:
-its Rasa events and the console's summary, tags, reviewed mark and note. Each
+its Rasa events and the console's summary, search copy of what the visitor typed,
+tags, reviewed mark and note. Each
 run and each erasure writes one audit record holding counts and, for an
 erasure, the conversation id; never message text.
 
@@ -22,6 +23,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot.storage import daily
 from bot.storage import database as db
 
 DEFAULT_DAYS = 90
@@ -63,11 +65,13 @@ def _delete_conversations(connection: Connection, sender_ids: Iterable[str]) -> 
     removed = 0
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
+        days = daily.days_of(connection, chunk)
         removed += connection.execute(
             db.events.delete().where(db.events.c.sender_id.in_(chunk))
         ).rowcount
-        for table in (db.summaries, db.summary_topics, db.tags, db.reviews):
+        for table in db.CONVERSATION_TABLES:
             connection.execute(table.delete().where(table.c.sender_id.in_(chunk)))
+        daily.recount(connection, days)  # the insights stop counting them too
     return removed
 
 
@@ -82,20 +86,32 @@ def expired_conversations(connection: Connection, cutoff: float) -> list[str]:
 
 
 def purge_expired(engine: Engine, days: int, now: float | None = None) -> int:
-    """Delete conversations whose last event is older than ``days``; return how many."""
+    """Delete conversations whose last event is older than ``days``; return how many.
+
+    One transaction per BATCH conversations, so Rasa's writes wait at most for one batch
+    (SQLite has one writer at a time) even when a long backlog is purged.
+    """
     cutoff = (now if now is not None else time.time()) - days * DAY
-    with engine.begin() as connection:
+    with engine.connect() as connection:
         expired = expired_conversations(connection, cutoff)
-        events_removed = _delete_conversations(connection, expired)
-        record(
-            connection,
-            SYSTEM_ACTOR,
-            "retention-purge",
-            days=days,
-            conversations=len(expired),
-            events=events_removed,
-        )
-    return len(expired)
+    events_removed = conversations_removed = 0
+    try:
+        for start in range(0, len(expired), BATCH):
+            chunk = expired[start : start + BATCH]
+            with engine.begin() as connection:
+                events_removed += _delete_conversations(connection, chunk)
+            conversations_removed += len(chunk)
+    finally:  # what was deleted is audited, even if a later batch failed
+        with engine.begin() as connection:
+            record(
+                connection,
+                SYSTEM_ACTOR,
+                "retention-purge",
+                days=days,
+                conversations=conversations_removed,
+                events=events_removed,
+            )
+    return conversations_removed
 
 
 def erase_conversation(engine: Engine, conversation_id: str, actor: str) -> int:

@@ -1,54 +1,32 @@
 """Fixtures for the recruiter console: seeded databases (SQLite and PostgreSQL),
-a running web app in front of one, and a headless Chromium.
-
-PostgreSQL tests use a fresh schema per run in the `test` database at
-127.0.0.1:5432 (CONSOLE_TEST_PG_URL overrides it) and drop it afterwards; they
-are skipped with a reason if the server cannot be reached.
-"""
+a running web app in front of each, and a headless Chromium (backends.py says how
+PostgreSQL is reached)."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from backends import fresh_schema, pg_store_kwargs, pg_url, rasa_schema, start_web_app
 from seed import ADMIN, PASSWORD, RECRUITER, seed_conversations, store_for
 
-from bot.ops.services import Service, free_port, web_app
+from bot.ops.services import Service
 from bot.storage import database as db
 from web.console.auth import add_account
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-PG_URL = "postgresql://postgres@127.0.0.1:5432/test"
-
-
-def _pg_url() -> str:
-    import os
-
-    return os.environ.get("CONSOLE_TEST_PG_URL", PG_URL)
 
 
 @pytest.fixture(scope="session")
 def pg_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema for this run, dropped at the end."""
-    try:
-        engine = sa.create_engine(_pg_url(), future=True)
-        with engine.begin() as connection:
-            connection.execute(sa.text("select 1"))
-    except Exception as error:  # noqa: BLE001 - any failure means "no server here"
-        pytest.skip(f"PostgreSQL at {_pg_url()} is not reachable: {error}")
-    schema = f"console_test_{uuid.uuid4().hex[:12]}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
+    with fresh_schema("test") as schema:
         yield schema
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 class Database:
@@ -78,77 +56,76 @@ def database(request, tmp_path: Path, monkeypatch) -> Iterator[Database]:
     else:
         schema = request.getfixturevalue("pg_schema")
         monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)  # how Rasa's SQL store picks a schema
-        url = sa.engine.make_url(_pg_url())
-        engine = db.make_engine(_pg_url(), schema=schema)
-        found = Database(
-            "postgresql",
-            engine,
-            {
-                "dialect": "postgresql",
-                "host": url.host,
-                "port": url.port,
-                "db": url.database,
-                "username": url.username,
-            },
-        )
+        engine = db.make_engine(pg_url(), schema=schema)
+        found = Database("postgresql", engine, pg_store_kwargs())
         found.clear()
     yield found
     found.clear() if found.kind == "postgresql" else None
     engine.dispose()
 
 
-# ---- Seeded conversations ------------------------------------------------------------------
+# ---- The web app with the console, once on each database -----------------------------------
 
 
-# ---- The web app with the console ------------------------------------------------------------
-
-
+@dataclass
 class Console:
-    def __init__(self, service: Service, db_path: Path, ids: dict[str, str]):
-        self.service = service
-        self.db_path = db_path
-        self.ids = ids
+    """A running web app whose console reads a seeded log; ``engine`` reads the same one."""
+
+    service: Service
+    kind: str
+    env: dict[str, str]  # how the web app finds its database
+    ids: dict[str, str]
+    engine: sa.engine.Engine
 
     @property
     def url(self) -> str:
         return self.service.url
 
 
-@pytest.fixture(scope="session")
-def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
-    """A web app whose console reads a seeded SQLite log (Rasa itself is not needed)."""
-    state = tmp_path_factory.mktemp("console")
-    path = state / "tracker.db"
-    ids = seed_conversations(store_for(path))
-    engine = db.make_engine(f"sqlite:///{path}")
+@contextmanager
+def seeded_database(kind: str, state: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
+    """A log with the seeded conversations and two accounts: (web app env, conversation ids)."""
+    if kind == "sqlite":
+        path = state / "tracker.db"
+        yield {"TRACKER_DB": str(path)}, _seed(store_for(path), f"sqlite:///{path}", None)
+        return
+    with fresh_schema("web") as schema:
+        with rasa_schema(schema):
+            ids = _seed(store_for(**pg_store_kwargs()), pg_url(), schema)
+        yield {"CONVERSATIONS_DB_URL": pg_url(), "CONVERSATIONS_DB_SCHEMA": schema}, ids
+
+
+def _seed(store, url: str, schema: str | None) -> dict[str, str]:
+    ids = seed_conversations(store)
+    store.engine.dispose()
+    engine = db.make_engine(url, schema=schema or "")
     with engine.begin() as connection:
         add_account(connection, ADMIN, "admin", PASSWORD)
         add_account(connection, RECRUITER, "recruiter", PASSWORD)
     engine.dispose()
-    port = free_port()
-    service = web_app(
-        port,
-        rasa_url=f"http://127.0.0.1:{free_port()}",
-        log_path=state / "web.log",
-        env={
-            "TRACKER_DB": str(path),
-            "CONSOLE_COOKIE_SECURE": "false",  # plain http on 127.0.0.1 in tests
-            "ALLOWED_ORIGINS": f"http://127.0.0.1:{port}",
-        },
-    )
-    service.start()
-    try:
-        service.wait_until_healthy(timeout=60)
-        yield Console(service, path, ids)
-    finally:
-        service.stop()
+    return ids
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def console(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
+    """The web app on a seeded log, once on SQLite and once on PostgreSQL (Rasa not needed)."""
+    state = tmp_path_factory.mktemp(f"console-{request.param}")
+    with seeded_database(request.param, state) as (env, ids):
+        service = start_web_app(env, state / "web.log")
+        engine = db.make_engine(
+            env.get("CONVERSATIONS_DB_URL") or f"sqlite:///{env['TRACKER_DB']}",
+            schema=env.get("CONVERSATIONS_DB_SCHEMA", ""),
+        )
+        try:
+            yield Console(service, request.param, env, ids, engine)
+        finally:
+            service.stop()
+            engine.dispose()
 
 
 @pytest.fixture
-def console_engine(console: Console) -> Iterator[sa.engine.Engine]:
-    engine = db.make_engine(f"sqlite:///{console.db_path}")
-    yield engine
-    engine.dispose()
+def console_engine(console: Console) -> sa.engine.Engine:
+    return console.engine
 
 
 # ---- Browser ------------------------------------------------------------------------------

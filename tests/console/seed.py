@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
@@ -90,7 +91,10 @@ def save(
     tracker = DialogueStateTracker.from_events(
         sender, events_for(turns, start if start is not None else time.time() - 600)
     )
-    asyncio.run(store.save(tracker))
+    # In a thread of its own: a browser test's Playwright keeps an event loop running in
+    # this one, where asyncio.run() is refused.
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, store.save(tracker)).result()
 
 
 # ---- Accounts and a small seeded log shared by the console tests ----------------------------

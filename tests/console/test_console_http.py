@@ -1,15 +1,22 @@
-"""The console over HTTP: sign-in, sessions, roles, CSRF, rate limit, escaping, audit."""
+"""The console over HTTP: sign-in, sessions, roles, CSRF, rate limit, escaping, audit;
+on SQLite and on PostgreSQL (the `console` fixture runs a web app on each)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import time
+from types import SimpleNamespace
 
 import pytest
 import requests
 import sqlalchemy as sa
+from backends import start_web_app
 from seed import ADMIN, PASSWORD, RECRUITER
 
+from bench.console_client import sign_in as bench_sign_in
 from bot.storage import database as db
+from web.console.auth import TOUCH_SECONDS
 
 CONVERSATION = "c0ffee00000000000000000000000000"
 # Every console route that shows or changes data (the sign-in page and the GOV.UK
@@ -30,16 +37,7 @@ PUBLIC = {"/console", "/console/", "/console/sign-in", "/console/govuk/govuk-fro
 
 
 def sign_in(console, email: str = RECRUITER, password: str = PASSWORD) -> requests.Session:
-    session = requests.Session()
-    form = session.get(f"{console.url}/console/sign-in", timeout=10).text
-    token = re.search(r'name="signin_token" value="([^"]+)"', form).group(1)
-    response = session.post(
-        f"{console.url}/console/sign-in",
-        data={"email": email, "password": password, "signin_token": token},
-        allow_redirects=False,
-        timeout=20,
-    )
-    session.last = response
+    session, session.last = bench_sign_in(console.url, email, password)
     return session
 
 
@@ -89,11 +87,56 @@ def test_sign_in_sets_a_strict_httponly_expiring_cookie(console):
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
 
 
-def test_secure_cookie_setting():
+def test_session_settings():
     from web.console.views import ConsoleSettings
 
-    assert ConsoleSettings({}).cookie_secure is True  # the default
+    defaults = ConsoleSettings({})
+    assert defaults.cookie_secure is True
+    assert (defaults.session_hours, defaults.idle_minutes) == (8, 30)
     assert ConsoleSettings({"CONSOLE_COOKIE_SECURE": "false"}).cookie_secure is False
+    assert ConsoleSettings({"CONSOLE_IDLE_MINUTES": "5"}).idle_minutes == 5
+    for bad in ("0", "-3", "soon", "nan", "inf"):
+        with pytest.raises(ValueError, match="CONSOLE_IDLE_MINUTES"):
+            ConsoleSettings({"CONSOLE_IDLE_MINUTES": bad})
+
+
+def _session_row(session: requests.Session):
+    digest = hashlib.sha256(session.cookies["cps_console_session"].encode()).hexdigest()
+    return db.sessions.c.token_hash == digest
+
+
+def _last_seen(console, session: requests.Session, minutes_ago: float | None = None):
+    """The session's last activity; with ``minutes_ago``, first set it that far back."""
+    which = _session_row(session)
+    with console.engine.begin() as connection:
+        if minutes_ago is not None:
+            earlier = time.time() - minutes_ago * 60
+            connection.execute(db.sessions.update().where(which).values(last_seen_at=earlier))
+        return connection.execute(sa.select(db.sessions.c.last_seen_at).where(which)).scalar()
+
+
+def test_idle_session_ends_after_30_minutes(console):
+    session = sign_in(console)
+    url = f"{console.url}/console/conversations"
+    assert session.get(url, allow_redirects=False, timeout=10).status_code == 200
+    _last_seen(console, session, minutes_ago=31)
+    ended = session.get(url, allow_redirects=False, timeout=10)
+    assert ended.status_code == 303 and ended.headers["location"].startswith("/console/sign-in")
+    with console.engine.connect() as connection:  # the idle session is gone, not just refused
+        assert (
+            connection.execute(sa.select(db.sessions).where(_session_row(session))).first() is None
+        )
+
+
+def test_activity_keeps_a_session_alive(console):
+    session = sign_in(console)
+    url = f"{console.url}/console/conversations"
+    before = _last_seen(console, session, minutes_ago=29)
+    assert session.get(url, allow_redirects=False, timeout=10).status_code == 200
+    touched = _last_seen(console, session)
+    assert touched > before + 28 * 60  # the request counted as activity
+    assert session.get(url, allow_redirects=False, timeout=10).status_code == 200
+    assert _last_seen(console, session) - touched < TOUCH_SECONDS  # written once a minute
 
 
 def test_wrong_password_and_rate_limit(console):
@@ -102,6 +145,24 @@ def test_wrong_password_and_rate_limit(console):
         assert sign_in(console, target, "not the password").last.status_code == 401
     blocked = sign_in(console, target, "any password").last
     assert blocked.status_code == 429 and "Too many attempts" in blocked.text
+    with console.engine.connect() as connection:  # counted without the address in clear
+        keys = connection.execute(sa.select(db.sign_in_failures.c.key_hash)).scalars().all()
+    assert keys and all(re.fullmatch("[0-9a-f]{64}", key) for key in keys)
+
+
+def test_rate_limit_holds_across_web_app_processes(console, tmp_path):
+    """Two web apps on one database, as with WEB_WORKERS=2: failures on either count."""
+    other = start_web_app(console.env, tmp_path / "second-web.log")
+    try:
+        second = SimpleNamespace(url=other.url)
+        target = "shared@cps.example"
+        for app in (console, second, console, second, console):
+            assert sign_in(app, target, "not the password").last.status_code == 401
+        for app in (second, console):
+            blocked = sign_in(app, target, "any password").last
+            assert blocked.status_code == 429, "the other process did not see the failures"
+    finally:
+        other.stop()
 
 
 def test_sign_in_without_its_token_is_refused(console):
@@ -243,3 +304,31 @@ def test_sign_out_ends_the_session(console):
     session.post(f"{console.url}/console/sign-out", data={"csrf_token": token}, timeout=10)
     again = session.get(f"{console.url}/console/conversations", allow_redirects=False, timeout=10)
     assert again.status_code == 303
+
+
+def test_insights_draws_a_chart_with_the_numbers_of_its_table(console):
+    session = sign_in(console)
+    page = session.get(f"{console.url}/console/insights", timeout=10)
+    assert page.status_code == 200
+    chart = page.text[page.text.index("<svg") : page.text.index("</svg>")]
+    assert 'role="img"' in chart and 'aria-labelledby="chart-title chart-desc"' in chart
+    bars = re.findall(r"<title>(\d{4}-\d\d-\d\d): (\d+) conversations?</title>", chart)
+    assert len(bars) == 30  # one per day of the default period
+    table = page.text[page.text.index("</svg>") :]
+    rows = re.findall(
+        r'<td class="govuk-table__cell">(\d{4}-\d\d-\d\d)</td>'
+        r'<td class="govuk-table__cell govuk-table__cell--numeric">(\d+)</td>',
+        table,
+    )
+    assert sorted(bars) == sorted(rows) and sum(int(n) for _, n in bars) >= 3
+
+
+def test_bar_heights_follow_the_values():
+    from web.console.charts import bar_chart
+
+    chart = bar_chart([("mon", 4), ("tue", 0), ("wed", 2)])
+    tallest, empty, half = chart.bars
+    assert chart.largest == 4 and (chart.first, chart.last) == ("mon", "wed")
+    assert empty.height == 0 and half.height == tallest.height / 2
+    assert tallest.y + tallest.height == chart.baseline == half.y + half.height
+    assert tallest.x < empty.x < half.x and bar_chart([]).bars == []

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
+from collections import Counter
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from seed import DAY, Turn, save, seed_conversations
+from seed import DAY, Turn, events_for, save, seed_conversations, store_for
 
 from bot.privacy import sensitive_notice
 from bot.storage import database as db
 from bot.storage.retention import erase_conversation, purge_expired
 from bot.storage.retention import main as retention_main
 from bot.storage.tracker_store import redact_event
-from web.console import queries
+from web.console import log, queries
 from web.console.log import refresh_summaries
 
 RAW = ["jane.doe@example.com", "QQ 12 34 56 C", "07700 900123", "4111 1111 1111 1111", "SW1A 1AA"]
@@ -162,6 +166,10 @@ def test_sql_injection_in_search_finds_nothing_and_breaks_nothing(database, host
         {"tag": "<script>"},
         {"q": "x" * 201},
         {"from": "2026-02-02", "to": "2026-02-01"},
+        {"after": "soon,abc"},
+        {"after": "nan,abc"},
+        {"before": "1700000000.5,<script>"},
+        {"after": "1700000000.5,abc", "before": "1700000000.5,abc"},
     ],
 )
 def test_bad_filter_values_are_refused(args):
@@ -214,10 +222,16 @@ def test_retention_deletes_old_conversations_and_audits_without_text(database):
 
 def test_erasure_removes_one_conversation_and_is_audited(database):
     ids = seed_conversations(database.store())
+    with database.engine.begin() as connection:
+        assert page(connection, q="dog") == [ids["dog"]]  # summarised and searchable first
     assert erase_conversation(database.engine, ids["dog"], "admin@cps.example") > 0
     with database.engine.begin() as connection:
         assert ids["dog"] not in page(connection)
         assert len(page(connection)) == 3
+        assert page(connection, q="dog") == [] and page(connection, q="national") == []
+        for table in db.CONVERSATION_TABLES:
+            left = connection.execute(sa.select(table).where(table.c.sender_id == ids["dog"]))
+            assert left.first() is None, table.name
     (record,) = audit_rows(database.engine)
     assert record["action"] == "erase" and record["actor"] == "admin@cps.example"
     assert record["conversation_id"] == ids["dog"]
@@ -236,3 +250,135 @@ def test_retention_command(tmp_path, monkeypatch, capsys):
     assert "Removed 1 conversations" in capsys.readouterr().out
     assert retention_main(["--days", "1"]) == 0
     assert "Removed 2 conversations" in capsys.readouterr().out
+
+
+# ---- Keeping summaries right -----------------------------------------------------------------
+
+
+def _insert_events(database, sender: str, first_id: int, turns: list[Turn]) -> None:
+    """A conversation's rows with ids chosen here, as a late commit would leave them."""
+    tracker = DialogueStateTracker.from_events(sender, events_for(turns, time.time() - 60))
+    rows = [
+        {
+            "id": first_id + number,
+            "sender_id": sender,
+            "type_name": event.type_name,
+            "timestamp": event.timestamp,
+            "data": json.dumps(event.as_dict()),
+        }
+        for number, event in enumerate(tracker.events)
+    ]
+    with database.engine.begin() as connection:
+        connection.execute(db.events.insert(), rows)
+
+
+def test_an_event_committed_late_with_a_lower_id_is_still_summarised(database):
+    # On PostgreSQL, Rasa's workers take ids in one order and may commit in another.
+    _insert_events(database, "committed-first", 5000, [Turn("what do lawyers earn", "salary")])
+    with database.engine.begin() as connection:
+        assert refresh_summaries(connection) == 1
+    _insert_events(database, "committed-late", 4990, [Turn("is there a canteen", "fallback")])
+    with database.engine.begin() as connection:
+        assert refresh_summaries(connection) == 1
+        assert page(connection, q="canteen") == ["committed-late"]
+        assert refresh_summaries(connection) == 0  # and then nothing is done twice
+
+
+def test_pages_by_keyset_with_equal_times(database):
+    at = 1_780_000_000.25
+    with database.engine.begin() as connection:
+        connection.execute(
+            db.summaries.insert(),
+            [
+                {
+                    "sender_id": f"tie-{n:02d}",
+                    "started_at": at,
+                    "last_at": at + (n // 10),
+                    "user_messages": 1,
+                    "topics": "",
+                }
+                for n in range(60)
+            ],
+        )
+        connection.execute(db.state.insert().values(key=log.STATE_KEY, value="0"))
+        walked, args = [], {}
+        while True:
+            result = queries.conversation_page(connection, queries.Filters.parse(args))
+            walked += [row["sender_id"] for row in result.rows]
+            if result.next_key is None:
+                break
+            args = {"page": str(result.page + 1), "after": result.next_key}
+    expected = sorted((f"tie-{n:02d}" for n in range(60)), key=lambda s: (int(s[4:]) // 10, s))
+    assert walked == expected[::-1]
+
+
+def test_tables_made_by_an_older_console_are_upgraded(tmp_path):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.executescript(
+            """
+            CREATE TABLE console_sessions (token_hash VARCHAR(64) PRIMARY KEY, account_id INTEGER,
+                csrf_token VARCHAR(64) NOT NULL, created_at FLOAT NOT NULL,
+                expires_at FLOAT NOT NULL);
+            CREATE TABLE console_summaries (sender_id VARCHAR(255) PRIMARY KEY, started_at FLOAT,
+                last_at FLOAT, user_messages INTEGER NOT NULL, fallbacks INTEGER NOT NULL,
+                feedback_up INTEGER NOT NULL, feedback_down INTEGER NOT NULL,
+                channel VARCHAR(64), topics TEXT NOT NULL);
+            """
+        )
+    seed_conversations(store_for(path))
+    engine = db.make_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as connection:
+            inspector = sa.inspect(connection)
+            assert "last_seen_at" in {c["name"] for c in inspector.get_columns("console_sessions")}
+            indexes = {i["name"] for i in inspector.get_indexes("console_summaries")}
+            assert "ix_console_summaries_last_at_sender_id" in indexes
+            assert db.has_search_index(connection)
+            assert len(page(connection, q="dog")) == 1
+    finally:
+        engine.dispose()
+
+
+def _grouped_one_by_one(questions: list[str]) -> list[dict]:
+    """The grouping rule, comparing each set of words with every group in turn."""
+    groups: list[dict] = []
+    for question in questions:
+        words = queries._words(question)
+        same = [group for group in groups if words in group["sets"]]
+        best, best_score = (same[0], 1.0) if same else (None, 0.0)
+        for group in [] if same else groups:
+            union = words | group["words"]
+            score = len(words & group["words"]) / len(union) if union else 0.0
+            if score > best_score:
+                best, best_score = group, score
+        if best is not None and best_score >= queries.SIMILAR:
+            best["questions"].append(question)
+            best["words"] = best["words"] | words
+            best["sets"].add(words)
+        else:
+            groups.append({"words": words, "questions": [question], "sets": {words}})
+    return groups
+
+
+WORDS = ["parking", "office", "leeds", "dog", "visa", "the", "is", "gym", "open", "cps"]
+
+
+@given(st.lists(st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join), max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_grouping_questions_compares_only_groups_sharing_a_word(questions):
+    grouped = queries.group_questions(questions)
+    reference = _grouped_one_by_one(questions)
+    assert sorted(g["count"] for g in grouped) == sorted(len(g["questions"]) for g in reference)
+    assert sorted(sorted(g["questions"]) for g in grouped) == sorted(
+        sorted(Counter(q.strip() for q in g["questions"])) for g in reference
+    )
+
+
+def test_a_long_backlog_is_grouped_by_the_database(database, monkeypatch):
+    ids = seed_conversations(database.store())
+    monkeypatch.setattr(log, "GROUP_IN_SQL", 0)  # as if a first run found millions of events
+    with database.engine.begin() as connection:
+        assert refresh_summaries(connection) == 4
+        assert page(connection) == [ids["salary"], ids["dog"], ids["parking"], ids["scheme"]]
+        assert refresh_summaries(connection) == 0

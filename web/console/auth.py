@@ -3,11 +3,12 @@
 * Passwords are hashed with argon2id (argon2-cffi's defaults).
 * A session is a random 256-bit token in an HttpOnly, SameSite=Strict cookie
   (Secure unless CONSOLE_COOKIE_SECURE=false, for http://localhost development);
-  the database keeps only its SHA-256, with an expiry (CONSOLE_SESSION_HOURS, 8).
+  the database keeps only its SHA-256, with an absolute expiry
+  (CONSOLE_SESSION_HOURS, 8) and an idle limit (CONSOLE_IDLE_MINUTES, 30).
 * Every form carries the session's CSRF token; the sign-in form, before there is a
   session, uses a double-submit token in its own SameSite=Strict cookie.
 * Failed sign-ins are limited per email address (5 in 15 minutes) and per client
-  address (30), in memory: the web app runs one worker.
+  address (30), counted in the database so that every web worker sees them all.
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -31,6 +30,7 @@ from bot.storage import database as db
 ROLES = ("recruiter", "admin")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 MIN_PASSWORD = 12
+TOUCH_SECONDS = 60  # a session's last activity is written at most once a minute
 
 _hasher = PasswordHasher()
 # Verified when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -138,6 +138,7 @@ def start_session(connection: Connection, account: Account, hours: float) -> str
             csrf_token=secrets.token_urlsafe(32),
             created_at=now,
             expires_at=now + hours * 3600,
+            last_seen_at=now,
         )
     )
     return token
@@ -150,16 +151,40 @@ class Session:
     expires_at: float
 
 
-def load_session(connection: Connection, token: str | None) -> Session | None:
+def load_session(
+    connection: Connection, token: str | None, idle_minutes: float = 30
+) -> Session | None:
+    """The session of ``token``, if it has not expired and was used within ``idle_minutes``.
+
+    An expired or idle session is deleted; a live one has its last activity recorded.
+    """
     if not token or len(token) > 100:
         return None
+    sessions = db.sessions.c
     row = connection.execute(
-        sa.select(db.sessions.c.csrf_token, db.sessions.c.expires_at, db.accounts)
-        .select_from(db.sessions.join(db.accounts, db.accounts.c.id == db.sessions.c.account_id))
-        .where(db.sessions.c.token_hash == _digest(token))
+        sa.select(
+            sessions.csrf_token,
+            sessions.expires_at,
+            sa.func.coalesce(sessions.last_seen_at, sessions.created_at).label("last_seen"),
+            db.accounts.c.id,
+            db.accounts.c.email,
+            db.accounts.c.role,
+        )
+        .select_from(db.sessions.join(db.accounts, db.accounts.c.id == sessions.account_id))
+        .where(sessions.token_hash == _digest(token))
     ).first()
-    if row is None or row.expires_at < time.time():
+    if row is None:
         return None
+    now = time.time()
+    if row.expires_at < now or now - row.last_seen > idle_minutes * 60:
+        end_session(connection, token)
+        return None
+    if now - row.last_seen > TOUCH_SECONDS:
+        connection.execute(
+            db.sessions.update()
+            .where(sessions.token_hash == _digest(token))
+            .values(last_seen_at=now)
+        )
     return Session(Account(row.id, row.email, row.role), row.csrf_token, row.expires_at)
 
 
@@ -173,31 +198,36 @@ def tokens_match(expected: str | None, given: str | None) -> bool:
 
 
 class SignInLimiter:
-    """At most ``limit`` failed sign-ins per key within ``window`` seconds."""
+    """At most ``limit`` failed sign-ins per key within ``window`` seconds.
 
-    def __init__(self, limit: int = 5, window: float = 15 * 60):
-        self.limit, self.window = limit, window
-        self._failures: dict[str, deque] = defaultdict(deque)
-        self._lock = threading.Lock()
+    Failures are rows of ``console_sign_in_failures``, so every web worker counts the
+    same ones. Keys are stored as SHA-256 digests (with the limiter's ``scope``), never
+    as the email or client address itself. Workers check and record in separate steps,
+    so a burst spread over N workers may get up to N - 1 attempts more than ``limit``.
+    """
 
-    def _recent(self, key: str, now: float) -> deque:
-        failures = self._failures[key]
-        while failures and failures[0] < now - self.window:
-            failures.popleft()
-        return failures
+    def __init__(self, scope: str, limit: int = 5, window: float = 15 * 60):
+        self.scope, self.limit, self.window = scope, limit, window
 
-    def blocked(self, *keys: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            return any(len(self._recent(key, now)) >= self.limit for key in keys)
+    def _key(self, key: str) -> str:
+        return _digest(f"{self.scope}:{key}")
 
-    def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
+    def blocked(self, connection: Connection, key: str) -> bool:
+        failures = db.sign_in_failures.c
+        count = connection.execute(
+            sa.select(sa.func.count()).where(
+                failures.key_hash == self._key(key), failures.at >= time.time() - self.window
+            )
+        ).scalar_one()
+        return count >= self.limit
 
-    def succeeded(self, *keys: str) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+    def failed(self, connection: Connection, key: str) -> None:
+        now = time.time()
+        failures = db.sign_in_failures
+        # Housekeeping: a day is longer than any limiter's window.
+        connection.execute(failures.delete().where(failures.c.at < now - 86_400))
+        connection.execute(failures.insert().values(key_hash=self._key(key), at=now))
+
+    def succeeded(self, connection: Connection, key: str) -> None:
+        failures = db.sign_in_failures
+        connection.execute(failures.delete().where(failures.c.key_hash == self._key(key)))

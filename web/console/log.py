@@ -11,14 +11,15 @@ Rasa stores each event as the JSON of ``Event.as_dict()``. The console reads:
   ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic.
 
 The summary of a conversation (:func:`summarise`) holds counts and topic ids,
-never text, and is kept in ``console_summaries`` by :func:`refresh_summaries`.
+never text, and is kept in ``console_summaries`` by :func:`refresh_summaries`,
+together with the conversation's typed visitor messages in ``console_messages``
+(for text search and the unanswered questions).
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,18 +27,27 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.storage import daily
 from bot.storage import database as db
 
 FALLBACK = "fallback"
 GREETING_PAYLOAD = "/greeting"  # sent by the widget when it opens, not typed
-STATE_KEY = "summaries_event_id"
+# The newest event summarised. "v2": summaries made before console_messages existed are
+# made again once, which fills it.
+STATE_KEY = "summaries_v2_event_id"
 BATCH = 400
+# On PostgreSQL, Rasa's workers take event ids when they insert but commit in their own
+# order, so an event may appear below the newest id already seen: the newest LOOKBACK
+# ids are checked again on every refresh.
+LOOKBACK = 1000
+GROUP_IN_SQL = 50_000  # events; more than this and the database groups them
 
 
 @dataclass
 class Message:
     speaker: str  # "visitor" or "assistant"
     at: float | None
+    event_id: int | None = None
     text: str = ""
     intent: str | None = None
     confidence: float | None = None
@@ -53,11 +63,22 @@ class Message:
     def is_feedback(self) -> bool:
         return self.rating is not None
 
+    @property
+    def is_typed(self) -> bool:
+        """A visitor message typed, not a button, a rating or the widget's greeting."""
+        return (
+            self.speaker == "visitor"
+            and not self.is_feedback
+            and not self.automatic
+            and not self.button
+        )
+
     def as_dict(self) -> dict[str, Any]:
         return {
             key: value
             for key, value in self.__dict__.items()
-            if value not in (None, [], False, "") or key in ("speaker", "text")
+            if key != "event_id"
+            and (value not in (None, [], False, "") or key in ("speaker", "text"))
         }
 
 
@@ -96,6 +117,7 @@ def messages(rows: Iterable[Any]) -> list[Message]:
             message = Message(
                 speaker="visitor",
                 at=row.timestamp,
+                event_id=getattr(row, "id", None),
                 text=text,
                 intent=intent.get("name"),
                 confidence=intent.get("confidence"),
@@ -129,8 +151,8 @@ def messages(rows: Iterable[Any]) -> list[Message]:
     return out
 
 
-def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]]:
-    """Counts and topic ids for one conversation (no text)."""
+def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str], list[dict]]:
+    """Counts and topic ids for one conversation (no text), and its typed messages."""
     stamps = [row.timestamp for row in rows if row.timestamp is not None]
     channel = None
     for row in rows:
@@ -150,81 +172,133 @@ def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]
         "channel": channel,
         "topics": " ".join(sorted(topics)),
     }
-    return summary, topics
+    typed = [
+        {
+            "event_id": m.event_id,
+            "sender_id": sender_id,
+            "at": m.at,
+            "text": m.text,
+            "fallback": m.topic == FALLBACK,
+        }
+        for m in visitor
+        if m.is_typed and m.text and m.event_id is not None
+    ]
+    return summary, topics, typed
 
 
 _refresh_lock = threading.Lock()
 
 
-def refresh_summaries(connection: Connection) -> int:
-    """Bring ``console_summaries`` up to date with new events; return conversations updated.
+def _state(connection: Connection) -> int | None:
+    value = connection.execute(
+        sa.select(db.state.c.value).where(db.state.c.key == STATE_KEY)
+    ).scalar()
+    return None if value is None else int(value)
 
-    Every conversation with an event newer than the last one seen is summarised
-    again from all its events. Only one thread of this process refreshes at a time.
+
+def refresh_summaries(connection: Connection) -> int:
+    """Bring the summaries up to date with new events; return conversations updated.
+
+    A conversation whose newest event is newer than its summary's is summarised again
+    from all its events. One refresh runs at a time: in this process (a thread lock) and
+    across processes on PostgreSQL (an advisory lock; a page whose refresh finds another
+    under way shows the summaries as they are, and the next page has the new ones).
     """
     with _refresh_lock:
-        seen_row = connection.execute(
-            sa.select(db.state.c.value).where(db.state.c.key == STATE_KEY)
-        ).first()
-        seen = int(seen_row[0]) if seen_row else 0
-        newest = connection.execute(sa.select(sa.func.max(db.events.c.id))).scalar()
-        if newest is None or newest <= seen:
+        if not db.lock_for_writing(connection, "console_summaries", wait=False):
             return 0
-        changed = [
-            row[0]
-            for row in connection.execute(
-                sa.select(db.events.c.sender_id)
-                .where(db.events.c.id > seen, db.events.c.id <= newest)
-                .distinct()
+        seen = _state(connection)
+        newest_ids = _newest_event_ids(connection, max(0, (seen or 0) - LOOKBACK))
+        if not newest_ids:
+            return 0
+        changed = []
+        senders = list(newest_ids)
+        for start in range(0, len(senders), BATCH):
+            chunk = senders[start : start + BATCH]
+            known = dict(
+                connection.execute(
+                    sa.select(db.summaries.c.sender_id, db.summaries.c.last_event_id).where(
+                        db.summaries.c.sender_id.in_(chunk)
+                    )
+                ).all()
             )
-        ]
+            changed += [s for s in chunk if (known.get(s) or 0) < newest_ids[s]]
         for start in range(0, len(changed), BATCH):
-            _resummarise(connection, changed[start : start + BATCH])
-        if seen_row:
+            chunk = changed[start : start + BATCH]
+            _resummarise(connection, {sender: newest_ids[sender] for sender in chunk})
+        newest = max(newest_ids.values())
+        if seen is None:
+            connection.execute(db.state.insert().values(key=STATE_KEY, value=str(newest)))
+        elif newest > seen:
             connection.execute(
                 db.state.update().where(db.state.c.key == STATE_KEY).values(value=str(newest))
             )
-        else:
-            connection.execute(db.state.insert().values(key=STATE_KEY, value=str(newest)))
         return len(changed)
 
 
-def _resummarise(connection: Connection, sender_ids: list[str]) -> None:
-    grouped: dict[str, list[Any]] = defaultdict(list)
-    query = (
-        sa.select(
-            db.events.c.sender_id,
-            db.events.c.type_name,
-            db.events.c.timestamp,
-            db.events.c.data,
+def _newest_event_ids(connection: Connection, after: int) -> dict[str, int]:
+    """The newest event id of each conversation with events after id ``after``."""
+    events = db.events.c
+    newest = connection.execute(sa.select(sa.func.max(events.id))).scalar() or 0
+    if newest - after > GROUP_IN_SQL:  # a first run, or a long backlog
+        return dict(
+            connection.execute(
+                sa.select(events.sender_id, sa.func.max(events.id))
+                .where(events.id > after)
+                .group_by(events.sender_id)
+            ).all()
         )
-        .where(db.events.c.sender_id.in_(sender_ids))
-        .where(db.events.c.type_name.in_(["user", "bot"]))
-        .order_by(db.events.c.sender_id, db.events.c.id)
-    )
-    for row in connection.execute(query):
-        grouped[row.sender_id].append(row)
-    connection.execute(db.summaries.delete().where(db.summaries.c.sender_id.in_(sender_ids)))
-    connection.execute(
-        db.summary_topics.delete().where(db.summary_topics.c.sender_id.in_(sender_ids))
-    )
-    rows, topic_rows = [], []
+    # A few rows: grouped here, as SQLite would rather walk its sender_id index for a
+    # GROUP BY than read the newest rows by id.
+    found: dict[str, int] = {}
+    for sender_id, event_id in connection.execute(
+        sa.select(events.sender_id, events.id).where(events.id > after)
+    ):
+        found[sender_id] = max(event_id, found.get(sender_id, 0))
+    return found
+
+
+def _resummarise(connection: Connection, newest_ids: dict[str, int]) -> None:
+    sender_ids = list(newest_ids)
+    grouped = events_by_conversation(connection, sender_ids)
+    days = daily.days_of(connection, sender_ids)  # what the old summaries counted
+    for table in (db.summaries, db.summary_topics, db.messages):
+        connection.execute(table.delete().where(table.c.sender_id.in_(sender_ids)))
+    rows, topic_rows, message_rows = [], [], []
     for sender_id, events in grouped.items():
-        summary, topics = summarise(sender_id, events)
-        rows.append(summary)
+        summary, topics, typed = summarise(sender_id, events)
+        rows.append({**summary, "last_event_id": newest_ids[sender_id]})
         topic_rows += [{"sender_id": sender_id, "topic": topic} for topic in topics]
-    if rows:
-        connection.execute(db.summaries.insert(), rows)
-    if topic_rows:
-        connection.execute(db.summary_topics.insert(), topic_rows)
+        message_rows += typed
+    for table, values in (
+        (db.summaries, rows),
+        (db.summary_topics, topic_rows),
+        (db.messages, message_rows),
+    ):
+        if values:
+            connection.execute(table.insert(), values)
+    days |= {int(row["started_at"] // daily.DAY_SECONDS) for row in rows if row["started_at"]}
+    daily.recount(connection, days)
+
+
+def _events_of(sender_ids: list[str]):
+    """The visitor and assistant events of these conversations, in order."""
+    events = db.events.c
+    return (
+        sa.select(events.id, events.sender_id, events.type_name, events.timestamp, events.data)
+        .where(events.sender_id.in_(sender_ids), events.type_name.in_(["user", "bot"]))
+        .order_by(events.sender_id, events.id)
+    )
+
+
+def events_by_conversation(connection: Connection, sender_ids: list[str]) -> dict[str, list]:
+    """Each conversation's visitor and assistant events, in batches of BATCH conversations."""
+    grouped: dict[str, list[Any]] = {sender: [] for sender in sender_ids}
+    for start in range(0, len(sender_ids), BATCH):
+        for row in connection.execute(_events_of(sender_ids[start : start + BATCH])):
+            grouped[row.sender_id].append(row)
+    return grouped
 
 
 def conversation_events(connection: Connection, sender_id: str) -> list[Any]:
-    return list(
-        connection.execute(
-            sa.select(db.events.c.type_name, db.events.c.timestamp, db.events.c.data)
-            .where(db.events.c.sender_id == sender_id)
-            .where(db.events.c.type_name.in_(["user", "bot"]))
-            .order_by(db.events.c.id)
-        )
-    )
+    return events_by_conversation(connection, [sender_id])[sender_id]

@@ -3,11 +3,14 @@
 Every value from a request reaches the database as a bound parameter
 (SQLAlchemy Core); nothing is put into SQL text. Filters are parsed and
 checked first (:class:`Filters`), so a bad value is refused, not passed on.
+
+The list is ordered newest first by ``(last_at, sender_id)`` and paged by keyset:
+"Next" and "Previous" links carry the boundary row's key (``after``/``before``), so
+a deep page costs what the first one does; a bare ``page=N`` still works, by offset.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -16,17 +19,19 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
 from bot.storage import database as db
-from web.console import log
+from web.console import log, search
 
 PAGE_SIZE = 25
 EXPORT_LIMIT = 5000
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9 -]{0,39}$")
 MAX_SEARCH = 200
+EPOCH = date(1970, 1, 1)  # day numbers in console_daily count from here
+QUESTION_LIMIT = 2000  # the newest unanswered questions grouped on the insights page
+CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,255}$")  # as the console's routes accept
 
 
 class BadFilter(ValueError):
@@ -40,6 +45,25 @@ def _day(value: str, name: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise BadFilter(f"{name}: enter a date like 2026-03-31") from None
+
+
+def _key(value: str, name: str) -> tuple[float, str] | None:
+    """A keyset cursor ``<last_at>,<conversation id>`` from a Next or Previous link."""
+    if not value:
+        return None
+    at, _, sender_id = value.partition(",")
+    try:
+        last_at = float(at)
+    except ValueError:
+        last_at = float("nan")
+    if last_at != last_at or not CONVERSATION_ID.match(sender_id):  # NaN is never equal
+        raise BadFilter(f"{name}: not a position in the list")
+    return last_at, sender_id
+
+
+def cursor(row: dict[str, Any]) -> str:
+    """The keyset cursor of a list row; repr keeps the float exact."""
+    return f"{row['last_at']!r},{row['sender_id']}"
 
 
 def normalise_tag(value: str) -> str:
@@ -60,6 +84,8 @@ class Filters:
     reviewed: str = ""  # "", "yes" or "no"
     q: str = ""
     page: int = 1
+    after: tuple[float, str] | None = None  # the list continues after this row...
+    before: tuple[float, str] | None = None  # ...or ends before it
 
     @classmethod
     def parse(cls, args: Mapping[str, Any]) -> Filters:
@@ -87,6 +113,9 @@ class Filters:
         date_from, date_to = _day(get("from"), "From"), _day(get("to"), "To")
         if date_from and date_to and date_from > date_to:
             raise BadFilter("From must be on or before To")
+        after, before = _key(get("after"), "after"), _key(get("before"), "before")
+        if after and before:
+            raise BadFilter("Use either after or before, not both")
         return cls(
             date_from=date_from,
             date_to=date_to,
@@ -97,10 +126,15 @@ class Filters:
             reviewed=reviewed,
             q=q,
             page=int(page),
+            after=after,
+            before=before,
         )
 
     def query_args(self, **changes: Any) -> dict[str, str]:
-        """The filters as query-string arguments (for paging and export links)."""
+        """The filters as query-string arguments (for paging and export links).
+
+        A keyset cursor is never carried over: only ``changes`` can add one.
+        """
         values = {
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
@@ -112,7 +146,7 @@ class Filters:
             "q": self.q,
             "page": str(self.page) if self.page > 1 else "",
         }
-        values.update({key: str(value) for key, value in changes.items()})
+        values.update({key: str(value) for key, value in changes.items() if value is not None})
         return {key: value for key, value in values.items() if value}
 
     def audit_detail(self) -> dict[str, Any]:
@@ -127,62 +161,42 @@ def _timestamp(day: date) -> float:
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
 
 
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _conditions(filters: Filters, dialect: str) -> list[Any]:
+def _conditions(filters: Filters, connection: Connection) -> list[Any]:
     s = db.summaries.c
     conditions: list[Any] = [s.user_messages > 0]
     if filters.date_from:
         conditions.append(s.last_at >= _timestamp(filters.date_from))
     if filters.date_to:
-        conditions.append(s.started_at < _timestamp(filters.date_to + timedelta(days=1)))
+        started = s.started_at
+        if connection.dialect.name == "sqlite" and filters.date_from:
+            # "+ 0" keeps SQLite, which has no statistics on ranges, on the narrow last_at
+            # range above rather than this one, which nearly every conversation meets.
+            started = started + 0
+        conditions.append(started < _timestamp(filters.date_to + timedelta(days=1)))
+    # IN over an indexed subquery, not a correlated EXISTS: the database reads the few
+    # matching ids instead of probing once per conversation.
     if filters.topic:
+        topic = db.summary_topics.c
         conditions.append(
-            sa.exists().where(
-                db.summary_topics.c.sender_id == s.sender_id,
-                db.summary_topics.c.topic == filters.topic,
-            )
+            s.sender_id.in_(sa.select(topic.sender_id).where(topic.topic == filters.topic))
         )
     if filters.fallback:
         conditions.append(s.fallbacks > 0)
     if filters.negative:
         conditions.append(s.feedback_down > 0)
     if filters.tag:
-        conditions.append(
-            sa.exists().where(db.tags.c.sender_id == s.sender_id, db.tags.c.tag == filters.tag)
-        )
-    reviewed = sa.exists().where(
-        db.reviews.c.sender_id == s.sender_id, db.reviews.c.reviewed.is_(True)
-    )
+        tag = db.tags.c
+        conditions.append(s.sender_id.in_(sa.select(tag.sender_id).where(tag.tag == filters.tag)))
+    review = db.reviews.c
     if filters.reviewed == "yes":
-        conditions.append(reviewed)
-    elif filters.reviewed == "no":
+        reviewed = sa.select(review.sender_id).where(review.reviewed.is_(True))
+        conditions.append(s.sender_id.in_(reviewed))
+    elif filters.reviewed == "no":  # most are not: an anti-join probe per row is cheapest
+        reviewed = sa.exists().where(review.sender_id == s.sender_id, review.reviewed.is_(True))
         conditions.append(~reviewed)
     if filters.q:
-        conditions.append(s.sender_id.in_(_search(filters.q, dialect)))
+        conditions.append(s.sender_id.in_(search.conversations_with(connection, filters.q)))
     return conditions
-
-
-def _search(text: str, dialect: str):
-    """Conversations in which a visitor message contains ``text`` (any case).
-
-    A cheap LIKE on the stored JSON (non-ASCII is stored as \\u escapes, so the
-    pattern is escaped the same way) narrows the rows; the visitor's ``text`` field
-    is then matched on its own, so words in the JSON keys never match.
-    """
-    events = db.events.c
-    if dialect == "postgresql":
-        message = sa.cast(events.data, JSONB)["text"].astext
-    else:
-        message = sa.func.json_extract(events.data, "$.text")
-    return sa.select(events.sender_id).where(
-        events.type_name == "user",
-        events.data.ilike(_like_pattern(json.dumps(text)[1:-1]), escape="\\"),
-        message.ilike(_like_pattern(text), escape="\\"),
-    )
 
 
 @dataclass
@@ -191,6 +205,14 @@ class Page:
     total: int
     page: int
     pages: int
+
+    @property
+    def next_key(self) -> str | None:
+        return cursor(self.rows[-1]) if self.rows and self.page < self.pages else None
+
+    @property
+    def previous_key(self) -> str | None:
+        return cursor(self.rows[0]) if self.rows and self.page > 1 else None
 
 
 def _decorate(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -217,34 +239,68 @@ def _decorate(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[s
     return rows
 
 
-def conversation_page(connection: Connection, filters: Filters) -> Page:
-    log.refresh_summaries(connection)
-    where = sa.and_(*_conditions(filters, connection.dialect.name))
-    total = connection.execute(
+NEWEST_FIRST = (db.summaries.c.last_at.desc(), db.summaries.c.sender_id.desc())
+
+
+def _count(connection: Connection, where: Any) -> int:
+    return connection.execute(
         sa.select(sa.func.count()).select_from(db.summaries).where(where)
     ).scalar_one()
+
+
+def _page_rows(
+    connection: Connection, source: Any, filters: Filters, offset: int, where: Any = None
+) -> list[dict[str, Any]]:
+    """One page of ``source`` newest first: after or before a keyset cursor, else by offset."""
+    c = source.c
+    key = sa.tuple_(c.last_at, c.sender_id)
+    query = sa.select(source).limit(PAGE_SIZE)
+    if where is not None:
+        query = query.where(where)
+    if filters.after:
+        query = query.where(key < sa.tuple_(*filters.after))
+    elif filters.before:
+        query = query.where(key > sa.tuple_(*filters.before))
+    if filters.before:
+        query = query.order_by(c.last_at, c.sender_id)
+    else:
+        query = query.order_by(c.last_at.desc(), c.sender_id.desc())
+    if not (filters.after or filters.before):
+        query = query.offset(offset)
+    rows = [dict(row._mapping) for row in connection.execute(query)]
+    return rows[::-1] if filters.before else rows
+
+
+def conversation_page(connection: Connection, filters: Filters) -> Page:
+    log.refresh_summaries(connection)
+    where = sa.and_(*_conditions(filters, connection))
+    if filters.q:
+        # A search reads its matches once: the total comes with the page (a count over every
+        # match), not from a second query that would search again.
+        total_label = "matching_total"
+        matches = (
+            sa.select(db.summaries, sa.func.count().over().label(total_label))
+            .where(where)
+            .subquery()
+        )
+        rows = _page_rows(connection, matches, filters, (filters.page - 1) * PAGE_SIZE)
+        total = rows[0][total_label] if rows else _count(connection, where)
+        for row in rows:
+            del row[total_label]
+    else:
+        total = _count(connection, where)
+        rows = None
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(filters.page, pages)
-    rows = [
-        dict(row._mapping)
-        for row in connection.execute(
-            sa.select(db.summaries)
-            .where(where)
-            .order_by(db.summaries.c.last_at.desc(), db.summaries.c.sender_id)
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        )
-    ]
+    if rows is None or (not rows and total):  # no search, or a page number past the end
+        rows = _page_rows(connection, db.summaries, filters, (page - 1) * PAGE_SIZE, where)
     return Page(_decorate(connection, rows), total, page, pages)
 
 
 def known_topics(connection: Connection) -> list[str]:
-    return [
-        row[0]
-        for row in connection.execute(
-            sa.select(db.summary_topics.c.topic).distinct().order_by(db.summary_topics.c.topic)
-        )
-    ]
+    """Every topic of a listed conversation (from the daily counts: a small table)."""
+    topic = db.daily_topic_counts.c.topic
+    return list(connection.execute(sa.select(topic).distinct().order_by(topic)).scalars())
 
 
 def known_tags(connection: Connection) -> list[str]:
@@ -277,18 +333,15 @@ def export_rows(connection: Connection, filters: Filters) -> list[dict[str, Any]
         dict(row._mapping)
         for row in connection.execute(
             sa.select(db.summaries)
-            .where(sa.and_(*_conditions(filters, connection.dialect.name)))
-            .order_by(db.summaries.c.last_at.desc(), db.summaries.c.sender_id)
+            .where(sa.and_(*_conditions(filters, connection)))
+            .order_by(*NEWEST_FIRST)
             .limit(EXPORT_LIMIT)
         )
     ]
     rows = _decorate(connection, rows)
+    events = log.events_by_conversation(connection, [row["sender_id"] for row in rows])
     for row in rows:
-        row["messages"] = [
-            m
-            for m in log.messages(log.conversation_events(connection, row["sender_id"]))
-            if not m.automatic
-        ]
+        row["messages"] = [m for m in log.messages(events[row["sender_id"]]) if not m.automatic]
     return rows
 
 
@@ -309,21 +362,33 @@ def _words(text: str) -> frozenset[str]:
 
 
 def group_questions(questions: list[str]) -> list[dict[str, Any]]:
-    """Group similar questions (content-word overlap); most frequent groups first."""
-    groups: list[dict[str, Any]] = []
+    """Group similar questions (content-word overlap); most frequent groups first.
+
+    Questions with the same content words go together. Each new set of words joins
+    the first group it overlaps most with (at least SIMILAR), else starts one. Only
+    groups sharing a word with it can reach SIMILAR, so only those are compared (an
+    index from words to groups); questions with no content words form one group.
+    """
+    by_words: dict[frozenset[str], list[str]] = {}
     for question in questions:
-        words = _words(question)
+        by_words.setdefault(_words(question), []).append(question)
+    groups: list[dict[str, Any]] = []
+    by_word: dict[str, set[int]] = defaultdict(set)
+    for words, asked in by_words.items():
+        candidates = sorted(set().union(*(by_word.get(word, ()) for word in words)))
         best, best_score = None, 0.0
-        for group in groups:
-            union = words | group["words"]
-            score = len(words & group["words"]) / len(union) if union else 1.0
+        for number in candidates:
+            group_words = groups[number]["words"]
+            score = len(words & group_words) / len(words | group_words)
             if score > best_score:
-                best, best_score = group, score
-        if best is not None and best_score >= SIMILAR:
-            best["questions"].append(question)
-            best["words"] = best["words"] | words
-        else:
-            groups.append({"words": words, "questions": [question]})
+                best, best_score = number, score
+        if best is None or best_score < SIMILAR:
+            best = len(groups)
+            groups.append({"words": frozenset(), "questions": []})
+        groups[best]["questions"] += asked
+        groups[best]["words"] |= words
+        for word in words:
+            by_word[word].add(best)
     result = []
     for group in groups:
         counts = Counter(q.strip() for q in group["questions"])
@@ -351,96 +416,65 @@ def training_examples(groups: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _day_of(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).date().isoformat()
+def _unanswered(connection: Connection, start: float, end: float) -> list[str]:
+    """The newest QUESTION_LIMIT questions not understood in the period, oldest first."""
+    m = db.messages.c
+    newest = connection.execute(
+        sa.select(m.text)
+        .where(m.fallback.is_(True), m.at >= start, m.at < end)
+        .order_by(m.at.desc(), m.event_id.desc())
+        .limit(QUESTION_LIMIT)
+    ).scalars()
+    return list(reversed(list(newest)))
 
 
 def insights(connection: Connection, date_from: date, date_to: date) -> dict[str, Any]:
+    """Counts per day, totals and top topics from the daily counts; unanswered questions."""
     log.refresh_summaries(connection)
-    s = db.summaries.c
-    where = sa.and_(
-        s.user_messages > 0,
-        s.started_at >= _timestamp(date_from),
-        s.started_at < _timestamp(date_to + timedelta(days=1)),
-    )
-    per_day: dict[str, dict[str, int]] = {}
-    totals = Counter()
-    fallback_ids = []
-    for row in connection.execute(
-        sa.select(
-            s.sender_id,
-            s.started_at,
-            s.user_messages,
-            s.fallbacks,
-            s.feedback_up,
-            s.feedback_down,
-        ).where(where)
-    ):
-        day = per_day.setdefault(_day_of(row.started_at), {"conversations": 0, "messages": 0})
-        day["conversations"] += 1
-        day["messages"] += row.user_messages
-        totals.update(
-            conversations=1,
-            messages=row.user_messages,
-            fallbacks=row.fallbacks,
-            up=row.feedback_up,
-            down=row.feedback_down,
+    first, last = (date_from - EPOCH).days, (date_to - EPOCH).days
+    counts = db.daily_counts.c
+    per_day = {
+        row.day: row
+        for row in connection.execute(
+            sa.select(db.daily_counts).where(counts.day >= first, counts.day <= last)
         )
-        if row.fallbacks:
-            fallback_ids.append(row.sender_id)
-    topics = Counter()
-    for topic, count in connection.execute(
-        sa.select(db.summary_topics.c.topic, sa.func.count())
-        .select_from(
-            db.summary_topics.join(
-                db.summaries, db.summaries.c.sender_id == db.summary_topics.c.sender_id
-            )
+    }
+    totals = {
+        name: sum(getattr(row, column) for row in per_day.values())
+        for name, column in (
+            ("conversations", "conversations"),
+            ("messages", "messages"),
+            ("fallbacks", "fallbacks"),
+            ("up", "feedback_up"),
+            ("down", "feedback_down"),
         )
-        .where(where)
-        .group_by(db.summary_topics.c.topic)
-    ):
-        topics[topic] = count
-    questions: list[str] = []
-    for start in range(0, min(len(fallback_ids), 2000), 400):
-        chunk = fallback_ids[start : start + 400]
-        rows = connection.execute(
-            sa.select(
-                db.events.c.sender_id,
-                db.events.c.type_name,
-                db.events.c.timestamp,
-                db.events.c.data,
-            )
-            .where(db.events.c.sender_id.in_(chunk), db.events.c.type_name.in_(["user", "bot"]))
-            .order_by(db.events.c.sender_id, db.events.c.id)
-        )
-        by_sender: dict[str, list[Any]] = defaultdict(list)
-        for row in rows:
-            by_sender[row.sender_id].append(row)
-        for events in by_sender.values():
-            questions += [
-                m.text
-                for m in log.messages(events)
-                if m.speaker == "visitor"
-                and m.topic == log.FALLBACK
-                and not m.is_feedback
-                and not m.button
-            ]
-    groups = group_questions(questions)
+    }
+    t = db.daily_topic_counts.c
+    conversations = sa.func.sum(t.conversations).label("conversations")
+    topics = connection.execute(
+        sa.select(t.topic, conversations)
+        .where(t.day >= first, t.day <= last)
+        .group_by(t.topic)
+        .order_by(conversations.desc(), t.topic)
+        .limit(20)
+    ).all()
+    start, end = _timestamp(date_from), _timestamp(date_to + timedelta(days=1))
+    groups = group_questions(_unanswered(connection, start, end))
     rated = totals["up"] + totals["down"]
     days = []
-    day = date_from
-    while day <= date_to:
+    for number in range(first, last + 1):
+        row = per_day.get(number)
         days.append(
             {
-                "day": day.isoformat(),
-                **per_day.get(day.isoformat(), {"conversations": 0, "messages": 0}),
+                "day": (EPOCH + timedelta(days=number)).isoformat(),
+                "conversations": row.conversations if row else 0,
+                "messages": row.messages if row else 0,
             }
         )
-        day += timedelta(days=1)
     return {
         "days": days,
         "totals": totals,
-        "topics": topics.most_common(20),
+        "topics": [(topic, int(count)) for topic, count in topics],
         "fallback_rate": totals["fallbacks"] / totals["messages"] if totals["messages"] else None,
         "feedback_ratio": totals["up"] / rated if rated else None,
         "unanswered": groups,

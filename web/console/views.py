@@ -31,6 +31,7 @@ from bot.privacy import redact
 from bot.storage import database as db
 from bot.storage.retention import erase_conversation, record
 from web.console import auth, queries
+from web.console.charts import bar_chart
 from web.security import own_origin
 
 HERE = Path(__file__).parent
@@ -41,6 +42,7 @@ SIGN_IN_COOKIE = "cps_console_signin"
 CONVERSATION_ID = r"<conversation_id:[A-Za-z0-9_.:@-]{1,255}>"
 MAX_NOTE = 2000
 MAX_INSIGHT_DAYS = 366
+TOO_MANY = object()  # a sign-in refused by the rate limit
 
 console = Blueprint("console", url_prefix="/console")
 templates = Environment(
@@ -70,7 +72,19 @@ class ConsoleSettings:
             "no",
             "off",
         )
-        self.session_hours = float(env.get("CONSOLE_SESSION_HOURS") or 8)
+        self.session_hours = _positive(env, "CONSOLE_SESSION_HOURS", 8)
+        self.idle_minutes = _positive(env, "CONSOLE_IDLE_MINUTES", 30)
+
+
+def _positive(env, name: str, default: float) -> float:
+    raw = env.get(name) or str(default)
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise ValueError(f"{name}: {raw!r} is not a number above 0")
+    return value
 
 
 # ---- Plumbing --------------------------------------------------------------------------------
@@ -81,8 +95,8 @@ async def open_database(app, _loop) -> None:
     app.ctx.console_settings = ConsoleSettings()
     app.ctx.console_engine = db.make_engine()
     # 5 failures per account, 30 per address (offices share addresses), per 15 minutes.
-    app.ctx.console_limiter = auth.SignInLimiter(limit=5)
-    app.ctx.console_ip_limiter = auth.SignInLimiter(limit=30)
+    app.ctx.console_limiter = auth.SignInLimiter("account", limit=5)
+    app.ctx.console_ip_limiter = auth.SignInLimiter("address", limit=30)
 
 
 @console.listener("after_server_stop")
@@ -139,7 +153,8 @@ def signed_in(role: str | None = None):
         @wraps(handler)
         async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
             token = request.cookies.get(SESSION_COOKIE)
-            session = await in_db(request, auth.load_session, token)
+            idle = request.app.ctx.console_settings.idle_minutes
+            session = await in_db(request, auth.load_session, token, idle)
             if session is None:
                 if request.method == "GET":
                     return redirect(
@@ -246,25 +261,27 @@ async def sign_in(request: Request) -> HTTPResponse:
     password = form.get("password") or ""
     limiter, ip_limiter = request.app.ctx.console_limiter, request.app.ctx.console_ip_limiter
     address, account_key = request.remote_addr or request.ip, email.lower()
-    if limiter.blocked(account_key) or ip_limiter.blocked(address):
-        return _sign_in_page(
-            request, 429, "Too many attempts to sign in. Wait 15 minutes and try again.", email
-        )
     hours = request.app.ctx.console_settings.session_hours
 
     def attempt(connection):
+        if limiter.blocked(connection, account_key) or ip_limiter.blocked(connection, address):
+            return TOO_MANY
         account = auth.authenticate(connection, email, password[:1000])
         if account is None:
+            limiter.failed(connection, account_key)
+            ip_limiter.failed(connection, address)
             return None
+        limiter.succeeded(connection, account_key)
         record(connection, account.email, "sign-in")
         return auth.start_session(connection, account, hours)
 
     token = await in_db(request, attempt)
+    if token is TOO_MANY:
+        return _sign_in_page(
+            request, 429, "Too many attempts to sign in. Wait 15 minutes and try again.", email
+        )
     if token is None:
-        limiter.failed(account_key)
-        ip_limiter.failed(address)
         return _sign_in_page(request, 401, "The email address or password is not right.", email)
-    limiter.succeeded(account_key)
     response = redirect(_safe_next(form.get("next")), status=303)
     _set_cookie(request, response, SESSION_COOKIE, token, int(hours * 3600))
     _set_cookie(request, response, SIGN_IN_COOKIE, "", 0)
@@ -312,7 +329,9 @@ async def conversation_list(request: Request) -> HTTPResponse:
         page=page,
         topics=topics,
         tags=tags,
-        page_link=lambda n: "/console/conversations?" + urlencode(filters.query_args(page=n)),
+        page_link=lambda n, **key: (
+            "/console/conversations?" + urlencode(filters.query_args(page=n, **key))
+        ),
         export_query=urlencode({k: v for k, v in filters.query_args().items() if k != "page"}),
         notice=request.args.get("notice", ""),
     )
@@ -470,26 +489,32 @@ def _export_csv(rows: list[dict[str, Any]]) -> bytes:
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
     for row in rows:
-        for m in row["messages"]:
-            writer.writerow(
-                [
-                    _cell(v)
-                    for v in (
-                        row["sender_id"],
-                        _when(row["started_at"]),
-                        " ".join(row["tags"]),
-                        "yes" if row["reviewed"] else "no",
-                        _when(m.at),
-                        m.speaker,
-                        m.text,
-                        m.topic,
-                        m.intent,
-                        "" if m.confidence is None else f"{m.confidence:.3f}",
-                        m.button,
-                        m.rating,
-                    )
-                ]
+        conversation = [  # the same on each of its messages: worked out once
+            _cell(value)
+            for value in (
+                row["sender_id"],
+                _when(row["started_at"]),
+                " ".join(row["tags"]),
+                "yes" if row["reviewed"] else "no",
             )
+        ]
+        writer.writerows(
+            conversation
+            + [
+                _cell(value)
+                for value in (
+                    _when(m.at),
+                    m.speaker,
+                    m.text,
+                    m.topic,
+                    m.intent,
+                    "" if m.confidence is None else f"{m.confidence:.3f}",
+                    m.button,
+                    m.rating,
+                )
+            ]
+            for m in row["messages"]
+        )
     return out.getvalue().encode("utf-8")
 
 
@@ -577,6 +602,7 @@ async def insights(request: Request) -> HTTPResponse:
     return render(
         request,
         "insights.html",
+        chart=bar_chart([(day["day"], day["conversations"]) for day in data["days"]]),
         status=400 if error else 200,
         error=error,
         date_from=date_from,

@@ -1,0 +1,57 @@
+"""The benchmark's plot: p95 latency and throughput against concurrent visitors.
+
+Readable without colour: every target has its own marker and line style, in black.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.goals import P95_LIMIT_MS
+from bench.results import BenchResult
+
+STYLES = {
+    "embedded": {"marker": "o", "linestyle": "-"},
+    "production": {"marker": "s", "linestyle": "--"},
+    "stock": {"marker": "^", "linestyle": ":"},
+}
+OTHER = {"marker": "x", "linestyle": "-."}
+
+
+def plot(result: BenchResult, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display; only a PNG file
+    import matplotlib.pyplot as plt
+
+    figure, (latency, throughput) = plt.subplots(1, 2, figsize=(10, 4.2))
+    for target in result.targets:
+        visitors = [lvl.visitors for lvl in target.levels]
+        style = {**STYLES.get(target.key, OTHER), "color": "black", "label": target.key}
+        latency.plot(visitors, [lvl.summary.p95_ms for lvl in target.levels], **style)
+        throughput.plot(visitors, [lvl.summary.per_second for lvl in target.levels], **style)
+    latency.axhline(P95_LIMIT_MS, color="grey", linewidth=1)
+    latency.annotate(
+        f"target {P95_LIMIT_MS} ms",
+        (1, P95_LIMIT_MS),
+        textcoords="offset points",
+        xytext=(12, 4),
+        color="dimgrey",
+    )
+    levels = sorted({lvl.visitors for t in result.targets for lvl in t.levels})
+    for axes, title, unit in (
+        (latency, "p95 latency per message", "milliseconds"),
+        (throughput, "Throughput", "messages answered per second"),
+    ):
+        axes.set_xscale("log")
+        axes.set_xticks(levels)
+        axes.set_xticklabels([str(v) for v in levels])
+        axes.set_xlabel("concurrent visitors")
+        axes.set_ylabel(unit)
+        axes.set_title(title)
+        axes.set_ylim(bottom=0)
+        axes.grid(True, color="0.85")
+        axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)

@@ -1,0 +1,214 @@
+"""Present a benchmark: tables for the terminal and the Markdown of docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from bench.goals import goals
+from bench.results import ACTIONS, RASA, SERVICES, WEB, BenchResult, TargetResult
+
+
+def ms(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:,.0f}"
+
+
+def mib(value: int | None) -> str:
+    return "n/a" if not value else f"{value / 2**20:,.0f}"
+
+
+def _verdict(met: bool | None) -> str:
+    return {True: "met", False: "**not met**", None: "not measured"}[met]
+
+
+RESULT_HEADER = [
+    "target",
+    "visitors",
+    "messages",
+    "errors",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "messages/s",
+    *(f"{name} MiB" for name in SERVICES),
+]
+
+
+def result_rows(result: BenchResult) -> list[list[str]]:
+    rows = []
+    for target in result.targets:
+        for level in target.levels:
+            s = level.summary
+            rows.append(
+                [
+                    target.key,
+                    str(level.visitors),
+                    f"{s.messages:,}",
+                    str(s.errors),
+                    ms(s.p50_ms),
+                    ms(s.p95_ms),
+                    ms(s.p99_ms),
+                    f"{s.per_second:.1f}",
+                    *(mib(level.peak_bytes.get(name)) for name in SERVICES),
+                ]
+            )
+    return rows
+
+
+CPU_HEADER = ["target", "visitors", *(f"{name} ms" for name in SERVICES)]
+
+
+def cpu_rows(result: BenchResult) -> list[list[str]]:
+    """CPU milliseconds each service spent per message: steady even on a busy machine."""
+    return [
+        [
+            target.key,
+            str(level.visitors),
+            *(
+                f"{level.cpu_seconds[name] * 1000 / level.summary.messages:.1f}"
+                if name in level.cpu_seconds and level.summary.messages
+                else "n/a"
+                for name in SERVICES
+            ),
+        ]
+        for target in result.targets
+        for level in target.levels
+    ]
+
+
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)]
+    lines = [header, ["-" * w for w in widths], *rows]
+    return "\n".join(
+        "  ".join(c.rjust(w) for c, w in zip(line, widths, strict=True)) for line in lines
+    )
+
+
+def markdown_table(header: list[str], rows: list[list[str]]) -> str:
+    lines = [header, ["---"] * len(header), *rows]
+    return "\n".join("| " + " | ".join(line) + " |" for line in lines)
+
+
+def startup_rows(targets: list[TargetResult]) -> list[list[str]]:
+    return [
+        [
+            t.key,
+            *(
+                f"{t.startup_seconds[name]:.1f}" if name in t.startup_seconds else "n/a"
+                for name in (ACTIONS, RASA, WEB)
+            ),
+            *(mib(t.idle_bytes.get(name)) for name in (ACTIONS, RASA, WEB)),
+        ]
+        for t in targets
+    ]
+
+
+STARTUP_HEADER = [
+    "target",
+    f"{ACTIONS} s",
+    f"{RASA} s",
+    f"{WEB} s",
+    f"{ACTIONS} MiB",
+    f"{RASA} MiB",
+    f"{WEB} MiB",
+]
+
+
+def terminal(result: BenchResult) -> str:
+    parts = [
+        text_table(RESULT_HEADER, result_rows(result)),
+        "",
+        "CPU milliseconds per message:",
+        text_table(CPU_HEADER, cpu_rows(result)),
+        "",
+        "Start-up (process start to healthy) and memory after start-up:",
+        text_table(STARTUP_HEADER, startup_rows(result.targets)),
+    ]
+    if result.training:
+        parts += ["", "Training from scratch:"]
+        parts += [
+            f"  {t.config}: {t.seconds:.0f} s, peak {mib(t.peak_bytes)} MiB"
+            for t in result.training
+        ]
+    parts += ["", "Targets of issue 6:"]
+    parts += [f"  {g.name}: {g.measured} ({_verdict(g.met)})" for g in goals(result)]
+    return "\n".join(parts)
+
+
+def markdown(result: BenchResult, plot_name: str) -> str:
+    m = result.machine
+    titles = "\n".join(f"- **{t.key}**: {t.title}" for t in result.targets)
+    goal_rows = [[g.name, g.measured, _verdict(g.met)] for g in goals(result)]
+    error_lines = [
+        f"- {t.key}, {lvl.visitors} visitors: "
+        + ", ".join(f"{kind} x{count}" for kind, count in sorted(lvl.errors.items()))
+        for t in result.targets
+        for lvl in t.levels
+        if lvl.errors
+    ]
+    training_rows = [
+        [t.config, f"{t.seconds:.0f}", mib(t.peak_bytes), t.measured] for t in result.training
+    ]
+    sections = [
+        "# Benchmarks",
+        "",
+        f"Measured on {result.date} with `{result.command}` on {m.cpu}, {m.cores} cores, "
+        f"{m.memory_gib} GiB RAM, {m.os}, Python {m.python}, Rasa {m.rasa}. The simulated "
+        "visitors ran on the same machine, so they took some of its CPU.",
+        "",
+        "What was measured:",
+        "",
+        titles,
+        "",
+        "Each simulated visitor holds one conversation after another with Rasa's REST channel "
+        "(a new random conversation id each time), drawn from the held-out questions "
+        "(`tests/evaluation/heldout.yml`): sometimes a greeting, two to four questions, context "
+        'follow-ups ("how do I apply for it?", "what does it pay?", "tell me more"), '
+        "clicks on the buttons the assistant offers, thumbs up or down, sometimes a goodbye. "
+        "It sends the next message as soon as the reply arrives (no think time). Latency is "
+        "measured by the visitor, from sending to the whole reply. An error is an HTTP error, "
+        "a timeout or a reply that breaks the answer contract (not exactly one `custom` "
+        "payload with a topic, or a knowledge answer without its source and reviewed date). "
+        "Messages per second count answered messages only. Memory is the peak resident set "
+        "(RSS) sampled every half second, summed over each service's process tree (all Rasa "
+        "instances and Sanic workers together); forked workers share some pages, so this is "
+        "an upper bound. The web app is started as `make run` starts it, so its memory is "
+        "listed, but the visitors talk to Rasa directly, as a load balancer in front of "
+        "Rasa would; with several Rasa instances each conversation stays on one of them.",
+        "",
+        "## The issue's targets",
+        "",
+        markdown_table(["target", "measured", "verdict"], goal_rows),
+        "",
+        "## Results",
+        "",
+        f"![p95 latency and messages per second against concurrent visitors]({plot_name})",
+        "",
+        markdown_table(RESULT_HEADER, result_rows(result)),
+        "",
+        "Errors: " + ("none." if not error_lines else "\n\n" + "\n".join(error_lines)),
+        "",
+        "CPU time each service spent per message (milliseconds, user and system). It "
+        "changes less than latency when something else runs on the machine, and shows "
+        "where the cost is:",
+        "",
+        markdown_table(CPU_HEADER, cpu_rows(result)),
+        "",
+        "## Start-up",
+        "",
+        "Seconds from starting each process to its first healthy answer, and its memory "
+        "(RSS, MiB) right after start-up:",
+        "",
+        markdown_table(STARTUP_HEADER, startup_rows(result.targets)),
+        "",
+        "## Training from scratch",
+        "",
+    ]
+    if training_rows:
+        sections += [
+            "`rasa train` with an empty training cache, on the same domain and data. Each "
+            "config is timed when its model is first trained and the time is kept with it "
+            "(`--retrain` measures again):",
+            "",
+            markdown_table(["config", "seconds", "peak MiB", "measured on"], training_rows),
+        ]
+    else:
+        sections.append("Not measured in this run.")
+    return "\n".join(sections) + "\n"
