@@ -23,6 +23,7 @@ def plot(result: BenchResult, path: Path) -> None:
 
     matplotlib.use("Agg")  # no display; only a PNG file
     import matplotlib.pyplot as plt
+    from matplotlib import ticker
 
     figure, (latency, throughput) = plt.subplots(1, 2, figsize=(10, 4.2))
     for target in result.targets:
@@ -30,17 +31,24 @@ def plot(result: BenchResult, path: Path) -> None:
         style = {**STYLES.get(target.key, OTHER), "color": "black", "label": target.key}
         latency.plot(visitors, [lvl.summary.p95_ms for lvl in target.levels], **style)
         throughput.plot(visitors, [lvl.summary.per_second for lvl in target.levels], **style)
+    levels = sorted({lvl.visitors for t in result.targets for lvl in t.levels})
     latency.axhline(P95_LIMIT_MS, color="grey", linewidth=1)
     latency.annotate(
         f"target {P95_LIMIT_MS} ms",
-        (1, P95_LIMIT_MS),
+        (levels[-1] if levels else 1, P95_LIMIT_MS),
         textcoords="offset points",
-        xytext=(12, 4),
+        xytext=(-4, 4),
+        horizontalalignment="right",
         color="dimgrey",
     )
-    levels = sorted({lvl.visitors for t in result.targets for lvl in t.levels})
+    # Latencies span tens of milliseconds to seconds: a log scale shows both.
+    latency.set_yscale("log")
+    latency.yaxis.set_major_locator(ticker.LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    latency.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    latency.yaxis.set_minor_formatter(ticker.NullFormatter())
+    throughput.set_ylim(bottom=0)
     for axes, title, unit in (
-        (latency, "p95 latency per message", "milliseconds"),
+        (latency, "p95 latency per message", "milliseconds (log scale)"),
         (throughput, "Throughput", "messages answered per second"),
     ):
         axes.set_xscale("log")
@@ -49,7 +57,6 @@ def plot(result: BenchResult, path: Path) -> None:
         axes.set_xlabel("concurrent visitors")
         axes.set_ylabel(unit)
         axes.set_title(title)
-        axes.set_ylim(bottom=0)
         axes.grid(True, color="0.85")
         axes.legend()
     figure.tight_layout()
