@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import FALLBACK, conversation_reply, topic_buttons
 from bot.knowledge import load_knowledge
+from bot.language import PIPELINE_DIR
 from bot.language.search import default_search, merge_rankings
 
 MAX_SUGGESTIONS = 3
@@ -21,7 +22,10 @@ MIN_CLASSIFIER_CONFIDENCE = 0.05  # below this a guess is noise, not a suggestio
 
 # Load the search's spaCy pipeline when the action server starts: loading it on the first
 # unclear question takes seconds, longer than Rasa waits for an action (ACTION_TIMEOUT).
-default_search()
+# `make run` builds the pipeline before it starts the action server; a test importing this
+# module on a fresh clone may come first, and then the search loads on first use.
+if (PIPELINE_DIR / "config.cfg").exists():
+    default_search()
 
 
 def classifier_ranking(tracker: Tracker) -> list[tuple]:
