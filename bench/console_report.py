@@ -53,14 +53,15 @@ and exports ran one query per conversation. Now:
 ## What is still slow, and why
 
 * **Exports** are downloads of every message of up to 5,000 conversations: their time grows
-  with the messages exported (about a second per thousand conversations here), most of it
+  with the messages exported (under a second per thousand conversations here), most of it
   decoding each of Rasa's stored events. They are not pages a recruiter waits on while
   browsing, so the 300 ms target is not applied to them.
 * **Searches of one or two characters** cannot use a trigram index and scan every typed
   message (about 200,000 here); they stay under the target, with the least margin.
 * **The first page view after an upgrade** summarises every conversation once (about a
-  minute and a half per 100,000 here, see *Data set*); on SQLite, Rasa's writes wait
-  meanwhile. Open the console once after upgrading, out of hours.
+  minute and a half per 100,000 here, see *Data set*), in one transaction: on SQLite, which
+  has one writer at a time, the assistant cannot save conversations meanwhile. Open the
+  console once after upgrading, out of hours.
 """
 
 

@@ -202,7 +202,7 @@ CONSOLE_TABLES = [
 # Everything the console keeps about one conversation: deleted with its events.
 CONVERSATION_TABLES = [summaries, summary_topics, messages, tags, reviews]
 SEARCH_TABLE = "console_messages_search"  # SQLite's FTS5 index over console_messages.text
-TRIGRAM_INDEX = "ix_console_messages_text_trigram"  # PostgreSQL's pg_trgm index
+TRIGRAM_INDEX = "ix_console_messages_lower_text_trigram"  # PostgreSQL's pg_trgm index
 
 
 def database_url(env: Mapping[str, str] | None = None) -> str:
@@ -277,6 +277,7 @@ def upgrade_console_tables(connection: Connection) -> None:
     """
     inspector = sa.inspect(connection)
     quote = connection.dialect.identifier_preparer.quote
+    indexes = _index_names(connection)
     for table in CONSOLE_TABLES:
         present = {column["name"] for column in inspector.get_columns(table.name)}
         for column in table.columns:
@@ -285,15 +286,29 @@ def upgrade_console_tables(connection: Connection) -> None:
                 add = f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"
                 connection.execute(sa.text(add))
         for index in table.indexes:
-            index.create(connection, checkfirst=True)
+            if index.name not in indexes:
+                index.create(connection)
+
+
+def _index_names(connection: Connection) -> set[str]:
+    """The indexes in this database (SQLite) or schema (PostgreSQL), by name.
+
+    Asked directly: reflecting them warns about the expression index that search uses.
+    """
+    if connection.dialect.name == "sqlite":
+        query = "SELECT name FROM sqlite_master WHERE type = 'index'"
+    else:
+        query = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+    return set(connection.execute(sa.text(query)).scalars())
 
 
 def ensure_search_index(connection: Connection) -> None:
     """A trigram index over what visitors typed, if this database can have one.
 
     SQLite: an FTS5 table with the ``trigram`` tokenizer (SQLite 3.34+), kept in step
-    with ``console_messages`` by triggers. PostgreSQL: a GIN index with ``pg_trgm``'s
-    operator class (the extension is created in ``public`` if it is missing and we may).
+    with ``console_messages`` by triggers. PostgreSQL: a GIN index on ``lower(text)`` with
+    ``pg_trgm``'s operator class (the extension is created in ``public`` if it is missing
+    and we may).
     Without either, search still works by scanning ``console_messages``, only slower.
     """
     if has_search_index(connection):
@@ -307,13 +322,9 @@ def ensure_search_index(connection: Connection) -> None:
 def has_search_index(connection: Connection) -> bool:
     if connection.dialect.name == "sqlite":
         query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
-        name = SEARCH_TABLE
-    elif connection.dialect.name == "postgresql":
-        query = "SELECT 1 FROM pg_indexes WHERE indexname = :name AND schemaname = current_schema()"
-        name = TRIGRAM_INDEX
-    else:
-        return False
-    return connection.execute(sa.text(query), {"name": name}).first() is not None
+        found = connection.execute(sa.text(query), {"name": SEARCH_TABLE}).first()
+        return found is not None
+    return TRIGRAM_INDEX in _index_names(connection)
 
 
 # The FTS5 documentation's external-content table and triggers (rows are never updated).
@@ -359,8 +370,8 @@ def _postgresql_trigram_index(connection: Connection) -> None:
             operators = connection.dialect.identifier_preparer.quote_schema(schema)
             connection.execute(
                 sa.text(
-                    "CREATE INDEX IF NOT EXISTS ix_console_messages_text_trigram "
-                    f"ON console_messages USING gin (text {operators}.gin_trgm_ops)"
+                    f"CREATE INDEX IF NOT EXISTS {TRIGRAM_INDEX} "
+                    f"ON console_messages USING gin (lower(text) {operators}.gin_trgm_ops)"
                 )
             )
     except sa.exc.DBAPIError as error:  # no pg_trgm, and no right to create it

@@ -6,7 +6,8 @@ are not there). The database's trigram index answers when it can
 (:func:`bot.storage.database.ensure_search_index`):
 
 * SQLite: an FTS5 phrase query on the ``trigram`` table, for three characters or more;
-* PostgreSQL: ``ILIKE``, which ``pg_trgm``'s GIN index serves for three or more;
+* PostgreSQL: ``lower(text) LIKE lower(pattern)``, which ``pg_trgm``'s GIN index on
+  ``lower(text)`` serves for three or more (and which scans faster than ``ILIKE``);
 * otherwise, and for one or two characters: a scan of ``console_messages``.
 """
 
@@ -53,4 +54,7 @@ def conversations_with(connection: Connection, text: str) -> Select:
     if connection.dialect.name == "sqlite":
         # SQLite's LIKE already ignores case (ASCII); ILIKE's lower() on every row costs more.
         return sa.select(messages.sender_id).where(messages.text.like(pattern, escape="\\"))
-    return sa.select(messages.sender_id).where(messages.text.ilike(pattern, escape="\\"))
+    lowered = sa.func.lower(sa.literal(pattern, sa.Text))
+    return sa.select(messages.sender_id).where(
+        sa.func.lower(messages.text).like(lowered, escape="\\")
+    )
