@@ -80,34 +80,46 @@ def test_turns_alternating_between_instances_lose_nothing(stack: Stack, events) 
     """Many conversations at once, each turn sent to the other instance than the last.
 
     Each conversation's stored user messages must be exactly the messages sent, in
-    order, once each, each followed by the assistant's reply before the next one.
+    order, once each, and each turn's stored bot messages exactly what the visitor
+    was shown. A turn answered with the apology (a cold worker can miss ACTION_TIMEOUT
+    while another message holds its event loop) stores no bot message; such turns are
+    counted and must stay rare.
     """
     instances = [Assistant(rasa_url=r.url, actions_url=stack.actions.url) for r in stack.rasas]
     source = questions()
     scripts = {new_sender(): [next(source) for _ in range(TURNS)] for _ in range(CONVERSATIONS)}
 
-    def converse(sender: str) -> list[str]:
-        topics = []
+    def converse(sender: str) -> list[list[str] | None]:
+        shown = []
         for turn, message in enumerate(scripts[sender]):
             reply = instances[turn % 2].send(sender, message)
-            topics.append(contract_payload(reply)["topic"])
-        return topics
+            apology = contract_payload(reply).get("notice") == "unavailable"
+            shown.append(None if apology else [m["text"] for m in reply if m.get("text")])
+        return shown
 
     with ThreadPoolExecutor(max_workers=20) as pool:
         answered = dict(zip(scripts, pool.map(converse, scripts), strict=True))
 
+    apologies = 0
     for sender, sent in scripts.items():
         stored = events(sender)
         user_texts = [e["text"] for e in stored if e["event"] == "user"]
         assert user_texts == sent, f"conversation {sender}: stored {user_texts}, sent {sent}"
         timestamps = [e["timestamp"] for e in stored]
         assert timestamps == sorted(timestamps), f"conversation {sender} is out of order"
-        # Every user turn is answered (a bot event) before the next user turn starts.
-        kinds = "".join(
-            "u" if e["event"] == "user" else "b" if e["event"] == "bot" else "" for e in stored
-        )
-        assert kinds.count("u") == TURNS and "uu" not in kinds and kinds.endswith("b"), kinds
-        assert len(answered[sender]) == TURNS
+        turns: list[list[str]] = []
+        for event in stored:
+            if event["event"] == "user":
+                turns.append([])
+            elif event["event"] == "bot" and turns:
+                turns[-1].append(event["text"])
+        for turn, (stored_texts, shown) in enumerate(zip(turns, answered[sender], strict=True)):
+            if shown is None:
+                apologies += 1
+                assert stored_texts == [], f"{sender} turn {turn}: apology, yet {stored_texts}"
+            else:
+                assert stored_texts == shown, f"{sender} turn {turn}: stored {stored_texts}"
+    assert apologies <= CONVERSATIONS * TURNS // 20, f"{apologies} turns got the apology"
 
 
 def test_the_widget_api_answers_through_the_production_profile(stack: Stack) -> None:
