@@ -21,13 +21,16 @@ from urllib.parse import quote
 
 from sqlalchemy.engine import URL
 
+from bot.guard.settings import SettingsError, env_int
+
 EMBEDDED = "embedded"
 PRODUCTION = "production"
 PROFILES = (EMBEDDED, PRODUCTION)
 
 
-class ProfileError(ValueError):
-    """A setting cannot be used; the message names it."""
+# One kind of setting error for every process: the channels, the web app and the profiles
+# parse the environment with the same helpers (bot/guard/settings.py).
+ProfileError = SettingsError
 
 
 @dataclass(frozen=True)
@@ -111,7 +114,7 @@ def _embedded(state_dir: Path, env: Mapping[str, str]) -> Profile:
 def _production(env: Mapping[str, str]) -> Profile:
     postgres = Postgres(
         host=env.get("POSTGRES_HOST") or Postgres.host,
-        port=_int(env, "POSTGRES_PORT", Postgres.port, 1, 65535),
+        port=env_int(env, "POSTGRES_PORT", Postgres.port, 1, 65535),
         database=env.get("POSTGRES_DB") or Postgres.database,
         user=env.get("POSTGRES_USER") or Postgres.user,
         password=env.get("POSTGRES_PASSWORD", ""),
@@ -119,8 +122,8 @@ def _production(env: Mapping[str, str]) -> Profile:
     )
     redis = Redis(
         host=env.get("REDIS_HOST") or Redis.host,
-        port=_int(env, "REDIS_PORT", Redis.port, 1, 65535),
-        db=_int(env, "REDIS_DB", Redis.db, 0, 15),
+        port=env_int(env, "REDIS_PORT", Redis.port, 1, 65535),
+        db=env_int(env, "REDIS_DB", Redis.db, 0, 15),
         password=env.get("REDIS_PASSWORD", ""),
         key_prefix=_identifier(env, "REDIS_KEY_PREFIX", Redis.key_prefix, alphanumeric=True),
     )
@@ -139,39 +142,26 @@ def _production(env: Mapping[str, str]) -> Profile:
         # Rate-limit counts shared by every worker and instance (bot/guard), beside the locks.
         "REDIS_URL": env.get("REDIS_URL") or redis.url(db=(redis.db + 1) % 16),
         # Rasa only honours SANIC_WORKERS > 1 with a Redis lock store, as configured here.
-        "SANIC_WORKERS": str(_int(env, "RASA_WORKERS", 2, 1, 64)),
+        "SANIC_WORKERS": str(env_int(env, "RASA_WORKERS", 2, 1, 64)),
     }
     if postgres.schema:
         rasa_env["POSTGRESQL_SCHEMA"] = postgres.schema  # Rasa's own name for it
     web_env = {"CONVERSATIONS_DB_URL": postgres.url().render_as_string(hide_password=False)}
     if postgres.schema:
         web_env["CONVERSATIONS_DB_SCHEMA"] = postgres.schema
-    action_workers = _int(env, "ACTION_WORKERS", 2, 1, 64)
+    action_workers = env_int(env, "ACTION_WORKERS", 2, 1, 64)
     return Profile(
         name=PRODUCTION,
         endpoints="endpoints.production.yml",
         rasa_workers=int(rasa_env["SANIC_WORKERS"]),
         action_workers=action_workers,
-        web_workers=_int(env, "WEB_WORKERS", 1, 1, 64),
+        web_workers=env_int(env, "WEB_WORKERS", 1, 1, 64),
         postgres=postgres,
         redis=redis,
         rasa_env=rasa_env,
         action_env={"ACTION_SERVER_SANIC_WORKERS": str(action_workers)},
         web_env=web_env,
     )
-
-
-def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
-    raw = env.get(name)
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ProfileError(f"{name}: {raw!r} is not a whole number") from None
-    if not low <= value <= high:
-        raise ProfileError(f"{name}: {value} is outside {low}-{high}")
-    return value
 
 
 def _identifier(env: Mapping[str, str], name: str, default: str, alphanumeric: bool = False) -> str:
