@@ -6,18 +6,14 @@ starts (PostgreSQL down at start is tests/production/test_production_profile.py)
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from make_run import run_make_run
 
-from bot.ops import PROJECT_ROOT
 from bot.ops.model import ModelError
-from bot.ops.services import free_port
 from bot.ops.stack import build_stack
 
 pytestmark = pytest.mark.model
@@ -30,19 +26,11 @@ def test_make_run_refuses_a_tracker_db_whose_folder_cannot_be_created(
     blocker = tmp_path / "state"
     blocker.write_text("a regular file where the folder should be\n")
     tracker_db = blocker / "conversations" / "tracker.db"
-    env = {
-        **os.environ,
-        "PROFILE": "embedded",
-        "TRACKER_DB": str(tracker_db),
-        **{name: str(free_port()) for name in ("RASA_PORT", "ACTIONS_PORT", "WEB_PORT")},
-    }
-    finished = subprocess.run(
-        [sys.executable, "-m", "bot.ops.run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    finished = run_make_run(
+        {
+            "PROFILE": "embedded",
+            "TRACKER_DB": str(tracker_db),
+        }
     )
     assert finished.returncode == 1
     assert finished.stderr.strip().splitlines() == [

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,10 +17,10 @@ import pytest
 import requests
 import sqlalchemy as sa
 from assistant_client import Assistant, contract_payload, new_sender
+from make_run import run_make_run
 from production_settings import POSTGRES
 
 from bot.evaluation.heldout import load_questions
-from bot.ops import PROJECT_ROOT
 from bot.ops.services import free_port
 from bot.ops.stack import Stack, build_stack
 
@@ -133,20 +130,12 @@ def test_the_widget_api_answers_through_the_production_profile(stack: Stack) -> 
 
 
 def test_make_run_says_plainly_when_postgres_is_down(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "PROFILE": "production",
-        "POSTGRES_PORT": str(free_port()),  # nothing listens there
-        "DEPENDENCY_WAIT": "1",
-        **{name: str(free_port()) for name in ("RASA_PORT", "ACTIONS_PORT", "WEB_PORT")},
-    }
-    finished = subprocess.run(
-        [sys.executable, "-m", "bot.ops.run"],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
+    finished = run_make_run(
+        {
+            "PROFILE": "production",
+            "POSTGRES_PORT": str(free_port()),  # nothing listens there
+            "DEPENDENCY_WAIT": "1",
+        }
     )
     assert finished.returncode == 1
     assert "Could not start the assistant: PostgreSQL at 127.0.0.1:" in finished.stderr
