@@ -38,6 +38,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.dialogue.event_types import remember_event_types
 from bot.privacy import redact
 
 logger = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         agent = sys.modules.get("rasa.core.agent")
         if agent is not None:
             agent.FailSafeTrackerStore = FailLoudTrackerStore
+        # Every tracker this store loads, and every action's result, is read event by event.
+        remember_event_types()
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
