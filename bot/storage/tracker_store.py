@@ -10,7 +10,12 @@ Configured in endpoints.yml::
 ``save`` is SQLTrackerStore.save (rasa 3.6.21, rasa/core/tracker_store.py) with
 one change: each new event is serialised with ``event.as_dict()`` (a fresh
 dict, so the live tracker is untouched) and that dict is redacted with
-:func:`bot.privacy.redact` before ``json.dumps``. The turn in progress keeps the
+:func:`bot.privacy.redact` before ``json.dumps``. The rows are the same; they are
+written with one multi-row INSERT instead of one ORM object (and, on PostgreSQL,
+one round trip) each, and Rasa's check that a configured PostgreSQL schema exists
+runs once, when the store starts, instead of before every read and write
+(``session_scope``): together a quarter of the store's time per message
+(docs/profile.md). The turn in progress keeps the
 raw text (the actions already saw it); the next turn loads the redacted events
 back, which only ever changes text, never intents, actions or slot names.
 
@@ -27,11 +32,14 @@ way (``_stream_new_events``), so a broker is never a way around the redaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from typing import Any
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.events import Event
@@ -103,6 +111,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             agent.FailSafeTrackerStore = FailLoudTrackerStore
         # Every tracker this store loads, and every action's result, is read event by event.
         remember_event_types()
+        # Rasa's session scope, which exits with a clear message if a configured PostgreSQL
+        # schema is missing: once here, instead of a query before every read and write.
+        with super().session_scope():
+            pass
+
+    @contextlib.contextmanager
+    def session_scope(self) -> Iterator[Any]:
+        session = self.sessionmaker()
+        try:
+            yield session
+        finally:
+            session.close()
 
     async def _stream_new_events(
         self, event_broker: EventBroker, new_events: list[Event], sender_id: str
@@ -115,18 +135,25 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         await self.stream_events(tracker)
 
         with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = redact_event(event.as_dict())
-                intent = (data.get("parse_data") or {}).get("intent", {}) or {}
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=intent.get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
+            rows = [
+                self._row(tracker.sender_id, event)
+                for event in self._additional_events(session, tracker)
+            ]
+            if rows:
+                session.execute(sa.insert(self.SQLEvent.__table__), rows)
             session.commit()
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
+
+    @staticmethod
+    def _row(sender_id: str, event: Event) -> dict[str, Any]:
+        """The columns SQLTrackerStore.save writes for an event, from the redacted event."""
+        data = redact_event(event.as_dict())
+        intent = (data.get("parse_data") or {}).get("intent", {}) or {}
+        return {
+            "sender_id": sender_id,
+            "type_name": event.type_name,
+            "timestamp": data.get("timestamp"),
+            "intent_name": intent.get(INTENT_NAME_KEY),
+            "action_name": data.get("name"),
+            "data": json.dumps(data),
+        }
