@@ -17,7 +17,7 @@ PYTHON310 ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 	done)
 
 .PHONY: help install run train spacy test lint validate evaluate check-knowledge \
-	add-recruiter remove-recruiter purge lock clean bench audit bench-console soak
+	add-recruiter remove-recruiter purge lock clean bench audit bench-console soak profile
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ evaluate: train  ## Accuracy on the held-out questions; writes docs/evaluation.m
 
 bench: install  ## Load benchmark against stock Rasa; writes docs/benchmarks.md (BENCH_ARGS="--help")
 	$(PY) -m bench $(BENCH_ARGS)
+
+profile: install  ## Where a message's time goes inside the Rasa server; writes docs/profile.md (PROFILE_ARGS="--help")
+	$(PY) -m bench.profile $(PROFILE_ARGS)
 
 bench-console: install  ## The recruiter console at 100,000 conversations; writes docs/benchmarks-console.md
 	$(PY) -m bench.console_benchmark $(if $(CONVERSATIONS),--conversations $(CONVERSATIONS)) \

@@ -191,6 +191,10 @@ def markdown(result: BenchResult, plot_name: str) -> str:
         "",
         markdown_table(CPU_HEADER, cpu_rows(result)),
         "",
+        "Where a message's time goes inside the Rasa server, part by part: "
+        "[profile.md](profile.md) (`make profile`); what was changed because of it, and what "
+        "it gained: [performance.md](performance.md).",
+        "",
         "## Start-up",
         "",
         "Seconds from starting each process to its first healthy answer, and its memory "

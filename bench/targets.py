@@ -102,9 +102,18 @@ def drop_schema(postgres: Postgres) -> None:
 
 @contextmanager
 def running(
-    target: Target, model: Path, state_dir: Path, *, rasa_instances: int = 1, timeout: float = 300
+    target: Target,
+    model: Path,
+    state_dir: Path,
+    *,
+    rasa_instances: int = 1,
+    timeout: float = 300,
+    wrap_rasa: tuple[str, ...] = (),
 ) -> Iterator[Running]:
-    """Start the target's services one by one, timing each from process start to healthy."""
+    """Start the target's services one by one, timing each from process start to healthy.
+
+    `wrap_rasa`: a module (and its arguments) that runs the Rasa server, e.g. a profiler.
+    """
     if state_dir.exists():
         shutil.rmtree(state_dir)
     state_dir.mkdir(parents=True)
@@ -116,6 +125,10 @@ def running(
         env=isolated_env(target, state_dir),
         free_ports=True,
     )
+    if wrap_rasa:
+        for rasa in stack.rasas:
+            python, dash_m, *rest = rasa.args  # python -m rasa run ...
+            rasa.args = [python, dash_m, *wrap_rasa, *rest]
     started = Running(stack)
     try:
         ensure_dependencies(stack.profile, report=lambda text: print(text, file=sys.stderr))
