@@ -9,6 +9,7 @@ measurements the threshold in config.yml is chosen from).
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 import tempfile
 import uuid
@@ -45,7 +46,9 @@ def ask_each(webhook: str, questions: Sequence[str]) -> list[str]:
 
 def classifier_rankings(model: Path, questions: Sequence[str]) -> list[list[tuple[str, float]]]:
     from rasa.core.agent import Agent  # heavy import, only for this measurement
+    from rasa.utils.log_utils import configure_structlog
 
+    configure_structlog(logging.WARNING)  # as `rasa run` configures it; else each parse is printed
     agent = Agent.load(str(model))
 
     async def parse_all():

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from backends import fresh_schema, pg_store_kwargs, pg_url, rasa_schema, start_web_app
+from backends import start_web_app
+from postgres_schemas import fresh_schema, pg_store_kwargs, pg_url, rasa_schema
 from seed import ADMIN, PASSWORD, RECRUITER, seed_conversations, store_for
 
 from bot.ops.services import Service

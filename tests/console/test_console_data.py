@@ -17,7 +17,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from backends import fresh_schema, pg_url, start_web_app
+from backends import start_web_app
+from postgres_schemas import fresh_schema, pg_url
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from seed import PASSWORD, RECRUITER

@@ -7,13 +7,12 @@ tracker read back, must not change. The messages hold nothing to redact.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from production_settings import POSTGRES
+from postgres_schemas import fresh_schema, pg_store_kwargs, rasa_schema
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
@@ -80,18 +79,9 @@ async def rasas(tmp_path: Path) -> tuple[list[tuple], list[dict]]:
 
 
 @pytest.fixture
-def postgres_schema_env(monkeypatch) -> Iterator[str]:
-    schema = f"rows_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(POSTGRES.url(), future=True)
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    monkeypatch.setenv("POSTGRESQL_SCHEMA", schema)  # Rasa's own setting
-    try:
+def postgres_schema_env() -> Iterator[str]:
+    with fresh_schema("rows") as schema, rasa_schema(schema):
         yield schema
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        engine.dispose()
 
 
 async def test_sqlite_rows_are_rasas(tmp_path: Path, rasas) -> None:
@@ -105,14 +95,7 @@ async def test_sqlite_rows_are_rasas(tmp_path: Path, rasas) -> None:
 
 async def test_postgresql_rows_in_a_schema_are_rasas(rasas, postgres_schema_env: str) -> None:
     rasas_rows, rasas_events = rasas
-    store = RedactingSQLTrackerStore(
-        dialect="postgresql",
-        host=POSTGRES.host,
-        port=POSTGRES.port,
-        db=POSTGRES.database,
-        username=POSTGRES.user,
-        domain=DOMAIN,
-    )
+    store = RedactingSQLTrackerStore(**pg_store_kwargs(), domain=DOMAIN)
     read_back = await save_in_two_turns(store)
     assert rows(store.engine) == rasas_rows
     assert [event.as_dict() for event in read_back.events] == rasas_events
@@ -122,10 +105,4 @@ async def test_postgresql_rows_in_a_schema_are_rasas(rasas, postgres_schema_env:
 def test_a_missing_schema_stops_the_store_at_start(monkeypatch) -> None:
     monkeypatch.setenv("POSTGRESQL_SCHEMA", "no_such_schema_here")
     with pytest.raises(SystemExit):
-        RedactingSQLTrackerStore(
-            dialect="postgresql",
-            host=POSTGRES.host,
-            port=POSTGRES.port,
-            db=POSTGRES.database,
-            username=POSTGRES.user,
-        )
+        RedactingSQLTrackerStore(**pg_store_kwargs())
