@@ -6,24 +6,18 @@ afterwards, so runs never see each other's conversations.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
+from postgres_schemas import fresh_schema
 from production_settings import POSTGRES
 
 
 @pytest.fixture(scope="session")
 def postgres_schema() -> Iterator[str]:
-    schema = f"careers_test_{uuid.uuid4().hex[:12]}"
-    engine = sa.create_engine(POSTGRES.url(), future=True)
-    try:
+    # Made here; that `make run` makes a missing one is tests/production/test_dependencies.py's.
+    with fresh_schema("production") as schema:
         yield schema
-    finally:
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
 
 
 @pytest.fixture(scope="session")
