@@ -4,7 +4,7 @@ Rasa 3.6.21's ``Event.resolve_by_type`` lists every subclass of ``Event``
 (recursively, checking each for abstractness) for every event it reads: each
 event of a tracker loaded from the tracker store, each event an action returns.
 Profiling put that at a tenth of the Rasa server's time per message
-(docs/profile.md). Classes found are remembered by type name; a name not found
+(docs/performance.md). Classes found are remembered by type name; a name not found
 is looked up the original way every time (an event class imported later is
 still found; an unknown name still raises Rasa's error).
 """

@@ -3,8 +3,8 @@
 RulePolicy._get_possible_keys (rasa 3.6.21) tests every rule it learned against
 the conversation, three times a turn. Each `or` of intents in bot/data/rules.yml
 is learned as one rule per intent, so that is hundreds of rules, and profiling
-put the lookup at a quarter of the Rasa server's time per message
-(docs/profile.md). Yet a rule can only match if its newest state names the same
+put the lookup at nearly a fifth of the Rasa server's time per message
+(docs/performance.md). Yet a rule can only match if its newest state names the same
 previous action and intent as the conversation's newest state.
 
 Here the rules are indexed by those two names, and only the rules filed under
