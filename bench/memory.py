@@ -2,8 +2,11 @@
 
 A service's memory is the resident set (RSS) summed over its whole process
 tree, so Rasa's Sanic workers count with it. Forked workers share some pages,
-which this sum counts once per worker: an upper bound, the figure an operator
-sizes a machine by.
+which this sum counts once per worker: an upper bound. The proportional set size
+(PSS) splits each shared page among the processes sharing it, so its sum is
+what the service really occupies; the kernel computes it by walking every
+mapping (milliseconds for a TensorFlow process), so it is read at moments, not
+sampled during a run.
 
 Read from /proc (Linux, where the benchmark runs): psutil is not among the
 pinned dependencies, and adding it would change requirements.txt, an input of
@@ -77,6 +80,18 @@ def rss_bytes(pids: Iterable[int]) -> int:
     return total
 
 
+def pss_bytes(pids: Iterable[int]) -> int:
+    """Proportional set size, summed (0 where the kernel does not report it)."""
+    total = 0
+    for pid in pids:
+        rollup = _read(PROC / str(pid) / "smaps_rollup")
+        for line in (rollup or "").splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1]) * 1024
+                break
+    return total
+
+
 def tree_cpu_seconds(roots: Mapping[str, Collection[int]]) -> dict[str, float]:
     """CPU seconds used so far by each named group of process trees (living processes)."""
     parents = process_parents()
@@ -91,6 +106,12 @@ def tree_rss(roots: Mapping[str, Collection[int]]) -> dict[str, int]:
     """RSS in bytes, at this moment, of each named group of process trees."""
     parents = process_parents()
     return {name: rss_bytes(descendants(pids, parents)) for name, pids in roots.items()}
+
+
+def tree_pss(roots: Mapping[str, Collection[int]]) -> dict[str, int]:
+    """PSS in bytes, at this moment, of each named group of process trees."""
+    parents = process_parents()
+    return {name: pss_bytes(descendants(pids, parents)) for name, pids in roots.items()}
 
 
 class PeakMemory:

@@ -53,6 +53,25 @@ def result_rows(result: BenchResult) -> list[list[str]]:
 
 
 CPU_HEADER = ["target", "visitors", *(f"{name} ms" for name in SERVICES)]
+PSS_HEADER = ["target", "when", *(f"{name} MiB" for name in SERVICES)]
+
+
+def pss_rows(result: BenchResult) -> list[list[str]]:
+    """Memory each service really occupies: after start-up, then at the end of each level."""
+    rows = []
+    for target in result.targets:
+        rows.append(
+            [target.key, "after start-up", *(mib(target.idle_pss_bytes.get(n)) for n in SERVICES)]
+        )
+        rows += [
+            [
+                target.key,
+                f"after {level.visitors} visitors",
+                *(mib(level.pss_bytes.get(name)) for name in SERVICES),
+            ]
+            for level in target.levels
+        ]
+    return rows
 
 
 def cpu_rows(result: BenchResult) -> list[list[str]]:
@@ -118,6 +137,9 @@ def terminal(result: BenchResult) -> str:
         "CPU milliseconds per message:",
         text_table(CPU_HEADER, cpu_rows(result)),
         "",
+        "Memory really occupied (PSS, MiB):",
+        text_table(PSS_HEADER, pss_rows(result)),
+        "",
         "Start-up (process start to healthy) and memory after start-up:",
         text_table(STARTUP_HEADER, startup_rows(result.targets)),
     ]
@@ -169,7 +191,8 @@ def markdown(result: BenchResult, plot_name: str) -> str:
         "Messages per second count answered messages only. Memory is the peak resident set "
         "(RSS) sampled every half second, summed over each service's process tree (all Rasa "
         "instances and Sanic workers together); forked workers share some pages, so this is "
-        "an upper bound. The web app is started as `make run` starts it, so its memory is "
+        "an upper bound; the memory each service really occupies (PSS) is in its own table "
+        "below. The web app is started as `make run` starts it, so its memory is "
         "listed, but the visitors talk to Rasa directly, as a load balancer in front of "
         "Rasa would; with several Rasa instances each conversation stays on one of them.",
         "",
@@ -190,6 +213,14 @@ def markdown(result: BenchResult, plot_name: str) -> str:
         "where the cost is:",
         "",
         markdown_table(CPU_HEADER, cpu_rows(result)),
+        "",
+        "Memory each service really occupies (MiB): the proportional set size (PSS), which "
+        "splits each page shared by forked workers among them, summed over the service's "
+        "processes, after start-up and at the end of each level. Read from "
+        "/proc/<pid>/smaps_rollup at those moments only, because the kernel walks every "
+        "mapping to compute it:",
+        "",
+        markdown_table(PSS_HEADER, pss_rows(result)),
         "",
         "Where a message's time goes inside the Rasa server, part by part: "
         "[profile.md](profile.md) (`make profile`); what was changed because of it, and what "

@@ -30,6 +30,7 @@ class LevelResult:
     summary: Summary
     errors: dict[str, int] = field(default_factory=dict)
     peak_bytes: dict[str, int] = field(default_factory=dict)  # per service, whole process tree
+    pss_bytes: dict[str, int] = field(default_factory=dict)  # per service, at the level's end
     cpu_seconds: dict[str, float] = field(default_factory=dict)  # per service, during the run
 
 
@@ -39,6 +40,7 @@ class TargetResult:
     title: str
     startup_seconds: dict[str, float] = field(default_factory=dict)
     idle_bytes: dict[str, int] = field(default_factory=dict)  # after start-up, before any load
+    idle_pss_bytes: dict[str, int] = field(default_factory=dict)  # the same moment, PSS
     levels: list[LevelResult] = field(default_factory=list)
 
     def level(self, visitors: int) -> LevelResult | None:
@@ -73,12 +75,14 @@ class BenchResult:
                     title=t["title"],
                     startup_seconds=t["startup_seconds"],
                     idle_bytes=t["idle_bytes"],
+                    idle_pss_bytes=t.get("idle_pss_bytes", {}),  # not in older results
                     levels=[
                         LevelResult(
                             visitors=lvl["visitors"],
                             summary=Summary(**lvl["summary"]),
                             errors=lvl["errors"],
                             peak_bytes=lvl["peak_bytes"],
+                            pss_bytes=lvl.get("pss_bytes", {}),
                             cpu_seconds=lvl["cpu_seconds"],
                         )
                         for lvl in t["levels"]

@@ -16,7 +16,7 @@ from bench.baseline import STOCK_CONFIG, ensure_stock_model, stock_model_path
 from bench.conversations import Pools
 from bench.load import Budget, LevelRun, run_level
 from bench.machine import describe
-from bench.memory import PeakMemory, tree_cpu_seconds, tree_rss
+from bench.memory import PeakMemory, tree_cpu_seconds, tree_pss, tree_rss
 from bench.results import BenchResult, LevelResult, TargetResult
 from bench.stats import summarise
 from bench.targets import TARGETS, Running, running
@@ -58,6 +58,7 @@ def measure(
         title=f"{target.title}: {live.describe()}",
         startup_seconds=dict(live.startup_seconds),
         idle_bytes=tree_rss(live.process_groups),
+        idle_pss_bytes=tree_pss(live.process_groups),
     )
     warm = asyncio.run(
         run_level(live.rasa_urls, 2, Budget(messages=args.warm_up), pools, topics, seed=-1)
@@ -87,6 +88,7 @@ def measure(
                 summary,
                 errors=dict(run.errors),
                 peak_bytes=dict(peak.bytes),
+                pss_bytes=tree_pss(live.process_groups),
                 cpu_seconds={name: cpu[name] - cpu_before[name] for name in cpu},
             )
         )

@@ -10,8 +10,10 @@ from bench.memory import (
     PeakMemory,
     descendants,
     parent_of,
+    pss_bytes,
     rss_bytes,
     tree_cpu_seconds,
+    tree_pss,
     tree_rss,
 )
 
@@ -69,3 +71,26 @@ def test_the_peak_is_the_highest_sample():
         peak.sample()
         del ballast
     assert peak.bytes["me"] >= 50 * 2**20
+
+
+def test_pages_shared_by_a_forked_child_count_once_in_pss_and_twice_in_rss():
+    # A parent with 64 MiB written, then a child forked from it that only sleeps: both map
+    # the same pages, so the RSS sum counts them twice and the PSS sum once.
+    script = (
+        "import os, time\n"
+        "ballast = bytearray(64 * 2**20)\n"
+        "for i in range(0, len(ballast), 4096): ballast[i] = 1\n"
+        "if os.fork() == 0: time.sleep(60)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
+    try:
+        time.sleep(1.5)
+        rss = tree_rss({"tree": [parent.pid]})["tree"]
+        pss = tree_pss({"tree": [parent.pid]})["tree"]
+        assert pss_bytes([parent.pid]) > 32 * 2**20  # half of the shared ballast at least
+        assert rss > 128 * 2**20
+        assert pss < rss - 48 * 2**20
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()

@@ -27,6 +27,7 @@ def level(visitors, per_second, p95, messages=1000, errors=0):
         summary=Summary(messages, errors, p95 / 2, p95, p95 * 1.5, per_second),
         errors={"timeout": errors} if errors else {},
         peak_bytes={RASA: 1200 * MIB, ACTIONS: 150 * MIB, WEB: 90 * MIB},
+        pss_bytes={RASA: 900 * MIB, ACTIONS: 60 * MIB, WEB: 45 * MIB},
         cpu_seconds={RASA: messages * 0.0456, ACTIONS: messages * 0.0025, WEB: 0.0},
     )
 
@@ -37,6 +38,7 @@ def target(key, levels):
         title=f"{key} title",
         startup_seconds={ACTIONS: 2.5, RASA: 31.25, WEB: 1.0},
         idle_bytes={RASA: 1000 * MIB, ACTIONS: 140 * MIB, WEB: 80 * MIB},
+        idle_pss_bytes={RASA: 700 * MIB, ACTIONS: 55 * MIB, WEB: 40 * MIB},
         levels=levels,
     )
 
@@ -135,3 +137,26 @@ def test_a_run_without_replies_is_not_a_pass(missing):
     else:
         bench.target("stock").level(10).summary = Summary(5, 5, None, None, None, 0.0)
         assert verdicts(bench)[2] is None
+
+
+def test_memory_really_occupied_is_listed_after_start_up_and_each_level():
+    text = markdown(result(), "benchmarks.png")
+    assert "| production | after start-up | 700 | 55 | 40 |" in text
+    assert "| production | after 50 visitors | 900 | 60 | 45 |" in text
+    assert "Memory really occupied (PSS, MiB):" in terminal(result())
+
+
+def test_results_from_before_pss_was_measured_still_load(tmp_path):
+    old = result()
+    for t in old.targets:
+        t.idle_pss_bytes = {}
+        for lvl in t.levels:
+            lvl.pss_bytes = {}
+    old.save(tmp_path / "results.json")
+    data = (tmp_path / "results.json").read_text().replace('"idle_pss_bytes": {},', "")
+    data = data.replace('"pss_bytes": {},', "")
+    assert "pss_bytes" not in data  # as a results file written before PSS was measured
+    (tmp_path / "results.json").write_text(data)
+    loaded = BenchResult.load(tmp_path / "results.json")
+    assert loaded == old
+    assert "| production | after start-up | n/a | n/a | n/a |" in markdown(loaded, "b.png")
