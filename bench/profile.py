@@ -145,10 +145,14 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warm-up", type=int, default=60)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--output", type=Path, default=REPORT_FILE)
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.messages < 1 or args.warm_up < 1:
+        parser.error("--messages and --warm-up must be at least 1")
+    return args
 
 
-def profile_run(args: argparse.Namespace) -> tuple[pstats.Stats, dict[str, float]]:
+def profile_run(args: argparse.Namespace) -> tuple[pstats.Stats, int, dict[str, float]]:
+    """The Rasa worker's statistics, the messages they cover, and each service's CPU ms each."""
     target = TARGETS["production" if args.profile == PRODUCTION else "embedded"]
     pools = Pools.from_questions(load_questions())
     topics = frozenset(load_knowledge().entries)
@@ -174,19 +178,18 @@ def profile_run(args: argparse.Namespace) -> tuple[pstats.Stats, dict[str, float
         deadline = time.monotonic() + 60
         while not stats_file.exists() and time.monotonic() < deadline:
             time.sleep(0.2)
-        time.sleep(1)  # dump_stats may still be writing
     if run.errors:
         raise SystemExit(f"{sum(run.errors.values())} errors while profiling: {run.examples}")
     cpu_ms = {name: (after[name] - before[name]) * 1000 / run.sent for name in after}
-    return pstats.Stats(str(stats_file)), cpu_ms
+    return pstats.Stats(str(stats_file)), run.sent, cpu_ms
 
 
 def main(argv: list[str]) -> None:
     args = arguments(argv)
-    stats, cpu_ms = profile_run(args)
-    whole, parts = split(stats, args.messages)
+    stats, messages, cpu_ms = profile_run(args)
+    whole, parts = split(stats, messages)
     command = "make profile" + (f' PROFILE_ARGS="{" ".join(argv)}"' if argv else "")
-    report = markdown(args.profile, args.messages, whole, parts, cpu_ms, command)
+    report = markdown(args.profile, messages, whole, parts, cpu_ms, command)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report, encoding="utf-8")
     print(report)

@@ -8,6 +8,7 @@ warm-up. Used by `make profile` (bench.profile) to run the Rasa server.
 from __future__ import annotations
 
 import cProfile
+import os
 import runpy
 import signal
 import sys
@@ -22,7 +23,8 @@ def main() -> None:
 
     def stop(*_: object) -> None:
         profiler.disable()
-        profiler.dump_stats(output)
+        profiler.dump_stats(f"{output}.part")
+        os.replace(f"{output}.part", output)  # whoever waits for OUT never reads half of it
 
     signal.signal(signal.SIGUSR1, start)
     signal.signal(signal.SIGUSR2, stop)
