@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 
 PROC = Path("/proc")
@@ -102,16 +102,21 @@ def tree_cpu_seconds(roots: Mapping[str, Collection[int]]) -> dict[str, float]:
     return used
 
 
+def _per_tree(
+    roots: Mapping[str, Collection[int]], measure: Callable[[Iterable[int]], int]
+) -> dict[str, int]:
+    parents = process_parents()
+    return {name: measure(descendants(pids, parents)) for name, pids in roots.items()}
+
+
 def tree_rss(roots: Mapping[str, Collection[int]]) -> dict[str, int]:
     """RSS in bytes, at this moment, of each named group of process trees."""
-    parents = process_parents()
-    return {name: rss_bytes(descendants(pids, parents)) for name, pids in roots.items()}
+    return _per_tree(roots, rss_bytes)
 
 
 def tree_pss(roots: Mapping[str, Collection[int]]) -> dict[str, int]:
     """PSS in bytes, at this moment, of each named group of process trees."""
-    parents = process_parents()
-    return {name: pss_bytes(descendants(pids, parents)) for name, pids in roots.items()}
+    return _per_tree(roots, pss_bytes)
 
 
 class PeakMemory:

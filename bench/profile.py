@@ -46,33 +46,39 @@ REPORT_FILE = PROJECT_ROOT / "docs" / "profile.md"
 
 @dataclass(frozen=True)
 class Part:
-    """A part of a turn: the functions whose cumulative time it is (file suffix, name)."""
+    """A part of a turn: the cumulative time of the functions called `function` in a file
+    whose path ends with `file`."""
 
     title: str
-    functions: tuple[tuple[str, str], ...]
+    file: str
+    function: str
 
 
 # Rasa 3.6.21's functions for each part. They do not call each other, so their times add up.
 PARTS = (
-    Part("NLU: spaCy, featurizers, DIET, fallback", (("rasa/core/processor.py", "parse_message"),)),
+    Part("NLU: spaCy, featurizers, DIET, fallback", "rasa/core/processor.py", "parse_message"),
     Part(
         "Dialogue policy: conversation states, rule lookup",
-        (("rasa/core/processor.py", "_predict_next_with_tracker"),),
+        "rasa/core/processor.py",
+        "_predict_next_with_tracker",
     ),
     Part(
         "Running actions: action server call (tracker to JSON, HTTP), responses",
-        (("rasa/core/actions/action.py", "run"),),
+        "rasa/core/actions/action.py",
+        "run",
     ),
-    Part("Tracker copies before each action", (("rasa/shared/core/trackers.py", "copy"),)),
+    Part("Tracker copies before each action", "rasa/shared/core/trackers.py", "copy"),
     Part(
         "Tracker store read (SQL, JSON, replaying events)",
-        (("rasa/core/tracker_store.py", "_retrieve"),),
+        "rasa/core/tracker_store.py",
+        "_retrieve",
     ),
     Part(
         "Tracker store write (redact, SQL insert, commit)",
-        (("bot/storage/tracker_store.py", "save"),),
+        "bot/storage/tracker_store.py",
+        "save",
     ),
-    Part("Lock store", (("rasa/core/lock_store.py", "lock"),)),
+    Part("Lock store", "rasa/core/lock_store.py", "lock"),
 )
 
 
@@ -90,7 +96,7 @@ def split(stats: pstats.Stats, messages: int) -> tuple[float, list[tuple[str, fl
     # Everything the worker ran while profiled; time idle in the event loop is in no function.
     whole = stats.total_tt * 1000 / messages  # type: ignore[attr-defined]
     parts = [
-        (part.title, sum(cumulative_seconds(stats, *f) for f in part.functions) * 1000 / messages)
+        (part.title, cumulative_seconds(stats, part.file, part.function) * 1000 / messages)
         for part in PARTS
     ]
     parts.append(

@@ -14,7 +14,7 @@ dict, so the live tracker is untouched) and that dict is redacted with
 written with one multi-row INSERT instead of one ORM object (and, on PostgreSQL,
 one round trip) each, and Rasa's check that a configured PostgreSQL schema exists
 runs once, when the store starts, instead of before every read and write
-(``session_scope``): together a quarter of the store's time per message
+(``session_scope``): together 30% of the store's time per message
 (docs/performance.md). The turn in progress keeps the
 raw text (the actions already saw it); the next turn loads the redacted events
 back, which only ever changes text, never intents, actions or slot names.

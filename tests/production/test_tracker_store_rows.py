@@ -22,7 +22,6 @@ from rasa.shared.core.events import (
     SlotSet,
     UserUttered,
 )
-from rasa.shared.core.slots import TextSlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.storage.tracker_store import RedactingSQLTrackerStore
@@ -30,7 +29,6 @@ from bot.storage.tracker_store import RedactingSQLTrackerStore
 ROWS = (
     "SELECT sender_id, type_name, timestamp, intent_name, action_name, data FROM events ORDER BY id"
 )
-SLOTS = [TextSlot("topic", mappings=[])]
 DOMAIN = Domain.from_dict({"slots": {"topic": {"type": "text", "mappings": []}}})
 
 
@@ -57,7 +55,7 @@ def conversation() -> list:
 async def save_in_two_turns(store: SQLTrackerStore) -> DialogueStateTracker:
     """As Rasa's processor does: save the first turn; read it back, add the next, save."""
     events = conversation()
-    await store.save(DialogueStateTracker.from_events("visitor-1", events[:3], SLOTS))
+    await store.save(DialogueStateTracker.from_events("visitor-1", events[:3], DOMAIN.slots))
     tracker = await store.retrieve("visitor-1")
     for event in events[3:]:
         tracker.update(event)
