@@ -57,8 +57,8 @@ lint: install  ## ruff
 validate: spacy  ## rasa data validate
 	$(PY) -m rasa data validate --config config.yml --domain domain.yml --data bot/data
 
-evaluate: train  ## Accuracy on the held-out questions; writes docs/evaluation.md
-	$(PY) -m bot.evaluation
+evaluate: train  ## Accuracy on the held-out questions (docs/evaluation.md); SET=development to tune
+	$(PY) -m bot.evaluation $(if $(SET),--set $(SET))
 
 bench: install  ## Load benchmark against stock Rasa; writes docs/benchmarks.md (BENCH_ARGS="--help")
 	$(PY) -m bench $(BENCH_ARGS)

@@ -8,6 +8,7 @@ measurements the threshold in config.yml is chosen from).
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import sys
@@ -20,7 +21,7 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.evaluation.heldout import HELDOUT_FILE, load_questions
+from bot.evaluation.heldout import SETS, load_questions
 from bot.evaluation.report import render
 from bot.evaluation.scoring import score, sweep
 from bot.ops import PROJECT_ROOT
@@ -91,13 +92,32 @@ def evaluate_live(model: Path, questions: Sequence[str]) -> list[str]:
             actions.stop()
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make evaluate", description=__doc__)
+    parser.add_argument(
+        "--set",
+        choices=sorted(SETS),
+        default="heldout",
+        help="development: for tuning, prints the figures only; heldout (default): "
+        "for reporting, writes docs/evaluation.md",
+    )
+    args = parser.parse_args(argv)
+    question_file = SETS[args.set]
     model = ensure_model()
-    questions = load_questions()
+    questions = load_questions(question_file)
     texts = [q.text for q in questions]
     expected = [q.topic for q in questions]
     live = score(expected, evaluate_live(model, texts))
     thresholds = sweep(expected, classifier_rankings(model, texts), THRESHOLDS)
+    summary = (
+        f"{args.set} set: right topic {live.accuracy:.1%} of {live.total}; confident wrong: "
+        f"{live.confident_wrong_rate:.1%}; fallback: {live.fallback_rate:.1%}."
+    )
+    if args.set != "heldout":
+        print(summary)
+        for expected_topic, predicted, count in live.confusions:
+            print(f"  {expected_topic} -> {predicted}: {count}")
+        return 0
     REPORT_FILE.write_text(
         render(
             live,
@@ -105,15 +125,11 @@ def main() -> int:
             configured_threshold(),
             model.name,
             date.today(),
-            HELDOUT_FILE.relative_to(PROJECT_ROOT),
+            question_file.relative_to(PROJECT_ROOT),
         ),
         encoding="utf-8",
     )
-    print(
-        f"Right topic: {live.accuracy:.1%} of {live.total}; confident wrong: "
-        f"{live.confident_wrong_rate:.1%}; fallback: {live.fallback_rate:.1%}. "
-        f"Report: {REPORT_FILE}"
-    )
+    print(f"{summary} Report: {REPORT_FILE}")
     return 0
 
 
