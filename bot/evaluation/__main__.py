@@ -111,7 +111,9 @@ def evaluate_live(model: Path, questions: Sequence[str]) -> list[Reply]:
             actions.stop()
 
 
-def measure(set_name: str) -> tuple[Measurement, list[Question], list[Reply], list]:
+def measure(
+    set_name: str,
+) -> tuple[Measurement, list[Question], list[Reply], list[list[tuple[str, float]]]]:
     model = ensure_model()
     questions = load_questions(SETS[set_name])
     development = load_questions(SETS["development"])
