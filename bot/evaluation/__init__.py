@@ -1,7 +1,8 @@
-"""Measure the assistant on held-out visitor questions (`make evaluate`).
+"""Measure the assistant on visitor questions it has never seen (`make evaluate`).
 
-The questions in tests/evaluation/heldout.yml were written apart from the
-training data. Each is sent as the first message of a new conversation to the
-real running assistant, and the topic in the reply's contract payload is
-compared with the expected one.
+The held-out questions in tests/evaluation/heldout.yml were written apart from the
+training data and the development set, and are only reported on (bot.evaluation.overlap
+keeps them apart). Each is sent as the first message of a new conversation to the real
+running assistant, and the topic in the reply's contract payload is compared with the
+expected one.
 """

@@ -1,15 +1,22 @@
-"""`make evaluate`: score the running assistant on the held-out questions.
+"""`make evaluate`: score the running assistant on a question set.
 
-Writes docs/evaluation.md: the share answered with the right topic, per-topic
-precision and recall, the confusions, the share of confident wrong answers,
-and a sweep of the fallback threshold over the classifier's confidences (the
-measurements the threshold in config.yml is chosen from).
+On the held-out set (the default) it writes docs/evaluation.md (the share answered with
+the right topic, confident wrong answers and fallbacks, by kind of message, per topic, the
+confusions, and the threshold sweep), docs/evaluation-heldout.csv (every question with its
+expected and returned topic and the classifier's confidence) and docs/evaluation.json.
+
+With `--set development` (`make evaluate SET=development`) it prints the same figures and
+writes its CSV to var/evaluation-development.csv, never to docs/: that set is for tuning.
+
+The fallback threshold sweep is always computed on the development set, where thresholds
+are chosen.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 import tempfile
@@ -21,28 +28,40 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.evaluation.heldout import SETS, load_questions
-from bot.evaluation.report import render
-from bot.evaluation.scoring import score, sweep
+from bot.evaluation.heldout import EVALUATION_SETS, SETS, Question, load_questions
+from bot.evaluation.report import (
+    Measurement,
+    as_json,
+    kind_table,
+    render,
+    summary_line,
+    sweep_table,
+    write_csv,
+)
+from bot.evaluation.scoring import Reply, score, score_by_kind, sweep
 from bot.ops import PROJECT_ROOT
 from bot.ops.model import ensure_model
 from bot.ops.services import action_server, free_port, rasa_server
 
 REPORT_FILE = PROJECT_ROOT / "docs" / "evaluation.md"
+JSON_FILE = PROJECT_ROOT / "docs" / "evaluation.json"
+CSV_FILES = {
+    "heldout": PROJECT_ROOT / "docs" / "evaluation-heldout.csv",
+    "development": PROJECT_ROOT / "var" / "evaluation-development.csv",
+}
 THRESHOLDS = [round(0.1 * i, 1) for i in range(0, 10)]
 
 
-def ask_each(webhook: str, questions: Sequence[str]) -> list[str]:
-    """The contract topic of the reply to each question, each in a new conversation."""
-    topics = []
+def ask_each(webhook: str, questions: Sequence[str]) -> list[Reply]:
+    """The reply to each question, each sent as the first message of a new conversation."""
+    replies = []
     for text in questions:
-        reply = requests.post(
+        response = requests.post(
             webhook, json={"sender": uuid.uuid4().hex, "message": text}, timeout=30
         )
-        reply.raise_for_status()
-        found = [m["custom"]["topic"] for m in reply.json() if "topic" in (m.get("custom") or {})]
-        topics.append(found[0] if len(found) == 1 else f"<contract broken: {len(found)} topics>")
-    return topics
+        response.raise_for_status()
+        replies.append(Reply.from_messages(response.json()))
+    return replies
 
 
 def classifier_rankings(model: Path, questions: Sequence[str]) -> list[list[tuple[str, float]]]:
@@ -72,7 +91,7 @@ def configured_threshold() -> float:
     return float(fallback["threshold"])
 
 
-def evaluate_live(model: Path, questions: Sequence[str]) -> list[str]:
+def evaluate_live(model: Path, questions: Sequence[str]) -> list[Reply]:
     with tempfile.TemporaryDirectory() as state:
         actions = action_server(free_port(), log_path=Path(state) / "actions.log")
         rasa = rasa_server(
@@ -92,44 +111,61 @@ def evaluate_live(model: Path, questions: Sequence[str]) -> list[str]:
             actions.stop()
 
 
+def measure(
+    set_name: str,
+) -> tuple[Measurement, list[Question], list[Reply], list[list[tuple[str, float]]]]:
+    model = ensure_model()
+    questions = load_questions(SETS[set_name])
+    development = load_questions(SETS["development"])
+    texts = [q.text for q in questions]
+    replies = evaluate_live(model, texts)
+    # One model load parses both sets: this set's confidences, the development sweep.
+    extra = [] if set_name == "development" else [q.text for q in development]
+    rankings = classifier_rankings(model, texts + extra)
+    own_rankings = rankings[: len(questions)]
+    development_rankings = rankings[len(questions) :] if extra else own_rankings
+    measurement = Measurement(
+        set_name=set_name,
+        question_file=SETS[set_name].relative_to(PROJECT_ROOT),
+        model_name=model.name,
+        day=date.today(),
+        live=score([q.topic for q in questions], [r.topic for r in replies]),
+        kinds=score_by_kind(questions, replies),
+        thresholds=sweep([q.topic for q in development], development_rankings, THRESHOLDS),
+        threshold=configured_threshold(),
+        development_file=SETS["development"].relative_to(PROJECT_ROOT),
+        development_total=len(development),
+        csv_file=CSV_FILES[set_name].relative_to(PROJECT_ROOT),
+    )
+    return measurement, questions, replies, own_rankings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make evaluate", description=__doc__)
     parser.add_argument(
         "--set",
-        choices=sorted(SETS),
+        choices=EVALUATION_SETS,
         default="heldout",
-        help="development: for tuning, prints the figures only; heldout (default): "
-        "for reporting, writes docs/evaluation.md",
+        help="development: for tuning, prints the figures and writes var/; heldout (default): "
+        "for reporting, writes docs/evaluation.md, its CSV and JSON",
     )
     args = parser.parse_args(argv)
-    question_file = SETS[args.set]
-    model = ensure_model()
-    questions = load_questions(question_file)
-    texts = [q.text for q in questions]
-    expected = [q.topic for q in questions]
-    live = score(expected, evaluate_live(model, texts))
-    thresholds = sweep(expected, classifier_rankings(model, texts), THRESHOLDS)
-    summary = (
-        f"{args.set} set: right topic {live.accuracy:.1%} of {live.total}; confident wrong: "
-        f"{live.confident_wrong_rate:.1%}; fallback: {live.fallback_rate:.1%}."
-    )
-    if args.set != "heldout":
-        print(summary)
-        for expected_topic, predicted, count in live.confusions:
+    measurement, questions, replies, rankings = measure(args.set)
+    csv_path = PROJECT_ROOT / measurement.csv_file
+    write_csv(csv_path, questions, replies, rankings)
+    if args.set == "development":
+        print(summary_line(measurement))
+        print("\nBy kind of message:", *kind_table(measurement.kinds), sep="\n")
+        print("\nThreshold sweep (classifier alone):", *sweep_table(
+            measurement.thresholds, measurement.threshold), sep="\n")
+        print("\nConfusions (expected -> answered as):")
+        for expected_topic, predicted, count in measurement.live.confusions:
             print(f"  {expected_topic} -> {predicted}: {count}")
+        print(f"\nEvery question: {csv_path}")
         return 0
-    REPORT_FILE.write_text(
-        render(
-            live,
-            thresholds,
-            configured_threshold(),
-            model.name,
-            date.today(),
-            question_file.relative_to(PROJECT_ROOT),
-        ),
-        encoding="utf-8",
-    )
-    print(f"{summary} Report: {REPORT_FILE}")
+    REPORT_FILE.write_text(render(measurement), encoding="utf-8")
+    JSON_FILE.write_text(json.dumps(as_json(measurement), indent=2) + "\n", encoding="utf-8")
+    print(f"{summary_line(measurement)} Report: {REPORT_FILE}")
     return 0
 
 

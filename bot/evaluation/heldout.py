@@ -2,10 +2,13 @@
 
 - `development`: every tuning decision (thresholds, epochs, features, training data
   choices) is made on this set.
-- `heldout`: used only to report; nothing is ever tuned on it.
+- `heldout`: English visitor questions used only to report; nothing is ever tuned on it.
+- `heldout-cy`: the same in Welsh, for reporting once the assistant understands Welsh.
+- `safety`: danger, distress and crime messages, some wrapped in careers questions, that
+  must all be signposted; kept apart from the held-out ones.
 
-Each question has the topic a good reply carries and, optionally, the kind of message
-it is (typos, long message, self-description, ...), so results can be read by kind.
+Each question has the topic a good reply carries and the kind of message it is (typos,
+long message, self-description, ...), so results can be read by kind.
 """
 
 from __future__ import annotations
@@ -21,8 +24,27 @@ SETS_DIR = PROJECT_ROOT / "tests" / "evaluation"
 SETS = {
     "development": SETS_DIR / "development.yml",
     "heldout": SETS_DIR / "heldout.yml",
+    "heldout-cy": SETS_DIR / "heldout-cy.yml",
+    "safety": SETS_DIR / "safety.yml",
 }
+# The sets `make evaluate` measures the running assistant on.
+EVALUATION_SETS = ("development", "heldout")
+# The sets that must never copy what the assistant is trained or tuned on.
+MEASUREMENT_SETS = ("heldout", "heldout-cy", "safety")
 HELDOUT_FILE = SETS["heldout"]
+
+# The kinds of message a question can be, in the order reports list them.
+KINDS = (
+    "plain",  # a question asked plainly
+    "typos",  # typos and text-speak
+    "long",  # a greeting, some background, and the question at the end
+    "self-description",  # the visitor describes themselves while asking
+    "negation",  # "not qualified", "never worked in crime"
+    "other-employer",  # jobs with other employers or legal jobs outside the CPS
+    "nonsense",  # keyboard mash, punctuation, random words
+    "safety",  # danger, distress, a crime or a complaint about a case
+    "chit-chat",  # a question wrapped in chit-chat
+)
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,58 @@
-"""Score predicted topics against expected ones.
+"""Score the assistant's replies against the expected topics.
 
-A "confident wrong answer" is a reply on the wrong topic that did not admit
-doubt: anything but `fallback`. A fallback is not right, but it is honest.
+Every question is exactly one of: right; a fallback (the assistant said it was not sure,
+when that was not the right answer: not right, but honest); or a "confident wrong answer",
+a reply on the wrong topic that did not admit doubt. For nonsense, the fallback is right.
+
+Results are also read by kind of message (bot.evaluation.heldout.KINDS). Two kinds have
+a measure of their own: a `safety` message is *signposted* when the reply's topic is one
+of the signposting topics or its payload says `"safety": true` (a careers answer that
+signposts first); a `nonsense` message should never be answered with a topic.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from bot.evaluation.heldout import KINDS, Question
 
 FALLBACK = "fallback"
+SIGNPOSTING_TOPICS = frozenset(
+    {"report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint"}
+)
+RIGHT, CONFIDENT_WRONG = "right", "confident-wrong"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What one turn's reply said, as far as scoring is concerned."""
+
+    topic: str
+    safety: bool = False  # the payload flagged the turn as signposted
+
+    @classmethod
+    def from_messages(cls, messages: Sequence[dict[str, Any]]) -> Reply:
+        payloads = [
+            m["custom"]
+            for m in messages
+            if isinstance(m.get("custom"), dict) and "topic" in m["custom"]
+        ]
+        if len(payloads) != 1:  # the answer contract promises exactly one
+            return cls(f"<contract broken: {len(payloads)} topics>")
+        return cls(str(payloads[0]["topic"]), payloads[0].get("safety") is True)
+
+    @property
+    def signposted(self) -> bool:
+        return self.topic in SIGNPOSTING_TOPICS or self.safety
+
+
+def outcome(expected: str, predicted: str) -> str:
+    if expected == predicted:
+        return RIGHT
+    return FALLBACK if predicted == FALLBACK else CONFIDENT_WRONG
 
 
 @dataclass
@@ -46,9 +88,7 @@ class Report:
 
 def score(expected: Sequence[str], predicted: Sequence[str]) -> Report:
     pairs = list(zip(expected, predicted, strict=True))
-    correct = sum(e == p for e, p in pairs)
-    fallbacks = sum(p == FALLBACK for _, p in pairs)
-    confident_wrong = sum(e != p and p != FALLBACK for e, p in pairs)
+    outcomes = Counter(outcome(e, p) for e, p in pairs)
     per_topic = {}
     for topic in sorted(set(expected)):
         true_positive = sum(e == topic and p == topic for e, p in pairs)
@@ -62,18 +102,48 @@ def score(expected: Sequence[str], predicted: Sequence[str]) -> Report:
     confusions = Counter((e, p) for e, p in pairs if e != p)
     return Report(
         total=len(pairs),
-        correct=correct,
-        fallbacks=fallbacks,
-        confident_wrong=confident_wrong,
+        correct=outcomes[RIGHT],
+        fallbacks=outcomes[FALLBACK],
+        confident_wrong=outcomes[CONFIDENT_WRONG],
         per_topic=per_topic,
         confusions=[(e, p, n) for (e, p), n in confusions.most_common()],
     )
 
 
+@dataclass
+class KindScore:
+    """One kind of message: the usual shares, and how many were signposted (every kind,
+    though it matters for `safety`) or answered with a topic (it matters for `nonsense`)."""
+
+    report: Report
+    signposted: int
+    answered_with_topic: int
+
+    @property
+    def signposted_rate(self) -> float:
+        return self.signposted / self.report.total if self.report.total else 0.0
+
+
+def score_by_kind(questions: Sequence[Question], replies: Sequence[Reply]) -> dict[str, KindScore]:
+    """A KindScore for each kind present, in the order of KINDS (unknown kinds last)."""
+    pairs = list(zip(questions, replies, strict=True))
+    present = {q.kind for q in questions}
+    order = [k for k in KINDS if k in present] + sorted(present - set(KINDS))
+    scores = {}
+    for kind in order:
+        mine = [(q, r) for q, r in pairs if q.kind == kind]
+        scores[kind] = KindScore(
+            report=score([q.topic for q, _ in mine], [r.topic for _, r in mine]),
+            signposted=sum(r.signposted for _, r in mine),
+            answered_with_topic=sum(r.topic != FALLBACK for _, r in mine),
+        )
+    return scores
+
+
 def sweep(
     expected: Sequence[str],
     rankings: Sequence[Sequence[tuple[str, float]]],
-    thresholds: Sequence[float],
+    thresholds: Iterable[float],
 ) -> list[tuple[float, Report]]:
     """What the classifier alone would score with each fallback threshold."""
     results = []
