@@ -75,7 +75,7 @@ bench-console: install  ## The recruiter console at 100,000 conversations; write
 soak: install  ## Hundreds of conversations on the production profile while components restart; writes docs/soak.md
 	$(PY) -m pytest -m soak tests/soak -s -q -p no:cacheprovider
 
-check-knowledge: install  ## Validate the knowledge file and list entries not reviewed in 12 months
+check-knowledge: install  ## Validate the knowledge file, report its official sources, list what is due for review
 	$(PY) -m bot.knowledge check
 	$(PY) -m bot.knowledge stale --months 12
 

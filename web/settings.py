@@ -6,8 +6,10 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from bot.guard.settings import Limits, SettingsError, env_float, env_int
+from web.transparency import EVALUATION_FILE
 
 # scheme://host[:port] with nothing after it: what a browser sends as Origin.
 ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
@@ -24,6 +26,7 @@ class Settings:
     max_message_chars: int = 1000
     rasa_timeout: float = 10.0  # seconds; a visitor should not wait longer for one answer
     limits: Limits = field(default_factory=Limits)  # messages a minute per conversation, address
+    evaluation_file: Path = EVALUATION_FILE  # the accuracy the transparency pages publish
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -38,6 +41,7 @@ class Settings:
             max_message_chars=env_int(env, "MAX_MESSAGE_CHARS", cls.max_message_chars, 1, 100_000),
             rasa_timeout=env_float(env, "RASA_TIMEOUT", cls.rasa_timeout, 0.1, 120),
             limits=Limits.from_env(env),
+            evaluation_file=Path(env.get("EVALUATION_FILE") or cls.evaluation_file),
         )
 
 

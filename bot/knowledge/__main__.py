@@ -1,7 +1,7 @@
 """Command line for editors and CI.
 
 python -m bot.knowledge check [--file PATH]              validate; exit 1 on a problem
-python -m bot.knowledge stale [--months 12] [--file PATH]  entries due for review (a report)
+python -m bot.knowledge stale [--months 12] [--file PATH]  what is due for review (a report)
 """
 
 from __future__ import annotations
@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.knowledge.loader import KNOWLEDGE_FILE, load_knowledge
-from bot.knowledge.schema import KnowledgeError
-from bot.knowledge.stale import stale_entries
+from bot.knowledge.loader import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
+from bot.knowledge.schema import KnowledgeError, month_and_year
+from bot.knowledge.sources import MIN_OFFICIAL_SHARE, host, is_official
+from bot.knowledge.stale import old_facts, stale_entries
 
 
 def check(args: argparse.Namespace) -> int:
-    kb = load_knowledge(args.file)
+    kb = load_knowledge(args.file, reload=True)  # always the file as it is now
     entries = kb.entries.values()
     print(
         f"{kb.path.name} is valid: {len(kb.entries)} entries "
@@ -23,21 +24,57 @@ def check(args: argparse.Namespace) -> int:
         f"{sum(e.apply is not None for e in entries)} with apply), "
         f"{len(kb.places)} places, {len(kb.conversation)} conversation replies"
     )
+    return official_sources(kb)
+
+
+def official_sources(kb: KnowledgeBase) -> int:
+    """Report the official share of the entries' main sources; 1 if below the target."""
+    others = [entry for entry in kb.entries.values() if not is_official(entry.source)]
+    total = len(kb.entries)
+    share = (total - len(others)) / total if total else 1.0
+    print(
+        f"Main sources: {total - len(others)} of {total} official ({share:.0%}; "
+        f"the target is at least {MIN_OFFICIAL_SHARE:.0%})."
+    )
+    if others:
+        print("Entries whose main source is not an official page:")
+        width = max(len(entry.id) for entry in others)
+        for entry in others:
+            print(f"  {entry.id:<{width}}  {host(entry.source)}")
+    if share < MIN_OFFICIAL_SHARE:
+        print(
+            "Too few official sources: cite the CPS's, the Civil Service's or government "
+            "pages that state these facts (see bot/knowledge/sources.py for the list).",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 
 def stale(args: argparse.Namespace) -> int:
-    kb = load_knowledge(args.file)
+    kb = load_knowledge(args.file, reload=True)  # always the file as it is now
     rows = stale_entries(kb, months=args.months)
     older = f"last reviewed more than {args.months} months ago"
     if not rows:
         print(f"No entry was {older} ({len(kb.entries)} checked).")
-        return 0
-    print(f"{len(rows)} of {len(kb.entries)} entries were {older}:")
-    width = max(len(row.entry.id) for row in rows)
-    for entry, months in rows:
-        reviewed = entry.reviewed.isoformat()
-        print(f"  {entry.id:<{width}}  reviewed {reviewed}  ({months} months)  {entry.title}")
+    else:
+        print(f"{len(rows)} of {len(kb.entries)} entries were {older}:")
+        width = max(len(row.entry.id) for row in rows)
+        for entry, months in rows:
+            reviewed = entry.reviewed.isoformat()
+            print(f"  {entry.id:<{width}}  reviewed {reviewed}  ({months} months)  {entry.title}")
+    facts = old_facts(kb, months=args.months)
+    if not facts:
+        print(f"No pay or campaign date is more than {args.months} months old.")
+    else:
+        print(
+            f"{len(facts)} pay or campaign details date from more than {args.months} months "
+            "ago; check the live advert and update them:"
+        )
+        width = max(len(f"{fact.entry.id}, {fact.field}") for fact in facts)
+        for fact in facts:
+            where = f"{fact.entry.id}, {fact.field}"
+            print(f"  {where:<{width}}  {month_and_year(fact.advertised)}  ({fact.months} months)")
     return 0  # a report, not a failure: the editor decides when to review
 
 
@@ -47,14 +84,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     for name, run, help_text in (
-        ("check", check, "validate the knowledge file"),
-        ("stale", stale, "list entries due for review"),
+        ("check", check, "validate the knowledge file; report the share of official sources"),
+        ("stale", stale, "list entries and dated facts due for review"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--file", default=KNOWLEDGE_FILE, help="default: %(default)s")
         command.set_defaults(run=run)
     commands.choices["stale"].add_argument(
-        "--months", type=int, default=12, help="review age that counts as stale (default: 12)"
+        "--months", type=int, default=12, help="age that counts as stale (default: 12)"
     )
     args = parser.parse_args(argv)
     try:

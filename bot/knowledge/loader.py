@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.knowledge.schema import Entry, KnowledgeError, KnowledgeFile, Pathway, Reply
+from bot.knowledge.sources import EDITOR_NOTE, promises
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent / "careers.yml"
 
@@ -89,12 +90,13 @@ def load_knowledge(path: str | Path | None = None, *, reload: bool = False) -> K
 
 
 def _read(path: Path) -> KnowledgeBase:
-    raw = _read_yaml(path)
+    text, raw = _read_yaml(path)
+    notes = _editor_notes(text)
     try:
         data = KnowledgeFile.parse_obj(raw)
     except ValidationError as error:
-        raise _problems(path, [_describe(e, raw) for e in error.errors()]) from None
-    problems = _whole_file_problems(data)
+        raise _problems(path, notes + [_describe(e, raw) for e in error.errors()]) from None
+    problems = notes + _whole_file_problems(data)
     if problems:
         raise _problems(path, problems)
     return KnowledgeBase(
@@ -121,7 +123,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path) -> tuple[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
@@ -132,7 +134,17 @@ def _read_yaml(path: Path) -> Any:
         raise KnowledgeError(f"{path.name} is not valid YAML:\n{error}") from None
     if not isinstance(raw, dict):
         raise KnowledgeError(f"{path.name} must have the sections entries, places and conversation")
-    return raw
+    return text, raw
+
+
+def _editor_notes(text: str) -> list[str]:
+    """Notes to an editor left in comments ("# EDITOR: confirm ..."), by line number."""
+    return [
+        f"line {number}: an EDITOR note is still in the file ({line.strip()!r}); "
+        "do what it asks, then delete it"
+        for number, line in enumerate(text.splitlines(), start=1)
+        if "#" in line and EDITOR_NOTE.search(line[line.index("#") :])
+    ]
 
 
 def _describe(error: dict, raw: dict) -> str:
@@ -188,6 +200,13 @@ def _whole_file_problems(data: KnowledgeFile) -> list[str]:
                 problems.append(f"{where}, field `phrases`: '{phrase}' is also in `places`")
             owner.setdefault(key, entry.id)
 
+    for entry in data.entries:
+        problems += _wording_problems(entry)
+    problems += [
+        f"conversation reply '{key}', field `answer`: {_promise_message(found)}"
+        for key, reply in data.conversation.items()
+        if (found := promises(reply.answer))
+    ]
     problems += [
         f"places: '{place}' is listed twice"
         for place, n in Counter(_normal(p) for p in data.places).items()
@@ -204,6 +223,33 @@ def _whole_file_problems(data: KnowledgeFile) -> list[str]:
     ]
     if data.pathway is not None:
         problems += _pathway_problems(data.pathway, set(ids))
+    return problems
+
+
+def _promise_message(found: list[str]) -> str:
+    words = ", ".join(f"'{phrase}'" for phrase in dict.fromkeys(found))
+    return (
+        f"{words} promises more than a source can (a candidate reads it as a guarantee); "
+        "say what the source says, or, if these are the source's own words, list them "
+        "under `quoted`"
+    )
+
+
+def _wording_problems(entry: Entry) -> list[str]:
+    """Absolute promises outside `quoted` passages, and `quoted` passages used nowhere."""
+    where = f"entry '{entry.id}'"
+    texts = entry.texts()
+    problems = [
+        f"{where}, field `{field}`: {_promise_message(found)}"
+        for field, text in texts.items()
+        if (found := promises(text, entry.quoted))
+    ]
+    problems += [
+        f"{where}, field `quoted`: '{passage}' is not in any of the entry's texts; "
+        "quote the source's words exactly, or remove the passage"
+        for passage in entry.quoted
+        if not any(passage in text for text in texts.values())
+    ]
     return problems
 
 

@@ -13,9 +13,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, root_validator, validator
 
+from bot.knowledge.sources import EDITOR_NOTE, session_problem
+
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ADVERTISED_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 MAX_ANSWER_WORDS = 90
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 Kind = Literal["role", "scheme", "network", "benefit"]
 
 
@@ -28,9 +34,47 @@ def word_count(text: str) -> int:
 
 
 def _https(value: str | None) -> str | None:
-    if value is not None and not value.startswith("https://"):
+    if value is None:
+        return value
+    if not value.startswith("https://"):
         raise ValueError(f"must be a web address starting with https:// (got {value!r})")
+    problem = session_problem(value)
+    if problem:
+        raise ValueError(f"{value} {problem}")
     return value
+
+
+def _no_editor_note(value: str | None) -> str | None:
+    if value is not None and EDITOR_NOTE.search(value):
+        raise ValueError("still has an EDITOR note: do what it asks, then remove it")
+    return value
+
+
+def _year_month(value: object) -> str | None:
+    """'2026-01' as written; YAML reads 2026-01-15 as a date, which is not wanted here."""
+    if value is None:
+        return None
+    match = ADVERTISED_PATTERN.match(value) if isinstance(value, str) else None
+    if not match:
+        raise ValueError(f"must be the year and month of the advert, like 2026-01 (got {value!r})")
+    if (int(match[1]), int(match[2])) > (date.today().year, date.today().month):
+        raise ValueError(f"{value} is in the future")
+    return value
+
+
+def month_and_year(advertised: str) -> str:
+    """'2025-03' as a visitor reads it: 'March 2025'."""
+    year, month = advertised.split("-")
+    return f"{MONTHS[int(month) - 1]} {year}"
+
+
+def _states_date(field: str, text: str | None, advertised: str | None) -> None:
+    # A dated fact is only useful if the visitor can see its date.
+    if text is not None and advertised is not None and month_and_year(advertised) not in text:
+        raise ValueError(
+            f"`{field}` must say when its details date from, as '{month_and_year(advertised)}' "
+            f"(the month and year in `advertised: {advertised}`)"
+        )
 
 
 def _short(value: str | None) -> str | None:
@@ -59,20 +103,29 @@ class Reply(_Model):
 
     _source = validator("source", allow_reuse=True)(_https)
     _answer = validator("answer", allow_reuse=True)(_short)
+    _note = validator("answer", allow_reuse=True)(_no_editor_note)
 
 
 class FollowUp(_Model):
-    """An entry's answer to "how do I apply for it?"."""
+    """An entry's answer to "how do I apply for it?"; `advertised` dates a campaign's details."""
 
     answer: str
     source: str
+    advertised: str | None = None
 
     _source = validator("source", allow_reuse=True)(_https)
     _answer = validator("answer", allow_reuse=True)(_short)
+    _note = validator("answer", allow_reuse=True)(_no_editor_note)
+    _advertised = validator("advertised", pre=True, allow_reuse=True)(_year_month)
+
+    @root_validator(skip_on_failure=True)
+    def _dated(cls, values: dict) -> dict:
+        _states_date("answer", values["answer"], values.get("advertised"))
+        return values
 
 
 class Pay(_Model):
-    """An entry's answer to "what does it pay?", always dated by its advert."""
+    """An entry's answer to "what does it pay?", always dated by its advert or pay data."""
 
     answer: str
     london: str | None = None
@@ -81,29 +134,19 @@ class Pay(_Model):
 
     _source = validator("source", allow_reuse=True)(_https)
     _answers = validator("answer", "london", allow_reuse=True)(_short)
-
-    @validator("advertised", pre=True)
-    def _year_month(cls, value: object) -> str:
-        # YAML reads 2026-01-15 as a date; only year-month is wanted here.
-        match = ADVERTISED_PATTERN.match(value) if isinstance(value, str) else None
-        if not match:
-            raise ValueError(
-                f"must be the year and month of the advert, like 2026-01 (got {value!r})"
-            )
-        if (int(match[1]), int(match[2])) > (date.today().year, date.today().month):
-            raise ValueError(f"{value} is in the future")
-        return value
+    _notes = validator("answer", "london", allow_reuse=True)(_no_editor_note)
+    _advertised = validator("advertised", pre=True, allow_reuse=True)(_year_month)
 
     @root_validator(skip_on_failure=True)
     def _dated(cls, values: dict) -> dict:
         # Pay changes every round: the answer must say when and point to the live advert.
-        year = values["advertised"][:4]
         for field in ("answer", "london"):
             text = values.get(field)
-            if text is not None and (year not in text or "advert" not in text.lower()):
+            _states_date(f"pay.{field}", text, values["advertised"])
+            if text is not None and "advert" not in text.lower():
                 raise ValueError(
-                    f"pay {field} must say the year it was advertised ({year}) and tell "
-                    "the visitor to check the live advert (use the word 'advert')"
+                    f"`pay.{field}` must tell the visitor to check the live advert "
+                    "(use the word 'advert')"
                 )
         return values
 
@@ -117,14 +160,48 @@ class Entry(_Model):
     answer: str
     detail: str | None = None
     source: str
+    # Other pages that back facts in this entry (visitors see `source` only).
+    other_sources: list[str] = Field(default_factory=list)
     reviewed: date
+    # The year and month of the advert or campaign whose details the answer gives.
+    advertised: str | None = None
+    # Words taken as they stand from a source, so they may promise what it promises.
+    quoted: list[str] = Field(default_factory=list)
     related: list[str] = Field(..., min_items=2, max_items=4)
     phrases: list[str] = Field(..., min_items=3, max_items=12)
     pay: Pay | None = None
     apply: FollowUp | None = None
 
     _source = validator("source", allow_reuse=True)(_https)
+    _other_sources = validator("other_sources", each_item=True, allow_reuse=True)(_https)
     _answer = validator("answer", allow_reuse=True)(_short)
+    _notes = validator("answer", "detail", allow_reuse=True)(_no_editor_note)
+    _advertised = validator("advertised", pre=True, allow_reuse=True)(_year_month)
+
+    @root_validator(skip_on_failure=True)
+    def _dated(cls, values: dict) -> dict:
+        _states_date("answer", values["answer"], values.get("advertised"))
+        return values
+
+    def texts(self) -> dict[str, str]:
+        """Every text a visitor can be shown for this entry, by field name."""
+        fields = {
+            "answer": self.answer,
+            "detail": self.detail,
+            "pay.answer": self.pay and self.pay.answer,
+            "pay.london": self.pay and self.pay.london,
+            "apply.answer": self.apply and self.apply.answer,
+        }
+        return {field: text for field, text in fields.items() if text}
+
+    def dated(self) -> dict[str, str]:
+        """The `advertised` months of this entry, by field name."""
+        fields = {
+            "advertised": self.advertised,
+            "pay.advertised": self.pay and self.pay.advertised,
+            "apply.advertised": self.apply and self.apply.advertised,
+        }
+        return {field: month for field, month in fields.items() if month}
 
     @validator("id")
     def _kebab_case(cls, value: str) -> str:

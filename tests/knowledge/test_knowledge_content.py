@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from bot.knowledge import load_knowledge
+from bot.knowledge.sources import MIN_OFFICIAL_SHARE, is_official, official_share
 
 HERE = Path(__file__).resolve().parent
 TOPICS_FILE = Path(__file__).resolve().parents[2].parent / "shared" / "topics.yml"
@@ -123,6 +124,58 @@ def test_the_assistant_says_it_is_automated():
     assert "automated" in identity and "not a person" in identity
     handoff = KB.conversation["human-handoff"]
     assert handoff.source and "civil service jobs" in handoff.answer.lower()
+
+
+def test_the_human_contact_route_links_to_the_cps_contact_page():
+    handoff = KB.conversation["human-handoff"]
+    assert handoff.source.startswith("https://www.cps.gov.uk/contact")
+    assert handoff.source in handoff.answer  # the widget turns it into a link
+
+
+def test_the_assistant_does_not_claim_only_official_sources():
+    identity = KB.conversation["bot-identity"].answer.lower()
+    assert "adverts" in identity and "press" in identity
+
+
+def test_at_least_three_quarters_of_main_sources_are_official():
+    official, total = official_share(entry.source for entry in KB.entries.values())
+    assert official / total >= MIN_OFFICIAL_SHARE, [
+        entry.id for entry in KB.entries.values() if not is_official(entry.source)
+    ]
+
+
+def test_a_third_party_source_is_named_in_the_answer():
+    # Where only the press or a job board says it, the visitor is told so.
+    publications = {
+        "www.newlawjournal.co.uk": "New Law Journal",
+        "www.counselmagazine.co.uk": "Counsel magazine",
+    }
+    for entry in KB.entries.values():
+        name = publications.get(entry.source.split("/")[2])
+        if name:
+            assert name in entry.answer, entry.id
+
+
+def test_figures_from_the_cps_pay_data_agree_across_answers():
+    salary, advocate = KB.get("salary"), KB.get("crown-advocate")
+    assert "£23,600" in salary.detail  # the lowest starting salary in the pay data
+    for figure in ("£57,850", "£65,150"):  # crown advocate levels 2 and 3
+        assert figure in salary.detail and figure in advocate.pay.answer
+    assert "£42,320" in KB.get("crown-prosecutor").pay.answer
+
+
+def test_the_solicitor_apprenticeship_includes_a_degree():
+    answer = KB.get("solicitor-apprenticeship").answer
+    assert "without going to university full-time first" in answer
+    assert "law degree by distance learning" in answer
+    assert not re.search(r"without (?:a |any )?(?:university )?degree", answer)
+
+
+def test_the_cps_definitions_of_diversity_and_equality():
+    answer = KB.get("inclusion-diversity-equality").answer
+    for words in ("each individual is different", "better outcomes", "experiences and needs",
+                  "protected characteristics", "historic disadvantage"):
+        assert words in answer, words
 
 
 def test_report_a_crime_says_999_first():

@@ -18,7 +18,8 @@ import yaml
 from bot.knowledge import KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from bot.knowledge.__main__ import main
 from bot.knowledge.loader import REQUIRED_CONVERSATION
-from bot.knowledge.stale import months_before, stale_entries
+from bot.knowledge.sources import is_official, promises, session_problem
+from bot.knowledge.stale import months_before, old_facts, stale_entries
 
 REPO = Path(__file__).resolve().parents[2]
 TODAY = date.today()
@@ -40,8 +41,8 @@ def _entry(entry_id: str, related: list[str], **fields: object) -> dict:
 def valid_data() -> dict:
     """A small valid file: three entries (one with pay and apply), places, every reply."""
     pay = {
-        "answer": "In the 2025 advert it paid £1. Check the live advert.",
-        "london": "In the 2025 advert London paid £2. Check the live advert.",
+        "answer": "In the January 2025 advert it paid £1. Check the live advert.",
+        "london": "In the January 2025 advert London paid £2. Check the live advert.",
         "source": "https://www.cps.gov.uk/pay",
         "advertised": "2025-01",
     }
@@ -78,7 +79,7 @@ def test_the_real_knowledge_file_is_valid():
 def test_a_valid_file_gives_the_public_api(tmp_path):
     kb = load_knowledge(write(tmp_path, valid_data()), reload=True)
     assert list(kb.entries) == ["alpha", "beta", "gamma"]  # file order
-    assert kb.get("alpha").pay.london.startswith("In the 2025 advert London")
+    assert kb.get("alpha").pay.london.startswith("In the January 2025 advert London")
     assert kb.get("alpha").apply.source == "https://www.cps.gov.uk/apply"
     assert kb.get("beta").kind is None and kb.get("missing") is None
     assert kb.get("beta").reviewed == TODAY
@@ -194,17 +195,81 @@ BAD_VARIANTS = {
         _set("places", ["London", ["Leeds"]]),
         ["section `places`, field `item 2`"],
     ),
-    "pay answer without its year": (
+    "pay answer without its date": (
         _set("entries.0.pay.answer", "It paid £1. Check the live advert."),
-        ["entry 'alpha'", "`pay`", "year it was advertised (2025)"],
+        ["entry 'alpha'", "`pay.answer`", "'January 2025'", "`advertised: 2025-01`"],
+    ),
+    "pay answer with the year but not the month": (
+        _set("entries.0.pay.answer", "In the 2025 advert it paid £1."),
+        ["`pay.answer`", "'January 2025'"],
     ),
     "pay answer without the advert": (
-        _set("entries.0.pay.answer", "In 2025 it paid £1."),
-        ["entry 'alpha'", "`pay`", "advert"],
+        _set("entries.0.pay.answer", "In January 2025 it paid £1."),
+        ["entry 'alpha'", "`pay.answer`", "check the live advert"],
     ),
-    "London pay without its year": (
+    "London pay without its date": (
         _set("entries.0.pay.london", "London paid £2. Check the advert."),
-        ["pay london must say the year"],
+        ["`pay.london`", "'January 2025'"],
+    ),
+    "entry advertised but its answer undated": (
+        _set("entries.1.advertised", "2026-01"),
+        ["entry 'beta'", "`answer`", "'January 2026'"],
+    ),
+    "apply advertised but its answer undated": (
+        _set("entries.0.apply.advertised", "2025-11"),
+        ["entry 'alpha'", "`apply`", "'November 2025'"],
+    ),
+    "entry advertised with a day": (
+        _set("entries.1.advertised", date(2025, 1, 15)),
+        ["entry 'beta'", "`advertised`", "like 2026-01"],
+    ),
+    "session id in a source": (
+        _set("entries.0.source", "https://www.civilservicejobs.service.gov.uk/csr/index.cgi?SID=abc"),
+        ["entry 'alpha'", "`source`", "session id", "jobs.cgi?jcode="],
+    ),
+    "session id in a pay source": (
+        _set("entries.0.pay.source", "https://example.org/job;jsessionid=1A2B?x=1"),
+        ["entry 'alpha'", "`pay.source`", "session id"],
+    ),
+    "session id in other sources": (
+        _set("entries.1.other_sources", ["https://example.org/a", "https://x.org/p?PHPSESSID=9"]),
+        ["entry 'beta'", "`other_sources.item 2`", "session id"],
+    ),
+    "session id in a conversation source": (
+        _set("conversation.goodbye.source", "https://x.org/?sid=1"),
+        ["conversation reply 'goodbye'", "`source`", "session id"],
+    ),
+    "EDITOR note in an answer": (
+        _set("entries.1.answer", "EDITOR: write this answer."),
+        ["entry 'beta'", "`answer`", "EDITOR note"],
+    ),
+    "EDITOR note in a reply": (
+        _set("conversation.thanks.answer", "Thanks. EDITOR check this."),
+        ["conversation reply 'thanks'", "`answer`", "EDITOR note"],
+    ),
+    "everyone who": (
+        _set("entries.1.answer", "Everyone who completes the scheme gets a job."),
+        ["entry 'beta'", "field `answer`", "'Everyone who'", "`quoted`"],
+    ),
+    "all ... jobs": (
+        _set("entries.1.detail", "All CPS legal jobs are advertised there."),
+        ["entry 'beta'", "field `detail`", "'All CPS legal jobs'"],
+    ),
+    "guaranteed": (
+        _set("entries.0.apply.answer", "An interview is guaranteed."),
+        ["entry 'alpha'", "field `apply.answer`", "'guaranteed'"],
+    ),
+    "every applicant": (
+        _set("entries.0.pay.answer", "In January 2025 every applicant got £1. See the advert."),
+        ["field `pay.answer`", "'every applicant'"],
+    ),
+    "promise in a conversation reply": (
+        _set("conversation.goodbye.answer", "Goodbye. You are guaranteed an answer."),
+        ["conversation reply 'goodbye'", "field `answer`", "'guaranteed'"],
+    ),
+    "quoted passage that is not in any text": (
+        _set("entries.1.quoted", ["all trainees who successfully complete"]),
+        ["entry 'beta'", "field `quoted`", "not in any of the entry's texts"],
     ),
     "advertised with a day": (
         _set("entries.0.pay.advertised", date(2025, 1, 15)),
@@ -234,6 +299,72 @@ def test_each_rule_rejects_a_bad_variant(tmp_path, name):
     message = load_error(tmp_path, data)
     for fragment in expected:
         assert fragment in message, f"{fragment!r} not in:\n{message}"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Location preferences are not guaranteed.",
+        "There is no guarantee of a place.",
+        "Staff at all grades can apply; everyone is welcome to ask.",
+    ],
+)
+def test_hedged_wording_is_not_taken_for_a_promise(tmp_path, answer):
+    data = valid_data()
+    data["entries"][1]["answer"] = answer
+    load_knowledge(write(tmp_path, data), reload=True)
+
+
+def test_a_promise_is_accepted_inside_a_passage_quoted_from_the_source(tmp_path):
+    data = valid_data()
+    quote = "All trainees who successfully complete the programme will be offered a role"
+    data["entries"][1]["answer"] = f'The advert says: "{quote}."'
+    data["entries"][1]["quoted"] = [quote]
+    assert load_knowledge(write(tmp_path, data), reload=True).get("beta").quoted == [quote]
+    data["entries"][1]["answer"] += " Everyone who applies is interviewed."
+    assert "'Everyone who'" in load_error(tmp_path, data)
+
+
+def test_an_editor_note_in_a_comment_is_reported_with_its_line(tmp_path):
+    text = yaml.safe_dump(valid_data(), sort_keys=False, allow_unicode=True)
+    text = text.replace("entries:\n", "entries:\n# EDITOR: confirm the pay figure\n", 1)
+    path = tmp_path / "careers.yml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(path, reload=True)
+    assert "line 2: an EDITOR note is still in the file" in str(caught.value)
+    assert "confirm the pay figure" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("url", "official"),
+    [
+        ("https://www.cps.gov.uk/careers", True),
+        ("https://gov.uk/government/organisations/crown-prosecution-service/about", True),
+        ("https://www.civilservicejobs.service.gov.uk/csr/jobs.cgi?jcode=1", True),
+        ("https://hansard.parliament.uk/Commons/2021-02-04/x", True),
+        ("https://www.civilservicepensionscheme.org.uk/memberhub", True),
+        ("https://www.police.uk/", True),
+        ("https://www.newlawjournal.co.uk/content/x", False),
+        ("https://notgov.uk/x", False),
+        ("https://gov.uk.example.com/x", False),
+    ],
+)
+def test_official_sources_are_known_by_their_domain(url, official):
+    assert is_official(url) is official
+
+
+def test_session_ids_are_found_in_any_case_and_stable_links_pass():
+    jobs = "https://www.civilservicejobs.service.gov.uk/csr"
+    assert session_problem(f"{jobs}/index.cgi?sid=x")
+    assert session_problem("https://example.org/a?JSESSIONID=1")
+    assert session_problem(f"{jobs}/jobs.cgi?jcode=1") is None
+    assert session_problem("https://www.cps.gov.uk/side?side=1") is None
+
+
+def test_promises_names_each_absolute_phrase():
+    text = "Everyone who applies gets in. All CPS jobs are there. Interviews are guaranteed."
+    assert promises(text) == ["Everyone who", "All CPS jobs", "guaranteed"]
 
 
 def test_a_field_written_twice_is_rejected(tmp_path):
@@ -298,8 +429,47 @@ def test_stale_command_prints_a_report_and_exits_0(tmp_path, capsys):
     assert "2 of 3 entries" in out
     assert "alpha" in out and "2020-01-01" in out and "gamma" in out
     assert "beta" not in out
+    assert "alpha, pay.advertised  January 2025" in out  # the fixture's pay is long past
     assert main(["stale", "--file", path, "--months", "1000"]) == 0
-    assert "No entry" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "No entry" in out and "No pay or campaign date" in out
+
+
+def test_old_facts_are_dated_pay_and_campaigns_more_than_12_months_old(tmp_path):
+    this_month = TODAY.replace(day=1)
+    year_ago = months_before(this_month, 12).isoformat()[:7]
+    over_a_year = months_before(this_month, 13).isoformat()[:7]
+    data = valid_data()
+    data["entries"][0]["pay"]["advertised"] = year_ago  # exactly 12 months: not yet old
+    for text in ("answer", "london"):
+        data["entries"][0]["pay"][text] = f"In {month_name(year_ago)} it paid £1. See the advert."
+    data["entries"][0]["apply"] = {
+        "answer": f"The {month_name(over_a_year)} campaign has closed.",
+        "source": "https://www.cps.gov.uk/apply",
+        "advertised": over_a_year,
+    }
+    data["entries"][2]["advertised"] = over_a_year
+    data["entries"][2]["answer"] = f"Open in {month_name(over_a_year)}."
+    kb = load_knowledge(write(tmp_path, data), reload=True)
+    found = [(fact.entry.id, fact.field, fact.months) for fact in old_facts(kb, months=12)]
+    assert found == [("alpha", "apply.advertised", 13), ("gamma", "advertised", 13)]
+
+
+def month_name(year_month: str) -> str:
+    year, month = year_month.split("-")
+    return f"{date(int(year), int(month), 1):%B} {year}"
+
+
+def test_check_command_reports_the_official_share_and_refuses_too_little(tmp_path, capsys):
+    data = valid_data()
+    assert main(["check", "--file", str(write(tmp_path, data))]) == 0
+    assert "Main sources: 3 of 3 official (100%" in capsys.readouterr().out
+    data["entries"][1]["source"] = "https://www.newlawjournal.co.uk/content/x"
+    assert main(["check", "--file", str(write(tmp_path, data))]) == 1  # 67% is below 75%
+    captured = capsys.readouterr()
+    assert "2 of 3 official (67%" in captured.out
+    assert "beta  www.newlawjournal.co.uk" in captured.out
+    assert "Too few official sources" in captured.err
 
 
 def test_check_command_reports_problems_and_exits_1(tmp_path, capsys):

@@ -9,6 +9,7 @@ names one (handy while working on the widget: `make run` in another terminal).
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import threading
@@ -17,6 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from transparency_fixtures import MEASURED
 
 from bot.ops.services import Service, free_port, web_app
 
@@ -163,3 +165,21 @@ def page(context):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     assert page.errors == [], f"JavaScript errors on the page: {page.errors}"
+
+
+# ---- The transparency pages ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def measured_web(start_web_app: StartWebApp, closed_port: int, tmp_path_factory) -> WebApp:
+    """A web app whose accuracy pages read a measured evaluation file (no Rasa needed)."""
+    path = tmp_path_factory.mktemp("measured") / "evaluation.json"
+    path.write_text(json.dumps(MEASURED), encoding="utf-8")
+    return start_web_app(f"http://127.0.0.1:{closed_port}", env={"EVALUATION_FILE": str(path)})
+
+
+@pytest.fixture(scope="session")
+def unmeasured_web(start_web_app: StartWebApp, closed_port: int, tmp_path_factory) -> WebApp:
+    """A web app whose evaluation file does not exist: nothing has been measured yet."""
+    path = tmp_path_factory.mktemp("unmeasured") / "evaluation.json"
+    return start_web_app(f"http://127.0.0.1:{closed_port}", env={"EVALUATION_FILE": str(path)})

@@ -59,7 +59,11 @@ class Tags(HTMLParser):
             self._in_script = False
 
 
-@pytest.mark.parametrize("path", ["/", "/pay-and-benefits", "/privacy"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/pay-and-benefits", "/privacy", "/accessibility", "/algorithmic-transparency",
+     "/accuracy"],
+)
 def test_demo_pages_embed_the_widget_with_one_tag_and_no_inline_code(web_without_rasa, path):
     response = requests.get(web_without_rasa.url + path, timeout=10)
     assert response.status_code == 200

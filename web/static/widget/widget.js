@@ -48,6 +48,9 @@
       position: data.position === "left" ? "left" : "right",
       greeting: /^\/[a-z0-9_-]{1,64}$/.test(data.greeting || "") ? data.greeting : "/greeting",
       privacyUrl: configUrl(data.privacy) || origin + "/privacy",
+      accessibilityUrl: configUrl(data.accessibility) || origin + "/accessibility",
+      transparencyUrl: configUrl(data.transparency) || origin + "/algorithmic-transparency",
+      accuracyUrl: configUrl(data.accuracy) || origin + "/accuracy",
       lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || "") ? data.lang : "en-GB"
     };
   }
@@ -304,9 +307,17 @@
         el("h2", { id: titleId, "class": "cw-title", text: config.title }),
         el("div", { "class": "cw-header-actions" }, [ui.restart, ui.close])
       ]),
-      el("p", { "class": "cw-notice" }, [
-        "This is an automated assistant, not a person. Do not share personal details. ",
-        el("a", { href: config.privacyUrl, "class": "cw-notice-link", text: "Privacy notice" })
+      el("div", { "class": "cw-notice" }, [
+        el("p", {}, [
+          "This is an automated assistant, not a person. Do not share personal details. ",
+          el("a", { href: config.privacyUrl, "class": "cw-notice-link", text: "Privacy notice" })
+        ]),
+        el("p", {}, [
+          "About this assistant: ",
+          el("a", { href: config.accessibilityUrl, "class": "cw-notice-link", text: "accessibility" }), ", ",
+          el("a", { href: config.transparencyUrl, "class": "cw-notice-link", text: "how it works" }), " and ",
+          el("a", { href: config.accuracyUrl, "class": "cw-notice-link", text: "how accurate it is" }), "."
+        ])
       ]),
       ui.log, ui.typing, ui.error, ui.form
     ]);
