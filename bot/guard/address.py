@@ -37,7 +37,7 @@ def client_address(request: Request) -> str | None:
     """
     forwarded = request.remote_addr
     if forwarded:
-        return forwarded
+        return forwarded.strip("[]")  # Sanic writes a forwarded IPv6 address in brackets
     peer = request.ip
     warn_if_proxied(request)
     try:
@@ -51,7 +51,7 @@ def address_key(address: str | None) -> str | None:
     if not address:
         return address
     try:
-        parsed = ipaddress.ip_address(address)
+        parsed = ipaddress.ip_address(address.strip("[]"))  # Sanic brackets forwarded IPv6
     except ValueError:
         return address
     if isinstance(parsed, ipaddress.IPv6Address):

@@ -129,7 +129,7 @@ async def close_database(app, _loop) -> None:
 
 def client_address(request: Request) -> str:
     """The visitor's address as Sanic sees it (the forwarded one behind a trusted proxy)."""
-    return request.remote_addr or request.ip or ""
+    return (request.remote_addr or request.ip or "").strip("[]")  # Sanic brackets IPv6
 
 
 def client_of(request: Request) -> Client:

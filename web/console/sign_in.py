@@ -244,7 +244,8 @@ async def set_up_form(request: Request) -> HTTPResponse:
     secret = session.enrol_secret
     if not secret:  # the same secret on every reload, so a scanned QR code stays valid
         secret = second_factor.new_secret()
-        await in_db(request, auth.update_pending, request.ctx.session_token, enrol_secret=secret)
+        token = request.ctx.session_token
+        await in_db(request, lambda c: auth.update_pending(c, token, enrol_secret=secret))
     return _code_page(request, "set_up.html", **_set_up_context(request, secret))
 
 
