@@ -76,10 +76,13 @@ class Sampler(threading.Thread):
         self.peak_rss = self.peak_pss = 0
         self.stopped = threading.Event()
 
+    def rss(self) -> int:
+        return tree_rss(self.roots)["web"]
+
     def run(self) -> None:
         tick = 0
         while not self.stopped.is_set():
-            self.peak_rss = max(self.peak_rss, tree_rss(self.roots)["web"])
+            self.peak_rss = max(self.peak_rss, self.rss())
             if tick % 10 == 0:
                 self.peak_pss = max(self.peak_pss, tree_pss(self.roots)["web"])
             tick += 1
@@ -166,8 +169,8 @@ def measure(url: str, pid: int, parallel: int, spread: bool = False) -> FloodRes
     roots = {"web": [pid]}
     sign_in_form(url)  # warm: templates compiled, database open
     time.sleep(1)
-    baseline_rss, baseline_pss = tree_rss(roots)["web"], tree_pss(roots)["web"]
     sampler = Sampler(pid)
+    baseline_rss, baseline_pss = sampler.rss(), tree_pss(roots)["web"]
     sampler.start()
     began = time.monotonic()
     answers = flood(url, parallel, spread)
@@ -181,7 +184,7 @@ def measure(url: str, pid: int, parallel: int, spread: bool = False) -> FloodRes
         baseline_pss,
         max(sampler.peak_rss, baseline_rss),
         max(sampler.peak_pss, baseline_pss),
-        tree_rss(roots)["web"],
+        sampler.rss(),
         seconds,
         answers,
     )
