@@ -11,6 +11,7 @@ checks' own 2 x 64 MiB and 96 MiB more.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 import uuid
@@ -44,7 +45,7 @@ def flooded_web(assistant, tmp_path):
         },
     )
     with running(service, timeout=60):
-        yield service
+        yield service, tmp_path / "console.db"
 
 
 def ask_widget_api(url: str, stop: threading.Event, answers: list) -> None:
@@ -63,6 +64,7 @@ def ask_widget_api(url: str, stop: threading.Event, answers: list) -> None:
 
 
 def test_a_sign_in_flood_stays_within_its_memory_and_the_widget_keeps_answering(flooded_web):
+    flooded_web, database = flooded_web
     url = flooded_web.url
     requests.get(f"{url}/console/sign-in", timeout=10)  # warm
     assert requests.post(
@@ -88,4 +90,12 @@ def test_a_sign_in_flood_stays_within_its_memory_and_the_widget_keeps_answering(
     growth = sampler.peak_rss - baseline
     assert growth < BOUND, f"the web app grew by {growth / MIB:.0f} MiB during the flood"
     assert answers and all(status == 200 for status, _ in answers), answers
+    with sqlite3.connect(database) as connection:  # every refusal is in the audit trail
+        audited = dict(
+            connection.execute(
+                "SELECT action, count(*) FROM console_audit GROUP BY action"
+            ).fetchall()
+        )
+    assert audited.get("sign-in-failed", 0) == outcome[401]
+    assert audited.get("sign-in-throttled", 0) == outcome[503]
     assert max(seconds for _, seconds in answers) < 15, answers

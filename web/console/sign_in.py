@@ -124,7 +124,12 @@ async def sign_in(request: Request) -> HTTPResponse:
             candidate.password_hash, password
         )
     except passwords.Busy:
-        await in_db(request, throttle.forget, ids)
+
+        def turned_away(connection: Connection) -> None:
+            throttle.forget(connection, ids)  # not counted: the password was never checked
+            audit(request, connection, "sign-in-throttled", actor=_actor(candidate), busy=True)
+
+        await in_db(request, turned_away)
         response = _sign_in_page(
             request, 503, "Many people are signing in. Try again in a few seconds.", email
         )
