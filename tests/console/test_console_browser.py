@@ -16,6 +16,7 @@ from seed import ADMIN, PASSWORD, RECRUITER, TOTP_SECRETS, other_code
 
 from bench.console_client import setup_key
 from bot.storage import database as db
+from web.console import second_factor
 from web.console.auth import add_account
 
 pytestmark = pytest.mark.browser
@@ -151,3 +152,31 @@ def test_administrator_resets_a_second_factor_by_keyboard(console, page: Page):
             sa.select(db.accounts.c.totp_secret).where(db.accounts.c.email == email)
         ).scalar()
     assert secret is None
+
+
+def test_recruiter_signs_in_with_a_recovery_code_by_keyboard(console, page: Page):
+    email, _ = console.new_account()
+    with console.engine.begin() as connection:
+        account_id = connection.execute(
+            sa.select(db.accounts.c.id).where(db.accounts.c.email == email)
+        ).scalar()
+        codes = second_factor.new_recovery_codes(connection, account_id)
+    page.goto(f"{console.url}/console/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.get_by_role("link", name="I cannot use my authenticator app").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Enter a recovery code")).to_be_visible()
+    no_axe_violations(page)
+    page.get_by_label("Recovery code").fill("not a code")
+    page.keyboard.press("Enter")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("not right")
+    no_axe_violations(page)
+    page.get_by_label("Recovery code").fill(codes[0])
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You have 9 recovery codes left.")).to_be_visible()
+    no_axe_violations(page)
+    page.get_by_role("button", name="Continue").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Conversations", exact=True)).to_be_visible()
