@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
+from bot.guard.address import startup_warning
 from web.settings import Settings, SettingsError
 
 
@@ -18,7 +19,10 @@ def main() -> int:
 
     app = create_app(settings)
     address = f"http://{settings.host}:{settings.port}"
-    print(f"Web app on {address} (Rasa at {settings.rasa_url})", flush=True)
+    print(f"Web app on {address}, {settings.serves} (Rasa at {settings.rasa_url})", flush=True)
+    warning = startup_warning(settings.host, os.environ)
+    if warning:
+        print(f"Warning: {warning}", file=sys.stderr, flush=True)
     # WEB_WORKERS > 1 (production profile): console sessions and sign-in limits live in the
     # database, so any worker can serve any request.
     workers = int(os.environ.get("WEB_WORKERS") or 1)

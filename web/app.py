@@ -1,11 +1,14 @@
-"""create_app(settings): the web app that serves the widget, its API and the demo pages."""
+"""create_app(settings): the web app that serves the widget, its API and the demo pages,
+the recruiter console, or both (WEB_SERVES)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sanic import Request, Sanic
 from sanic.exceptions import SanicException
+from sanic.handlers import ErrorHandler
 from sanic.response import HTTPResponse, empty, json, text
 
 from web.api import api
@@ -16,35 +19,57 @@ from web.security import add_security_headers
 from web.settings import Settings
 
 STATIC_DIR = Path(__file__).parent / "static"
+error_logger = logging.getLogger("sanic.error")
+
+
+class PathOnlyErrorHandler(ErrorHandler):
+    """Sanic logs an unhandled error with the full URL; its query string can hold what a
+    recruiter searched for, so only the method and path are logged."""
+
+    @staticmethod
+    def log(request: Request, exception: Exception) -> None:
+        quiet = getattr(exception, "quiet", False)
+        if quiet is False or getattr(request.app.config, "NOISY_EXCEPTIONS", False):
+            error_logger.exception(
+                "Exception occurred while handling %s %s", request.method, request.path
+            )
 
 
 def create_app(settings: Settings | None = None, name: str = "cps_careers_web") -> Sanic:
     settings = settings or Settings.from_env()
-    app = Sanic(name, configure_logging=True)
+    app = Sanic(name, configure_logging=True, error_handler=PathOnlyErrorHandler())
     app.ctx.settings = settings
     # A message is at most MAX_MESSAGE_CHARS; nothing legitimate needs a large body.
     app.config.REQUEST_MAX_SIZE = 16 * 1024 + 4 * settings.max_message_chars
     app.config.REQUEST_TIMEOUT = 30
     app.config.KEEP_ALIVE_TIMEOUT = 5
 
-    app.blueprint(pages)
-    app.blueprint(api)
-    app.blueprint(console)  # the recruiter console, /console/ (web/console)
-    app.static("/widget", str(STATIC_DIR / "widget"), name="widget")
-    app.static("/assets", str(STATIC_DIR / "site"), name="assets")
+    if settings.public:
+        app.blueprint(pages)
+        app.blueprint(api)
+        app.static("/widget", str(STATIC_DIR / "widget"), name="widget")
+        app.static("/assets", str(STATIC_DIR / "site"), name="assets")
+    if settings.console:
+        app.blueprint(console)  # the recruiter console, /console/ (web/console)
+
+    @app.get("/health")
+    async def health(_request: Request) -> HTTPResponse:
+        return text(f"ok: {settings.serves}")  # what probes and `make run` wait for
 
     @app.get("/favicon.ico")
     async def no_favicon(_request: Request) -> HTTPResponse:
         return empty()  # browsers ask for it; the demo has none
 
-    @app.listener("before_server_start")
-    async def start_client(app: Sanic, _loop) -> None:
-        app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
-        await app.ctx.rasa.start()
+    if settings.public:  # only the widget's API talks to Rasa
 
-    @app.listener("after_server_stop")
-    async def close_client(app: Sanic, _loop) -> None:
-        await app.ctx.rasa.close()
+        @app.listener("before_server_start")
+        async def start_client(app: Sanic, _loop) -> None:
+            app.ctx.rasa = RasaClient(settings.rasa_url, settings.rasa_timeout)
+            await app.ctx.rasa.start()
+
+        @app.listener("after_server_stop")
+        async def close_client(app: Sanic, _loop) -> None:
+            await app.ctx.rasa.close()
 
     @app.on_response
     async def security_headers(request: Request, response: HTTPResponse) -> None:

@@ -16,6 +16,11 @@ ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-
 
 __all__ = ["Settings", "SettingsError", "parse_origins"]
 
+# What one web app process serves: the public part (demo pages, widget, its API), the
+# recruiter console, or both. A deployment runs them apart, so a flood of sign-ins to the
+# console cannot take the widget's API down with it (deploy/kubernetes/console.yaml).
+SERVES = ("all", "public", "console")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -27,6 +32,15 @@ class Settings:
     rasa_timeout: float = 10.0  # seconds; a visitor should not wait longer for one answer
     limits: Limits = field(default_factory=Limits)  # messages a minute per conversation, address
     evaluation_file: Path = EVALUATION_FILE  # the accuracy the transparency pages publish
+    serves: str = "all"  # WEB_SERVES: all, public or console
+
+    @property
+    def public(self) -> bool:
+        return self.serves in ("all", "public")
+
+    @property
+    def console(self) -> bool:
+        return self.serves in ("all", "console")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,7 +56,15 @@ class Settings:
             rasa_timeout=env_float(env, "RASA_TIMEOUT", cls.rasa_timeout, 0.1, 120),
             limits=Limits.from_env(env),
             evaluation_file=Path(env.get("EVALUATION_FILE") or cls.evaluation_file),
+            serves=_serves(env.get("WEB_SERVES") or cls.serves),
         )
+
+
+def _serves(value: str) -> str:
+    value = value.strip().lower()
+    if value not in SERVES:
+        raise SettingsError(f"WEB_SERVES: {value!r} is not one of {', '.join(SERVES)}")
+    return value
 
 
 def parse_origins(value: str) -> tuple[str, ...]:

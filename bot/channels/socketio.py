@@ -11,9 +11,17 @@ It also awaits `enter_room`: the python-socketio that Rasa 3.6's pins resolve to
 persistence no reply ever reached the client.
 
 Every message passes the same guards as the REST channel (bot.channels.guard); a
-session id that is not a short id is replaced by a new one, a message without a valid
-session is dropped (as Rasa drops one without a session), and `metadata` from the
-client is not stored.
+session id that is not a short id is replaced by a new one, a message without a
+confirmed session is dropped (as Rasa drops one without a session), and `metadata` from
+the client is not stored.
+
+A socket's conversation is bound to it when its session is confirmed: its messages go
+to that conversation whatever `session_id` they name (Rasa's handler believed each
+message), and a conversation another connected socket holds is not handed out again
+(the asker gets a new one), so no socket can post to or listen in on another's
+conversation. A conversation can be resumed by its id once its socket has gone (a page
+reload), as on the REST channel, where the id is the key to the conversation. Bindings
+are kept per Rasa process; the router keeps each socket on one.
 """
 
 from __future__ import annotations
@@ -64,6 +72,25 @@ class ContractSocketIOInput(SocketIOInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.guard = shared_guard()  # fails at start-up if a setting is wrong
+        self.conversation_of: dict[str, str] = {}  # socket id -> its confirmed conversation
+        self.socket_of: dict[str, str] = {}  # conversation -> the socket holding it
+
+    def bind(self, sid: str, wanted: object) -> str:
+        """The conversation of socket ``sid``: the one it already has, else ``wanted`` if it
+        is usable and no other socket holds it, else a new one."""
+        bound = self.conversation_of.get(sid)
+        if bound is not None:
+            return bound
+        holder = self.socket_of.get(wanted) if isinstance(wanted, str) else None
+        if not valid_sender(wanted) or holder not in (None, sid):
+            wanted = uuid.uuid4().hex
+        self.conversation_of[sid], self.socket_of[wanted] = wanted, sid
+        return wanted
+
+    def unbind(self, sid: str) -> None:
+        conversation = self.conversation_of.pop(sid, None)
+        if conversation is not None and self.socket_of.get(conversation) == sid:
+            del self.socket_of[conversation]
 
     def get_output_channel(self) -> ContractSocketIOOutput | None:
         if self.sio is None:
@@ -79,23 +106,23 @@ class ContractSocketIOInput(SocketIOInput):
         blueprint = super().blueprint(on_new_message)
         blueprint.__class__ = HeaderedSocketBlueprint  # one more step when it is registered
 
-        # Replaces Rasa's handler, which never joins the client to its session room.
+        # Replaces Rasa's handler, which never joins the client to its session room and
+        # hands any client the conversation it names.
         async def session_request(sid: str, data: dict | None) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id")
-            if not valid_sender(session_id):
-                session_id = uuid.uuid4().hex
+            session_id = self.bind(sid, data.get("session_id"))
             if self.session_persistence:
                 await self.sio.enter_room(sid, session_id)
             await self.sio.emit("session_confirm", session_id, room=sid)
 
-        # Replaces Rasa's handler, which builds its own SocketIOOutput inline.
+        # Replaces Rasa's handler, which builds its own SocketIOOutput inline and takes the
+        # conversation from each message.
         async def handle_message(sid: str, data: dict) -> None:
             if not isinstance(data, dict):
                 return
-            sender = data.get("session_id") if self.session_persistence else sid
-            if not valid_sender(sender):
-                logger.warning("socket.io message without a valid session id dropped")
+            sender = self.conversation_of.get(sid) if self.session_persistence else sid
+            if sender is None:
+                logger.warning("socket.io message before its session was confirmed dropped")
                 return  # as Rasa does: without a session there is no conversation
             text = data.get("message")
             await self.guard.handle(
@@ -107,6 +134,10 @@ class ContractSocketIOInput(SocketIOInput):
                 self.name(),
             )
 
+        async def disconnect(sid: str) -> None:
+            self.unbind(sid)
+
+        self.sio.on("disconnect", disconnect, namespace=self.namespace)
         self.sio.on("session_request", session_request, namespace=self.namespace)
         self.sio.on(self.user_message_evt, handle_message, namespace=self.namespace)
         return blueprint

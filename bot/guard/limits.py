@@ -18,6 +18,7 @@ from collections import OrderedDict, deque
 from dataclasses import replace
 from typing import Any, Protocol
 
+from bot.guard.address import address_key
 from bot.guard.settings import Limits
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ class Limiter:
 
     async def admit(self, conversation: str, address: str | None) -> str | None:
         limits, scope = self.limits, self.scope
+        address = address_key(address)  # an IPv6 visitor counts per /64
         if limits.per_conversation and not await self.counts.take(
             f"{scope}:conversation:{conversation}", limits.per_conversation, WINDOW
         ):

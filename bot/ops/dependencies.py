@@ -19,7 +19,7 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from bot.ops.profiles import Postgres, Profile, Redis
+from bot.ops.profiles import Postgres, Profile, Redis, require_passwords
 
 
 class DependencyError(RuntimeError):
@@ -27,6 +27,7 @@ class DependencyError(RuntimeError):
 
 
 def ensure_dependencies(profile: Profile, wait: float = 30, report=print) -> None:
+    require_passwords(profile)  # a ProfileError, before anything connects
     if profile.sqlite_path is not None:
         check_sqlite(profile.sqlite_path)
     if profile.postgres is not None:
@@ -92,6 +93,7 @@ def ping_redis(settings: Redis) -> None:
         host=settings.host,
         port=settings.port,
         db=settings.db,
+        username=settings.username or None,
         password=settings.password or None,
         socket_connect_timeout=2,
         socket_timeout=2,

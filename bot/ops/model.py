@@ -166,6 +166,10 @@ def check_model(model: Path) -> None:
                 data = content.read() if content else b""
                 if member.name.lstrip("/") == "metadata.json":
                     metadata = json.loads(data)
+            # tarfile stops at the archive's end marker, before gzip's checksum: read on to
+            # the end of the compressed stream, where gzip checks it.
+            while archive.fileobj.read(1 << 20):
+                pass
         missing = {"domain", "predict_schema", "rasa_open_source_version"} - set(metadata or {})
         if missing:
             raise ValueError(f"no Rasa metadata: {', '.join(sorted(missing))} missing")

@@ -4,7 +4,9 @@
   conversation log in an SQLite file, one worker per service.
 * ``production`` (``make run PROFILE=production``): PostgreSQL for the tracker
   store and the console's log, Redis for Rasa's lock store, several Sanic
-  workers for Rasa and the action server.
+  workers for Rasa and the action server. It refuses to connect without a
+  PostgreSQL password and a Redis password (``require_passwords``): a
+  production database open to anyone who reaches it is the mistake to avoid.
 
 A profile turns the environment into what each process needs: Rasa's
 endpoints file and environment, worker counts, the web app's database URL.
@@ -64,14 +66,17 @@ class Redis:
     db: int = 1
     password: str = ""
     key_prefix: str = "careers"
+    username: str = ""  # an ACL user (Redis 6+); empty: the default user
 
     @property
     def address(self) -> str:
         return f"Redis at {self.host}:{self.port} (db {self.db})"
 
     def url(self, db: int | None = None) -> str:
-        password = f":{quote(self.password, safe='')}@" if self.password else ""
-        return f"redis://{password}{self.host}:{self.port}/{self.db if db is None else db}"
+        login = ""
+        if self.password:
+            login = f"{quote(self.username, safe='')}:{quote(self.password, safe='')}@"
+        return f"redis://{login}{self.host}:{self.port}/{self.db if db is None else db}"
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ def _production(env: Mapping[str, str]) -> Profile:
         db=env_int(env, "REDIS_DB", Redis.db, 0, 15),
         password=env.get("REDIS_PASSWORD", ""),
         key_prefix=_identifier(env, "REDIS_KEY_PREFIX", Redis.key_prefix, alphanumeric=True),
+        username=env.get("REDIS_USERNAME") or "",
     )
     rasa_env = {
         # Read by endpoints.production.yml; Rasa refuses to start if one is unset.
@@ -137,6 +143,7 @@ def _production(env: Mapping[str, str]) -> Profile:
         "REDIS_HOST": redis.host,
         "REDIS_PORT": str(redis.port),
         "REDIS_DB": str(redis.db),
+        "REDIS_USERNAME": redis.username,
         "REDIS_PASSWORD": redis.password,
         "REDIS_KEY_PREFIX": redis.key_prefix,
         # Rate-limit counts shared by every worker and instance (bot/guard), beside the locks.
@@ -162,6 +169,25 @@ def _production(env: Mapping[str, str]) -> Profile:
         action_env={"ACTION_SERVER_SANIC_WORKERS": str(action_workers)},
         web_env=web_env,
     )
+
+
+def require_passwords(profile: Profile) -> None:
+    """Refuse to connect to the profile's PostgreSQL or Redis without a password.
+
+    Checked before anything connects (``make run``, ``bot.ops.dependencies``, the
+    containers), not when the profile is read: the action server, which connects to
+    neither, needs no password.
+    """
+    for service, name, settings in (
+        ("PostgreSQL", "POSTGRES_PASSWORD", profile.postgres),
+        ("Redis", "REDIS_PASSWORD", profile.redis),
+    ):
+        if settings is not None and not settings.password:
+            raise ProfileError(
+                f"{name} is empty: the production profile does not connect to {service} "
+                f"without a password. Set {name} in the environment (docs/deploy.md, "
+                "'Secrets')."
+            )
 
 
 def _identifier(env: Mapping[str, str], name: str, default: str, alphanumeric: bool = False) -> str:

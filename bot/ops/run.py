@@ -13,7 +13,7 @@ import time
 from bot.ops import PROJECT_ROOT
 from bot.ops.dependencies import DependencyError
 from bot.ops.model import ModelError, ensure_model
-from bot.ops.profiles import Profile, ProfileError, load_profile
+from bot.ops.profiles import Profile, ProfileError, load_profile, require_passwords
 from bot.ops.services import ServiceError
 from bot.ops.stack import build_stack
 from bot.storage.database import database_url, make_engine
@@ -35,6 +35,7 @@ def _interrupt(*_: object) -> None:
 def main() -> int:
     try:  # settings first: a typo should not wait for a model to train
         profile = load_profile(STATE_DIR)
+        require_passwords(profile)
     except ProfileError as error:
         print(f"Setting not usable: {error}", file=sys.stderr)
         return 2

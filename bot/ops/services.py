@@ -184,7 +184,7 @@ def web_app(port: int, rasa_url: str, host: str = "127.0.0.1", **kwargs) -> Serv
         args=python_module("web"),
         host=host,
         port=port,
-        health_path="/",
+        health_path="/health",
         env=env,
         **kwargs,
     )

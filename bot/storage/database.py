@@ -56,6 +56,27 @@ accounts = sa.Table(
     sa.Column("role", sa.String(20), nullable=False),
     sa.Column("password_hash", sa.String(255), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
+    # The second factor (web/console/second_factor.py): the authenticator's TOTP secret once
+    # enrolled, and the last time step used, so a code is never accepted twice.
+    sa.Column("totp_secret", sa.String(64)),
+    sa.Column("totp_enrolled_at", sa.Float),
+    sa.Column("totp_last_step", sa.BigInteger),
+)
+
+# Single-use recovery codes, as SHA-256 digests (each code has 80 random bits).
+recovery_codes = sa.Table(
+    "console_recovery_codes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "account_id",
+        sa.Integer,
+        sa.ForeignKey("console_accounts.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    sa.Column("code_hash", sa.String(64), nullable=False),
+    sa.Column("used_at", sa.Float),
 )
 
 sessions = sa.Table(
@@ -67,10 +88,16 @@ sessions = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
     sa.Column("expires_at", sa.Float, nullable=False),  # absolute: CONSOLE_SESSION_HOURS
     sa.Column("last_seen_at", sa.Float),  # for the idle limit: CONSOLE_IDLE_MINUTES
+    # Set once the second factor is right; until then the session can only finish signing
+    # in (and a session from before second factors existed is not accepted).
+    sa.Column("second_factor_at", sa.Float),
+    sa.Column("enrol_secret", sa.String(64)),  # the secret offered while enrolling
+    sa.Column("failed_codes", sa.Integer),  # wrong codes in this sign-in
 )
 
-# Failed sign-ins, shared by every web worker. The key is a SHA-256 of the email address
-# or client address, so the table holds no personal data in clear.
+# Sign-in attempts, shared by every web worker: written before the password is checked and
+# removed when it is right. The key is a SHA-256 of the email address and client address,
+# so the table holds no personal data in clear.
 sign_in_failures = sa.Table(
     "console_sign_in_failures",
     metadata,
@@ -176,6 +203,9 @@ audit = sa.Table(
     sa.Column("action", sa.String(50), nullable=False),
     sa.Column("conversation_id", sa.String(255)),
     sa.Column("detail", sa.Text, nullable=False, default="{}"),
+    # Who was at the keyboard, for the console's own actions (None for commands and jobs).
+    sa.Column("client_address", sa.String(64)),
+    sa.Column("user_agent", sa.String(255)),
 )
 
 state = sa.Table(
@@ -187,6 +217,7 @@ state = sa.Table(
 
 CONSOLE_TABLES = [
     accounts,
+    recovery_codes,
     sessions,
     sign_in_failures,
     summaries,
@@ -267,6 +298,7 @@ def ensure_tables(engine: Engine) -> None:
         metadata.create_all(connection, tables=[events, *CONSOLE_TABLES], checkfirst=True)
         upgrade_console_tables(connection)
         ensure_search_index(connection)
+        protect_audit(connection)
 
 
 def upgrade_console_tables(connection: Connection) -> None:
@@ -288,6 +320,37 @@ def upgrade_console_tables(connection: Connection) -> None:
         for index in table.indexes:
             if index.name not in indexes:
                 index.create(connection)
+
+
+# PostgreSQL: the audit trail can be added to, never changed or emptied, whoever connects
+# (docs/security.md says how to make the web app's role unable to drop the trigger too).
+AUDIT_APPEND_ONLY = [
+    "CREATE OR REPLACE FUNCTION console_audit_refuse_change() RETURNS trigger "
+    "LANGUAGE plpgsql AS $$ BEGIN "
+    "RAISE EXCEPTION 'console_audit is append-only: % refused', TG_OP; END $$",
+    "DROP TRIGGER IF EXISTS console_audit_append_only ON console_audit",
+    "CREATE TRIGGER console_audit_append_only BEFORE UPDATE OR DELETE ON console_audit "
+    "FOR EACH ROW EXECUTE FUNCTION console_audit_refuse_change()",
+    "DROP TRIGGER IF EXISTS console_audit_no_truncate ON console_audit",
+    "CREATE TRIGGER console_audit_no_truncate BEFORE TRUNCATE ON console_audit "
+    "FOR EACH STATEMENT EXECUTE FUNCTION console_audit_refuse_change()",
+]
+
+
+def protect_audit(connection: Connection) -> None:
+    """Make the audit trail append-only on PostgreSQL (SQLite: see docs/security.md)."""
+    if connection.dialect.name != "postgresql":
+        return
+    present = connection.execute(
+        sa.text(
+            "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'console_audit'::regclass "
+            "AND tgname IN ('console_audit_append_only', 'console_audit_no_truncate')"
+        )
+    ).scalar()
+    if present == 2:
+        return
+    for statement in AUDIT_APPEND_ONLY:
+        connection.execute(sa.text(statement))
 
 
 def _index_names(connection: Connection) -> set[str]:

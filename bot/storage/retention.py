@@ -13,7 +13,6 @@ erasure, the conversation id; never message text.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
@@ -25,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.storage import daily
 from bot.storage import database as db
+from bot.storage.audit import Client, record
 
 DEFAULT_DAYS = 90
 DAY = 24 * 60 * 60
@@ -39,25 +39,6 @@ def retention_days(env=None) -> int:
     if days < 1:
         raise ValueError("RETENTION_DAYS must be at least 1")
     return days
-
-
-def record(
-    connection: Connection,
-    actor: str,
-    action: str,
-    conversation_id: str | None = None,
-    **detail,
-) -> None:
-    """Add one audit record. ``detail`` holds counts and settings, never message text."""
-    connection.execute(
-        db.audit.insert().values(
-            at=time.time(),
-            actor=actor,
-            action=action,
-            conversation_id=conversation_id,
-            detail=json.dumps(detail, sort_keys=True),
-        )
-    )
 
 
 def _delete_conversations(connection: Connection, sender_ids: Iterable[str]) -> int:
@@ -114,11 +95,13 @@ def purge_expired(engine: Engine, days: int, now: float | None = None) -> int:
     return conversations_removed
 
 
-def erase_conversation(engine: Engine, conversation_id: str, actor: str) -> int:
+def erase_conversation(
+    engine: Engine, conversation_id: str, actor: str, client: Client | None = None
+) -> int:
     """Erase one conversation (a visitor's erasure request); return the events removed."""
     with engine.begin() as connection:
         removed = _delete_conversations(connection, [conversation_id])
-        record(connection, actor, "erase", conversation_id, events=removed)
+        record(connection, actor, "erase", conversation_id, client=client, events=removed)
     return removed
 
 

@@ -107,13 +107,23 @@ def build_service(name: str, env: Mapping[str, str], profile: Profile) -> Servic
             # Anywhere but a developer's loopback the console is served over HTTPS.
             "CONSOLE_COOKIE_SECURE": env.get("CONSOLE_COOKIE_SECURE") or "true",
         }
+        # The console alone never calls Rasa; the public part must know where it is.
+        rasa_url = (
+            env.get("RASA_URL") or "http://127.0.0.1:5005"
+            if _web_serves(env) == "console"
+            else _required_url(env, "RASA_URL", "http://rasa:5005")
+        )
         return web_app(
             _port(env, "WEB_PORT", 8000),
-            rasa_url=_required_url(env, "RASA_URL", "http://rasa:5005"),
+            rasa_url=rasa_url,
             host=env.get("BIND_HOST") or LOOPBACK,
             env=web_env,
         )
     raise SettingError(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+
+
+def _web_serves(env: Mapping[str, str]) -> str:
+    return (env.get("WEB_SERVES") or "all").strip().lower()
 
 
 def process_env(service: Service, env: Mapping[str, str]) -> dict[str, str]:
@@ -123,8 +133,8 @@ def process_env(service: Service, env: Mapping[str, str]) -> dict[str, str]:
 
 def wait_for_dependencies(name: str, profile: Profile, env: Mapping[str, str]) -> None:
     """PostgreSQL (and Redis for Rasa): a clear line while waiting, a plain error at the end."""
-    if name == "actions":
-        return
+    if name == "actions" or (name == "web" and _web_serves(env) == "public"):
+        return  # neither uses the database
     # Imported here: it needs the Redis client, which the action server image does not have.
     from bot.ops.dependencies import DependencyError, ensure_dependencies
 

@@ -14,9 +14,9 @@ def start_web_app(env: dict[str, str], log_path: Path) -> Service:
         rasa_url=f"http://127.0.0.1:{free_port()}",  # the console does not need Rasa
         log_path=log_path,
         env={
-            **env,
-            "CONSOLE_COOKIE_SECURE": "false",  # plain http on 127.0.0.1 in tests
+            "CONSOLE_COOKIE_SECURE": "false",  # plain http on 127.0.0.1, unless a test says
             "ALLOWED_ORIGINS": f"http://127.0.0.1:{port}",
+            **env,
         },
     )
     service.start()

@@ -12,10 +12,14 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+import pyotp
+import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.storage import database as db
 from bot.storage.tracker_store import RedactingSQLTrackerStore
+from web.console.auth import add_account
 
 
 @dataclass
@@ -136,3 +140,31 @@ def seed_conversations(store, now: float | None = None) -> dict[str, str]:
     save(store, ids["parking"], PARKING, start=now - 3 * DAY)
     save(store, ids["scheme"], SCHEME, start=now - 200 * DAY)
     return ids
+
+
+# ---- Accounts with an authenticator already set up -----------------------------------------
+
+TOTP_SECRETS = {
+    ADMIN: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+    RECRUITER: "KRUGS4ZANFZSAYJAORSXG5BAONSWG4TF",
+}
+
+
+def add_enrolled_account(connection, email: str, role: str, secret: str | None = None) -> str:
+    """An account whose authenticator app is set up with ``secret`` (random if None), as
+    after its first sign-in; its secret."""
+    account = add_account(connection, email, role, PASSWORD)
+    secret = secret or pyotp.random_base32(length=32)
+    connection.execute(
+        sa.update(db.accounts)
+        .where(db.accounts.c.id == account.id)
+        .values(totp_secret=secret, totp_enrolled_at=time.time())
+    )
+    return secret
+
+
+def other_code(secret: str) -> str:
+    """A 6-digit code that is not right now (nor for the steps either side)."""
+    totp, now = pyotp.TOTP(secret), time.time()
+    right = {totp.at(now + offset) for offset in (-30, 0, 30)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in right)

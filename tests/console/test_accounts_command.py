@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 
 from bot.storage import database as db
-from web.console import accounts, auth
+from web.console import accounts, auth, second_factor
 
 PASSWORD = "a long enough password"
+SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 @pytest.fixture
@@ -64,3 +66,20 @@ def test_a_second_account_with_the_same_email_is_refused(log_db, monkeypatch, ca
     assert accounts.main(["add", "twice@cps.example"]) == 0
     assert accounts.main(["add", "TWICE@cps.example"]) == 2
     assert "already has an account" in capsys.readouterr().err
+
+
+def test_reset_second_factor_makes_the_account_set_up_again(log_db, monkeypatch, capsys):
+    monkeypatch.setenv("PASSWORD", PASSWORD)
+    assert accounts.main(["add", "admin@cps.example", "--role", "admin"]) == 0
+    assert "sets up its authenticator app at its first sign-in" in capsys.readouterr().out
+    with log_db.begin() as connection:
+        account = auth.find_account(connection, "admin@cps.example").account
+        second_factor.enrol(connection, account.id, SECRET, pyotp.TOTP(SECRET).now())
+        assert second_factor.status(connection, account.id).enrolled
+    assert accounts.main(["reset-second-factor", "admin@cps.example"]) == 0
+    assert accounts.main(["reset-second-factor", "nobody@cps.example"]) == 1
+    with log_db.connect() as connection:
+        assert second_factor.status(connection, account.id) == second_factor.SecondFactor(False, 0)
+        records = connection.execute(sa.select(db.audit.c.action, db.audit.c.detail)).all()
+    assert records[-1][0] == "second-factor-reset"
+    assert json.loads(records[-1][1]) == {"account": "admin@cps.example"}

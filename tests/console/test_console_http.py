@@ -1,5 +1,6 @@
 """The console over HTTP: sign-in, sessions, roles, CSRF, rate limit, escaping, audit;
-on SQLite and on PostgreSQL (the `console` fixture runs a web app on each)."""
+on SQLite and on PostgreSQL (the `console` fixture runs a web app on each). The second
+factor's own tests are in test_second_factor.py."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 from backends import start_web_app
-from seed import ADMIN, PASSWORD, RECRUITER
+from seed import PASSWORD, RECRUITER
 
+from bench.console_client import csrf_token
 from bench.console_client import sign_in as bench_sign_in
 from bot.storage import database as db
 from web.console.auth import TOUCH_SECONDS
@@ -27,7 +29,16 @@ PROTECTED = [
     ("GET", "/console/insights"),
     ("GET", "/console/export.csv"),
     ("GET", "/console/export.json"),
+    ("GET", "/console/accounts"),
+    ("POST", "/console/accounts/1/second-factor/reset"),
     ("POST", "/console/sign-out"),
+    # After the password only: these need the pending session it starts.
+    ("GET", "/console/sign-in/set-up"),
+    ("POST", "/console/sign-in/set-up"),
+    ("GET", "/console/sign-in/code"),
+    ("POST", "/console/sign-in/code"),
+    ("GET", "/console/sign-in/recovery-code"),
+    ("POST", "/console/sign-in/recovery-code"),
     ("POST", f"/console/conversations/{CONVERSATION}/tags"),
     ("POST", f"/console/conversations/{CONVERSATION}/tags/remove"),
     ("POST", f"/console/conversations/{CONVERSATION}/review"),
@@ -36,14 +47,32 @@ PROTECTED = [
 PUBLIC = {"/console", "/console/", "/console/sign-in", "/console/govuk/govuk-frontend.min.css"}
 
 
-def sign_in(console, email: str = RECRUITER, password: str = PASSWORD) -> requests.Session:
-    session, session.last = bench_sign_in(console.url, email, password)
+def sign_in(console, role: str = "recruiter") -> requests.Session:
+    """A new account of ``role``, signed in with its password and authenticator code; the
+    session knows its ``email`` and the ``last`` answer."""
+    email, secret = console.new_account(role)
+    session, session.last = bench_sign_in(console.url, email, PASSWORD, secret)
+    session.email = email
     return session
 
 
+def password_attempt(app, email: str, password: str) -> requests.Response:
+    """The first step of signing in only: the answer to the email and password."""
+    return bench_sign_in(app.url, email, password)[1]
+
+
+def audit_of(console, actor: str) -> list[tuple[str, str | None]]:
+    with console.engine.connect() as connection:
+        rows = connection.execute(
+            sa.select(db.audit.c.action, db.audit.c.conversation_id)
+            .where(db.audit.c.actor == actor)
+            .order_by(db.audit.c.id)
+        )
+        return [tuple(row) for row in rows]
+
+
 def csrf(session: requests.Session, console, path: str) -> str:
-    page = session.get(f"{console.url}{path}", timeout=10).text
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    return csrf_token(session.get(f"{console.url}{path}", timeout=10).text)
 
 
 def test_every_route_is_listed():
@@ -54,7 +83,8 @@ def test_every_route_is_listed():
     for route in app.router.routes:
         path = "/" + route.path.lstrip("/")
         if path.startswith("/console"):
-            paths.add(re.sub(r"<conversation_id[^>]*>", CONVERSATION, path))
+            path = re.sub(r"<conversation_id[^>]*>", CONVERSATION, path)
+            paths.add(re.sub(r"<account_id[^>]*>", "1", path))
     listed = {path for _, path in PROTECTED} | PUBLIC
     unlisted = {
         p
@@ -75,24 +105,34 @@ def test_signed_out_access_is_refused(console, method, path):
     assert "c0ffee" not in response.text and "jane" not in response.text
 
 
-def test_sign_in_sets_a_strict_httponly_expiring_cookie(console):
+def test_sign_in_sets_a_strict_httponly_browser_session_cookie(console):
     session = sign_in(console)
     assert session.last.status_code == 303
     cookie = session.last.headers["set-cookie"]
-    assert "cps_console_session=" in cookie
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Max-Age=28800" in cookie
+    # Plain http on loopback: no Secure, so no __Host- prefix; the path keeps it to /console.
+    assert cookie.startswith("cps_console_session=") and "Path=/console" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    assert "Max-Age" not in cookie and "Expires" not in cookie  # ends with the browser
     page = session.get(f"{console.url}/console/conversations", timeout=10)
-    assert page.status_code == 200 and RECRUITER in page.text
+    assert page.status_code == 200 and session.email in page.text
     assert page.headers["Cache-Control"] == "no-store"
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
 
 
 def test_session_settings():
-    from web.console.views import ConsoleSettings
+    from web.console.common import ConsoleSettings
 
     defaults = ConsoleSettings({})
     assert defaults.cookie_secure is True
     assert (defaults.session_hours, defaults.idle_minutes) == (8, 30)
+    assert (defaults.max_sessions, defaults.sign_in_parallel) == (3, 2)
+    assert defaults.cookie("cps_console_session") == "__Host-cps_console_session"
+    assert defaults.cookie_path == "/"
+    plain = ConsoleSettings({"CONSOLE_COOKIE_SECURE": "false"})
+    assert (plain.cookie("cps_console_session"), plain.cookie_path) == (
+        "cps_console_session",
+        "/console",
+    )
     assert ConsoleSettings({"CONSOLE_COOKIE_SECURE": "false"}).cookie_secure is False
     assert ConsoleSettings({"CONSOLE_IDLE_MINUTES": "5"}).idle_minutes == 5
     for bad in ("0", "-3", "soon", "nan", "inf"):
@@ -142,8 +182,8 @@ def test_activity_keeps_a_session_alive(console):
 def test_wrong_password_and_rate_limit(console):
     target = "target@cps.example"  # not an account: failures count the same
     for _ in range(5):
-        assert sign_in(console, target, "not the password").last.status_code == 401
-    blocked = sign_in(console, target, "any password").last
+        assert password_attempt(console, target, "not the password").status_code == 401
+    blocked = password_attempt(console, target, "any password")
     assert blocked.status_code == 429 and "Too many attempts" in blocked.text
     with console.engine.connect() as connection:  # counted without the address in clear
         keys = connection.execute(sa.select(db.sign_in_failures.c.key_hash)).scalars().all()
@@ -157,9 +197,9 @@ def test_rate_limit_holds_across_web_app_processes(console, tmp_path):
         second = SimpleNamespace(url=other.url)
         target = "shared@cps.example"
         for app in (console, second, console, second, console):
-            assert sign_in(app, target, "not the password").last.status_code == 401
+            assert password_attempt(app, target, "not the password").status_code == 401
         for app in (second, console):
-            blocked = sign_in(app, target, "any password").last
+            blocked = password_attempt(app, target, "any password")
             assert blocked.status_code == 429, "the other process did not see the failures"
     finally:
         other.stop()
@@ -226,10 +266,13 @@ def test_transcript_is_escaped_redacted_and_audited(console, console_engine):
     assert "QQ 12 34 56 C" not in page.text and "[national insurance number]" in page.text
     assert "0.31" in page.text and "not helpful" in page.text
     with console_engine.connect() as connection:
-        actions = [
-            (r.actor, r.action, r.conversation_id) for r in connection.execute(sa.select(db.audit))
-        ]
-    assert (RECRUITER, "view-transcript", sender) in actions
+        (view,) = connection.execute(
+            sa.select(db.audit).where(
+                db.audit.c.actor == session.email, db.audit.c.action == "view-transcript"
+            )
+        ).all()
+    assert view.conversation_id == sender
+    assert view.client_address == "127.0.0.1" and view.user_agent.startswith("python-requests")
 
 
 def test_note_is_redacted_and_review_mark_saved(console, console_engine):
@@ -280,8 +323,8 @@ def test_recruiter_cannot_erase_admin_can(console, console_engine):
         f"{console.url}{path}/erase", data={"csrf_token": token, "confirm": "yes"}, timeout=10
     )
     assert refused.status_code == 403
-    admin = sign_in(console, ADMIN)
-    assert admin.last.status_code == 303, "the rate-limit test must not block the admin here"
+    admin = sign_in(console, "admin")
+    assert admin.last.status_code == 303
     token = csrf(admin, console, path)
     erased = admin.post(
         f"{console.url}{path}/erase",
@@ -295,15 +338,17 @@ def test_recruiter_cannot_erase_admin_can(console, console_engine):
         (record,) = connection.execute(
             sa.select(db.audit).where(db.audit.c.action == "erase")
         ).all()
-    assert record.actor == ADMIN and record.conversation_id == sender
+    assert record.actor == admin.email and record.conversation_id == sender
+    assert record.client_address == "127.0.0.1"
 
 
-def test_sign_out_ends_the_session(console):
+def test_sign_out_ends_the_session_and_is_audited(console):
     session = sign_in(console)
     token = csrf(session, console, "/console/conversations")
     session.post(f"{console.url}/console/sign-out", data={"csrf_token": token}, timeout=10)
     again = session.get(f"{console.url}/console/conversations", allow_redirects=False, timeout=10)
     assert again.status_code == 303
+    assert ("sign-out", None) in audit_of(console, session.email)
 
 
 def test_insights_draws_a_chart_with_the_numbers_of_its_table(console):

@@ -140,7 +140,8 @@ spec = importlib.util.spec_from_file_location("serve", "deploy/docker/serve.py")
 serve = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(serve)
 env = {"PROFILE": "production", "RASA_URL": "http://rasa:5005",
-       "ACTION_ENDPOINT_URL": "http://actions:5055/webhook"}
+       "ACTION_ENDPOINT_URL": "http://actions:5055/webhook",
+       "POSTGRES_PASSWORD": "s3cret", "REDIS_PASSWORD": "r3dis"}
 profile = serve.load_profile(serve.STATE_DIR, env)
 """
 

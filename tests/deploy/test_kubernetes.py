@@ -43,6 +43,7 @@ HEALTH_PATHS = {
     "rasa": rasa_server(PROJECT_ROOT / "m.tar.gz", port=1, action_url="").health_path,
     "actions": action_server(1).health_path,
     "web": web_app(1, rasa_url="http://x").health_path,
+    "console": web_app(1, rasa_url="http://x").health_path,
     "rasa-router": "/healthz",
 }
 
@@ -178,7 +179,9 @@ REQUIRED = {
              "POSTGRES_PASSWORD", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
              "ACTION_ENDPOINT_URL", "BIND_HOST"},
     "actions": {"PROFILE", "ACTIONS_HOST"},
-    "web": {"PROFILE", "POSTGRES_HOST", "POSTGRES_PASSWORD", "RASA_URL", "ALLOWED_ORIGINS"},
+    "web": {"PROFILE", "WEB_SERVES", "RASA_URL", "ALLOWED_ORIGINS", "SANIC_PROXIES_COUNT"},
+    "console": {"PROFILE", "WEB_SERVES", "POSTGRES_HOST", "POSTGRES_PASSWORD",
+                "CONSOLE_COOKIE_SECURE", "SANIC_PROXIES_COUNT"},
     "retention": {"PROFILE", "POSTGRES_HOST", "POSTGRES_PASSWORD", "RETENTION_DAYS"},
     "rasa-router": {"ROUTER_COOKIE_KEY"},
 }
@@ -262,6 +265,40 @@ def test_the_ingress_sends_visitors_to_the_web_app_and_channels_to_the_router():
     paths = {p["path"]: p["backend"]["service"]["name"]
              for p in channels["spec"]["rules"][0]["http"]["paths"]}
     assert paths == {"/webhooks/": "cps-rasa-router", "/socket.io/": "cps-rasa-router"}
+
+
+def test_the_console_runs_apart_from_the_public_web_app():
+    """A sign-in flood uses the console's pods, never the widget's; the public pods hold no
+    database password; /console reaches only the console, from the allowed networks."""
+    public, console = container_of("web"), container_of("console")
+    assert env_value(public, "WEB_SERVES") == "public"
+    assert env_value(console, "WEB_SERVES") == "console"
+    assert "POSTGRES_PASSWORD" not in public.env
+    assert env_value(console, "CONSOLE_COOKIE_SECURE") == "true"
+    assert int(env_value(console, "CONSOLE_SIGN_IN_PARALLEL")) <= 2
+    # The limit leaves room for the bounded password checks (64 MiB each) over the app.
+    limit = console.spec["resources"]["limits"]["memory"]
+    assert limit.endswith("Mi") and int(limit[:-2]) >= 128 + 2 * 64
+    service = named("Service", "cps-console")
+    assert service["spec"]["selector"].items() <= console.pod_labels.items()
+    ingress = named("Ingress", "cps-console")
+    [path] = ingress["spec"]["rules"][0]["http"]["paths"]
+    assert (path["path"], path["pathType"]) == ("/console", "Prefix")
+    assert path["backend"]["service"]["name"] == "cps-console"
+    annotations = ingress["metadata"]["annotations"]
+    allowed = annotations["nginx.ingress.kubernetes.io/whitelist-source-range"]
+    assert allowed and all("/" in network for network in allowed.split(","))
+    public_host = named("Ingress", "cps-web")["spec"]["rules"][0]["host"]
+    assert ingress["spec"]["rules"][0]["host"] == public_host
+    assert "CONSOLE_ALLOWED_NETWORKS" in config_map()
+    [rule] = policy_for("console")["spec"]["ingress"]
+    assert rule["from"] == [
+        {"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "ingress-nginx"}}}
+    ]
+    router_sources = policy_for("rasa-router")["spec"]["ingress"][0]["from"]
+    assert {"podSelector": {"matchLabels": {"app.kubernetes.io/component": "console"}}} not in (
+        router_sources
+    )
 
 
 def test_the_charts_own_defaults_that_would_bypass_the_image_are_off():

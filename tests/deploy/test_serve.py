@@ -34,6 +34,7 @@ PRODUCTION = {
     "POSTGRES_USER": "careers",
     "POSTGRES_PASSWORD": "s3cret",
     "REDIS_HOST": "redis.internal",
+    "REDIS_PASSWORD": "r3dis",
     "RASA_WORKERS": "3",
     "ACTION_WORKERS": "4",
     "WEB_WORKERS": "2",
@@ -108,6 +109,25 @@ def test_a_missing_address_is_named_not_a_stack_trace(service, missing, model, m
     assert serve.main([service], env) == 2
     error = capsys.readouterr().err
     assert missing in error and "Traceback" not in error
+
+
+def test_the_console_and_public_containers_need_only_what_they_use(monkeypatch):
+    """The console never calls Rasa; the public part never opens the database."""
+    console_env = {k: v for k, v in PRODUCTION.items() if k != "RASA_URL"}
+    console_env["WEB_SERVES"] = "console"
+    profile = serve.load_profile(serve.STATE_DIR, console_env)
+    console = serve.build_service("web", console_env, profile)
+    assert console.args[-2:] == ["-m", "web"] and console.health_path == "/health"
+
+    def no_database(*_args, **_kwargs):
+        raise AssertionError("the public web app waited for PostgreSQL")
+
+    monkeypatch.setattr("bot.ops.dependencies.ensure_dependencies", no_database)
+    public = {k: v for k, v in PRODUCTION.items() if k != "POSTGRES_PASSWORD"}
+    public["WEB_SERVES"] = "public"
+    serve.wait_for_dependencies("web", serve.load_profile(serve.STATE_DIR, public), public)
+    with pytest.raises(AssertionError, match="waited for PostgreSQL"):
+        serve.wait_for_dependencies("web", profile, console_env)
 
 
 def test_a_bad_profile_is_named(monkeypatch, capsys):

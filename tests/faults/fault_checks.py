@@ -56,8 +56,8 @@ class TrackerStore:
     """Rasa's `events` table in the tests' own PostgreSQL, read without pooling, so a read
     after a database restart never meets a connection the restart cut."""
 
-    def __init__(self, port: int, database: str = "careers"):
-        url = Postgres(port=port, database=database).url()
+    def __init__(self, port: int, password: str, database: str = "careers"):
+        url = Postgres(port=port, database=database, password=password).url()
         self.engine = sa.create_engine(url, poolclass=NullPool, future=True)
 
     def events(self, sender: str) -> list[dict]:

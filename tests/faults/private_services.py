@@ -2,13 +2,16 @@
 
 The machine's own PostgreSQL (5432) and Redis (6379) serve other work at the same
 time, so the fault tests never stop them: they start these instead, on free ports,
-in a temporary folder that is removed afterwards.
+in a temporary folder that is removed afterwards. Both require a password, as the
+production profile expects: PostgreSQL checks it (scram-sha-256), Redis too
+(requirepass).
 """
 
 from __future__ import annotations
 
 import os
 import pwd
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -44,6 +47,7 @@ class PrivatePostgres:
         self.port = free_port()
         self.bin = postgres_bin()
         self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.password = secrets.token_urlsafe(18)
         self._running = False
 
     def _run(self, program: str, *args: str) -> None:
@@ -53,10 +57,18 @@ class PrivatePostgres:
             raise RuntimeError(f"{program} {args[0]} failed: {finished.stderr.strip()}")
 
     def initialise(self) -> None:
+        password_file = self.root / "password"
+        password_file.write_text(self.password + "\n")
         if self.as_postgres:
-            os.chown(self.root, pwd.getpwnam("postgres").pw_uid, -1)
+            owner = pwd.getpwnam("postgres").pw_uid
+            os.chown(self.root, owner, -1)
+            os.chown(password_file, owner, -1)
         # --no-sync: a throwaway cluster need not survive a power cut, and fsync is slow here.
-        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
+        self._run(
+            "initdb", "-D", str(self.data), "-A", "scram-sha-256", "-U", "postgres",
+            f"--pwfile={password_file}", "--no-sync",
+        )
+        password_file.unlink()
 
     def start(self) -> None:
         options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off"
@@ -80,14 +92,16 @@ class PrivateRedis:
     def __init__(self, root: Path):
         self.root = root
         self.port = free_port()
+        self.password = secrets.token_urlsafe(18)
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        args += ["--requirepass", self.password]
         self.process = subprocess.Popen(
             [REDIS_SERVER, *args, "--dir", str(self.root)], stdout=subprocess.DEVNULL
         )
-        client = redis.Redis(port=self.port, socket_connect_timeout=1)
+        client = redis.Redis(port=self.port, password=self.password, socket_connect_timeout=1)
         deadline = time.monotonic() + 20
         while True:
             try:

@@ -63,7 +63,7 @@ def assistant(stack, everything_running) -> Assistant:
 
 @pytest.fixture
 def store(postgres) -> TrackerStore:
-    return TrackerStore(postgres.port)
+    return TrackerStore(postgres.port, postgres.password)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 import requests
 import socketio
 from assistant_client import new_sender
-from channel_client import KB
+from channel_client import KB, stored_user_events
 
 from bot.channels.headers import SECURITY_HEADERS
 
@@ -74,6 +74,86 @@ def test_an_unusable_session_id_is_replaced_by_a_new_one(assistant, session_id):
     assert [m["custom"]["topic"] for m in turns[0] if "custom" in m] == ["pension"]
 
 
+class Socket:
+    """A socket.io client that keeps what it is told."""
+
+    def __init__(self):
+        self.client = socketio.AsyncClient()
+        self.confirmed: asyncio.Queue = asyncio.Queue()
+        self.heard: list[dict] = []
+        self.client.on("session_confirm", self.confirmed.put)
+        self.client.on("bot_uttered", self.heard.append)
+
+    async def open(self, url: str, session_id) -> str:
+        await self.client.connect(url, transports=["polling"], socketio_path="/socket.io")
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await asyncio.wait_for(self.confirmed.get(), 10)
+
+    async def say(self, message: str, session_id: str) -> None:
+        await self.client.emit("user_uttered", {"message": message, "session_id": session_id})
+
+    async def heard_topics(self, count: int, within: float = 30) -> list[str]:
+        deadline = asyncio.get_running_loop().time() + within
+        while len(self.topics()) < count and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        return self.topics()
+
+    def topics(self) -> list[str]:
+        return [m["custom"]["topic"] for m in self.heard if "custom" in m]
+
+    async def close(self) -> None:
+        await self.client.eio.disconnect(abort=True)
+
+    async def leave(self) -> None:
+        """Disconnect as a page does when it reloads: the server is told."""
+        await self.client.disconnect()
+
+
+async def hijack(url: str) -> tuple[str, str, list[str], list[str]]:
+    victim, intruder = Socket(), Socket()
+    try:
+        conversation = await victim.open(url, new_sender())
+        # The intruder knows the id and asks for it: it gets a conversation of its own.
+        own = await intruder.open(url, conversation)
+        # ... and names the victim's conversation in its message, which is ignored.
+        await intruder.say("/pension", conversation)
+        await victim.say("/salary", conversation)
+        await intruder.heard_topics(1)
+        await victim.heard_topics(1)
+        await asyncio.sleep(2)  # anything misdirected has arrived by now
+        return conversation, own, victim.topics(), intruder.topics()
+    finally:
+        await intruder.close()
+        await victim.close()
+
+
+def test_a_second_socket_cannot_post_to_or_hear_anothers_conversation(assistant):
+    conversation, own, victim_heard, intruder_heard = asyncio.run(hijack(assistant.rasa_url))
+    assert own != conversation and len(own) == 32
+    assert victim_heard == ["salary"] and intruder_heard == ["pension"]
+    assert [e["text"] for e in stored_user_events(assistant, conversation)] == ["/salary"]
+    assert [e["text"] for e in stored_user_events(assistant, own)] == ["/pension"]
+
+
+async def resume_after_reload(url: str) -> tuple[str, str, list[str]]:
+    first = Socket()
+    conversation = await first.open(url, new_sender())
+    await first.leave()
+    again = Socket()
+    try:
+        resumed = await again.open(url, conversation)
+        await again.say("/pension", "someone-else-entirely")
+        return conversation, resumed, await again.heard_topics(1)
+    finally:
+        await again.close()
+
+
+def test_a_conversation_is_resumed_once_its_socket_has_gone(assistant):
+    conversation, resumed, heard = asyncio.run(resume_after_reload(assistant.rasa_url))
+    assert resumed == conversation and heard == ["pension"]
+    assert [e["text"] for e in stored_user_events(assistant, conversation)] == ["/pension"]
+
+
 def test_socketio_responses_carry_the_security_headers(assistant):
     response = requests.get(
         assistant.rasa_url + "/socket.io/", params={"EIO": "4", "transport": "polling"}, timeout=10
@@ -81,3 +161,4 @@ def test_socketio_responses_carry_the_security_headers(assistant):
     assert response.status_code == 200
     for name, value in SECURITY_HEADERS.items():
         assert response.headers.get(name) == value, name
+

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pytest
 from postgres_schemas import fresh_schema
 from production_settings import POSTGRES
+from service_accounts import production_credentials
 
 
 @pytest.fixture(scope="session")
@@ -21,13 +22,16 @@ def postgres_schema() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def production_env(postgres_schema: str) -> dict[str, str]:
-    """The settings `make run PROFILE=production` would read, pointed at this run's schema."""
-    return {
-        "PROFILE": "production",
-        "POSTGRES_DB": POSTGRES.database,
-        "POSTGRES_SCHEMA": postgres_schema,
-        "REDIS_KEY_PREFIX": postgres_schema.replace("_", ""),
-        "RASA_WORKERS": "2",
-        "ACTION_WORKERS": "2",
-    }
+def production_env(postgres_schema: str) -> Iterator[dict[str, str]]:
+    """The settings `make run PROFILE=production` would read, pointed at this run's schema,
+    with a PostgreSQL role and a Redis user of their own (the profile needs passwords)."""
+    with production_credentials(postgres_schema) as credentials:
+        yield {
+            "PROFILE": "production",
+            "POSTGRES_DB": POSTGRES.database,
+            "POSTGRES_SCHEMA": postgres_schema,
+            "REDIS_KEY_PREFIX": postgres_schema.replace("_", ""),
+            "RASA_WORKERS": "2",
+            "ACTION_WORKERS": "2",
+            **credentials,
+        }

@@ -2,4 +2,6 @@
 
 from bot.ops.profiles import Postgres
 
-POSTGRES = Postgres(database="test")  # 127.0.0.1:5432, trust auth, user postgres
+# 127.0.0.1:5432, user postgres, trust authentication: the password is not checked, but the
+# production profile refuses to connect without one.
+POSTGRES = Postgres(database="test", password="unchecked-by-trust-auth")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from production_settings import POSTGRES
+from service_accounts import redis_user
 
 from bot.ops.dependencies import DependencyError, ensure_dependencies
 from bot.ops.profiles import Postgres, Profile, Redis
@@ -28,7 +29,7 @@ def profile(postgres: Postgres | None = None, redis: Redis | None = None) -> Pro
 
 def test_database_and_schema_are_created_on_first_start() -> None:
     name = f"careers_first_{uuid.uuid4().hex[:10]}"
-    target = Postgres(database=name, schema="conversations")
+    target = Postgres(database=name, schema="conversations", password=POSTGRES.password)
     admin = sa.create_engine(POSTGRES.url("postgres"), isolation_level="AUTOCOMMIT")
     try:
         ensure_dependencies(profile(postgres=target), wait=5, report=lambda _: None)
@@ -45,7 +46,7 @@ def test_database_and_schema_are_created_on_first_start() -> None:
 
 
 def test_unreachable_postgres_is_a_plain_error() -> None:
-    closed = Postgres(port=free_port())
+    closed = Postgres(port=free_port(), password="any")
     lines: list[str] = []
     with pytest.raises(DependencyError) as failure:
         ensure_dependencies(profile(postgres=closed), wait=1, report=lines.append)
@@ -56,7 +57,7 @@ def test_unreachable_postgres_is_a_plain_error() -> None:
 
 
 def test_unreachable_redis_is_a_plain_error() -> None:
-    closed = Redis(port=free_port())
+    closed = Redis(port=free_port(), password="any")
     with pytest.raises(DependencyError, match=rf"Redis at 127.0.0.1:{closed.port} \(db 1\)"):
         ensure_dependencies(profile(redis=closed), wait=1, report=lambda _: None)
 
@@ -82,6 +83,8 @@ def test_start_waits_for_redis_to_come_back(tmp_path: Path) -> None:
                     "no",
                     "--dir",
                     str(tmp_path),
+                    "--requirepass",
+                    "redis-test-password",
                 ],
                 stdout=subprocess.DEVNULL,
             )
@@ -91,7 +94,8 @@ def test_start_waits_for_redis_to_come_back(tmp_path: Path) -> None:
     later = threading.Thread(target=start_redis_later)
     later.start()
     try:
-        ensure_dependencies(profile(redis=Redis(port=port)), wait=20, report=lines.append)
+        redis = Redis(port=port, password="redis-test-password")
+        ensure_dependencies(profile(redis=redis), wait=20, report=lines.append)
     finally:
         later.join()
         for process in server:
@@ -99,6 +103,15 @@ def test_start_waits_for_redis_to_come_back(tmp_path: Path) -> None:
             process.wait()
     assert "not reachable" in lines[0] and "retrying" in lines[0]
     assert lines[-1] == f"Redis at 127.0.0.1:{port} (db 1): reachable now."
+
+
+def test_a_wrong_redis_password_is_named(tmp_path: Path) -> None:
+    with redis_user() as login:
+        wrong = Redis(username=login["REDIS_USERNAME"], password="not " + login["REDIS_PASSWORD"])
+        with pytest.raises(DependencyError, match="Redis at 127.0.0.1:6379 .* is not reachable"):
+            ensure_dependencies(profile(redis=wrong), wait=1, report=lambda _: None)
+        right = Redis(username=login["REDIS_USERNAME"], password=login["REDIS_PASSWORD"])
+        ensure_dependencies(profile(redis=right), wait=1, report=lambda _: None)
 
 
 def test_embedded_database_that_cannot_be_written_is_named(tmp_path: Path) -> None:

@@ -134,6 +134,8 @@ def test_make_run_says_plainly_when_postgres_is_down(tmp_path: Path) -> None:
         {
             "PROFILE": "production",
             "POSTGRES_PORT": str(free_port()),  # nothing listens there
+            "POSTGRES_PASSWORD": "any",
+            "REDIS_PASSWORD": "any",
             "DEPENDENCY_WAIT": "1",
         }
     )

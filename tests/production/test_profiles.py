@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.ops.profiles import EMBEDDED, PRODUCTION, ProfileError, load_profile
+from bot.ops.dependencies import ensure_dependencies
+from bot.ops.profiles import EMBEDDED, PRODUCTION, ProfileError, load_profile, require_passwords
 
 
 def test_embedded_is_the_default_and_keeps_conversations_in_sqlite(tmp_path: Path) -> None:
@@ -32,6 +33,7 @@ def test_production_reads_every_connection_setting(tmp_path: Path) -> None:
             "REDIS_HOST": "locks.internal",
             "REDIS_PORT": "6380",
             "REDIS_DB": "3",
+            "REDIS_USERNAME": "careers-app",
             "REDIS_PASSWORD": "p@ss",
             "RASA_WORKERS": "4",
             "ACTION_WORKERS": "3",
@@ -43,7 +45,9 @@ def test_production_reads_every_connection_setting(tmp_path: Path) -> None:
     assert profile.rasa_env["POSTGRESQL_SCHEMA"] == "careers_2026"
     assert profile.rasa_env["REDIS_PORT"] == "6380"
     assert profile.rasa_env["SANIC_WORKERS"] == "4"
-    assert profile.rasa_env["REDIS_URL"] == "redis://:p%40ss@locks.internal:6380/4"  # rate limits
+    assert profile.rasa_env["REDIS_USERNAME"] == "careers-app"  # an ACL user for the locks
+    # The rate-limit counts, beside the locks, with the same user.
+    assert profile.rasa_env["REDIS_URL"] == "redis://careers-app:p%40ss@locks.internal:6380/4"
     assert profile.action_env == {"ACTION_SERVER_SANIC_WORKERS": "3"}
     # The console gets the same database as one URL, password escaped.
     assert profile.web_env["CONVERSATIONS_DB_URL"] == (
@@ -52,13 +56,31 @@ def test_production_reads_every_connection_setting(tmp_path: Path) -> None:
     assert profile.web_env["CONVERSATIONS_DB_SCHEMA"] == "careers_2026"
 
 
+PASSWORDS = {"POSTGRES_PASSWORD": "pg-secret", "REDIS_PASSWORD": "redis-secret"}
+
+
 def test_production_defaults_fit_one_machine(tmp_path: Path) -> None:
-    profile = load_profile(tmp_path, {"PROFILE": "production"})
+    profile = load_profile(tmp_path, {"PROFILE": "production", **PASSWORDS})
     assert profile.web_env == {
-        "CONVERSATIONS_DB_URL": "postgresql://postgres@127.0.0.1:5432/careers"
+        "CONVERSATIONS_DB_URL": "postgresql://postgres:pg-secret@127.0.0.1:5432/careers"
     }
     assert profile.rasa_env["REDIS_HOST"] == "127.0.0.1"
+    assert profile.rasa_env["REDIS_USERNAME"] == ""  # Redis's default user
+    assert profile.rasa_env["REDIS_URL"] == "redis://:redis-secret@127.0.0.1:6379/2"
     assert profile.rasa_workers == 2
+
+
+@pytest.mark.parametrize("missing", ["POSTGRES_PASSWORD", "REDIS_PASSWORD"])
+def test_production_refuses_to_start_without_passwords(tmp_path: Path, missing: str) -> None:
+    for value in (None, ""):
+        env = {"PROFILE": "production", **PASSWORDS}
+        env.pop(missing) if value is None else env.update({missing: value})
+        profile = load_profile(tmp_path, env)  # read: the action server needs no password
+        for check in (require_passwords, ensure_dependencies):
+            with pytest.raises(ProfileError, match=f"{missing} is empty: the production"):
+                check(profile)
+    require_passwords(load_profile(tmp_path, {"PROFILE": "production", **PASSWORDS}))
+    require_passwords(load_profile(tmp_path, {}))  # the embedded default needs none
 
 
 @pytest.mark.parametrize(
@@ -73,6 +95,6 @@ def test_production_defaults_fit_one_machine(tmp_path: Path) -> None:
     ],
 )
 def test_bad_settings_are_named(tmp_path: Path, setting: str, value: str, message: str) -> None:
-    env = {"PROFILE": "production", setting: value}
+    env = {"PROFILE": "production", **PASSWORDS, setting: value}
     with pytest.raises(ProfileError, match=message.replace("(", r"\(")):
         load_profile(tmp_path, env)

@@ -11,13 +11,14 @@ import asyncio
 import dataclasses
 import json
 import os
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from postgres_schemas import fresh_schema, pg_url
+from service_accounts import production_credentials
 from soak_check import check_run
 from soak_load import SoakSettings, soak
 from soak_report import markdown, write_result
@@ -38,32 +39,31 @@ def settings() -> SoakSettings:
 
 @pytest.fixture(scope="module")
 def stack(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The production profile in a schema and Redis key prefix of its own, removed afterwards.
+    """The production profile in a schema and Redis key prefix of its own, removed afterwards,
+    with a PostgreSQL role and a Redis user of its own (the profile needs passwords).
 
-    PostgreSQL and Redis are the machine's (POSTGRES_*, REDIS_* settings; database `test`
-    unless POSTGRES_DB says otherwise). Worker counts: RASA_WORKERS, ACTION_WORKERS (2).
+    PostgreSQL and Redis are the machine's (CONSOLE_TEST_PG_URL, tests/postgres_schemas.py;
+    Redis at 127.0.0.1:6379). Worker counts: RASA_WORKERS, ACTION_WORKERS (2).
     """
-    schema = f"soak_{uuid.uuid4().hex[:12]}"
-    env = {
-        "PROFILE": "production",
-        "POSTGRES_DB": os.environ.get("POSTGRES_DB") or "test",
-        "POSTGRES_SCHEMA": schema,
-        "REDIS_KEY_PREFIX": schema.replace("_", ""),
-    }
-    state = tmp_path_factory.mktemp("soak")
-    stack = build_stack(
-        trained_model, state_dir=state, rasa_instances=RASA_INSTANCES, env=env, free_ports=True
-    )
-    print(f"\nLogs of the soak's services: {state}")
-    stack.start(timeout=600)
-    try:
-        yield stack
-    finally:
-        stack.stop()
-        engine = sa.create_engine(stack.profile.postgres.url())
-        with engine.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        engine.dispose()
+    with fresh_schema("soak") as schema, production_credentials(schema) as credentials:
+        database = sa.engine.make_url(pg_url()).database
+        env = {
+            "PROFILE": "production",
+            "POSTGRES_DB": os.environ.get("POSTGRES_DB") or database,
+            "POSTGRES_SCHEMA": schema,
+            "REDIS_KEY_PREFIX": schema.replace("_", ""),
+            **credentials,
+        }
+        state = tmp_path_factory.mktemp("soak")
+        stack = build_stack(
+            trained_model, state_dir=state, rasa_instances=RASA_INSTANCES, env=env, free_ports=True
+        )
+        print(f"\nLogs of the soak's services: {state}")
+        stack.start(timeout=600)
+        try:
+            yield stack
+        finally:
+            stack.stop()
 
 
 def stored_events(stack: Stack) -> dict[str, list[dict]]:

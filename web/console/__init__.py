@@ -1,5 +1,6 @@
-"""The recruiter console under /console/ (see views.py and web/README.md)."""
+"""The recruiter console under /console/ (see common.py and web/README.md)."""
 
-from web.console.views import console
+from web.console import accounts_page, sign_in, views  # noqa: F401 (their routes)
+from web.console.common import console
 
 __all__ = ["console"]

@@ -2,10 +2,13 @@
 
     python -m web.console.accounts add EMAIL --role recruiter|admin
     python -m web.console.accounts remove EMAIL
+    python -m web.console.accounts reset-second-factor EMAIL
     python -m web.console.accounts list
 
 The password comes from the PASSWORD environment variable, or is asked for
-(twice, not echoed). Additions and removals go to the audit trail.
+(twice, not echoed). A new account sets up its authenticator app at its first sign-in;
+``reset-second-factor`` makes an account do so again (for an administrator who lost
+theirs: other accounts can be reset in the console). Every change goes to the audit trail.
 """
 
 from __future__ import annotations
@@ -16,8 +19,16 @@ import os
 import sys
 
 from bot.storage import database as db
-from bot.storage.retention import record
-from web.console.auth import ROLES, AccountError, add_account, list_accounts, remove_account
+from bot.storage.audit import record
+from web.console import second_factor
+from web.console.auth import (
+    ROLES,
+    AccountError,
+    add_account,
+    find_account,
+    list_accounts,
+    remove_account,
+)
 
 ACTOR = "command-line"
 
@@ -40,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--role", choices=ROLES, default="recruiter")
     remove = commands.add_parser("remove", help="remove an account and end its sessions")
     remove.add_argument("email")
+    reset = commands.add_parser(
+        "reset-second-factor", help="make an account set up its authenticator app again"
+    )
+    reset.add_argument("email")
     commands.add_parser("list", help="list accounts")
     args = parser.parse_args(argv)
 
@@ -55,7 +70,20 @@ def main(argv: list[str] | None = None) -> int:
             with engine.begin() as connection:
                 account = add_account(connection, args.email, args.role, password)
                 record(connection, ACTOR, "account-add", role=account.role, account=account.email)
-            print(f"Added {account.email} ({account.role}).")
+            print(f"Added {account.email} ({account.role}). It sets up its authenticator app "
+                  "at its first sign-in.")
+            return 0
+        if args.command == "reset-second-factor":
+            with engine.begin() as connection:
+                account = find_account(connection, args.email).account
+                if account is not None:
+                    second_factor.reset(connection, account.id)
+                    record(connection, ACTOR, "second-factor-reset", account=account.email)
+            if account is None:
+                print(f"No account for {args.email}.", file=sys.stderr)
+                return 1
+            print(f"Reset the second factor of {account.email}: it sets up an authenticator "
+                  "app at its next sign-in.")
             return 0
         with engine.begin() as connection:
             removed = remove_account(connection, args.email)

@@ -1,14 +1,17 @@
-"""Console accounts, sign-in sessions, CSRF tokens and the sign-in rate limit.
+"""Console accounts and sign-in sessions.
 
-* Passwords are hashed with argon2id (argon2-cffi's defaults).
-* A session is a random 256-bit token in an HttpOnly, SameSite=Strict cookie
-  (Secure unless CONSOLE_COOKIE_SECURE=false, for http://localhost development);
-  the database keeps only its SHA-256, with an absolute expiry
-  (CONSOLE_SESSION_HOURS, 8) and an idle limit (CONSOLE_IDLE_MINUTES, 30).
+* Passwords are hashed with argon2id (web/console/passwords.py, which bounds how many
+  are checked at once).
+* A session is a random 256-bit token in an HttpOnly, SameSite=Strict cookie that ends
+  with the browser (``__Host-`` and Secure over HTTPS, web/console/common.py); the
+  database keeps only its SHA-256, with an absolute expiry (CONSOLE_SESSION_HOURS, 8)
+  and an idle limit (CONSOLE_IDLE_MINUTES, 30).
+* Signing in has two steps. The right password starts a *pending* session, which lasts
+  PENDING_MINUTES and can do nothing but give the second factor (second_factor.py);
+  the right code replaces it with a new, complete session (a new token). An account
+  keeps at most CONSOLE_MAX_SESSIONS complete sessions: the least recently used end.
 * Every form carries the session's CSRF token; the sign-in form, before there is a
   session, uses a double-submit token in its own SameSite=Strict cookie.
-* Failed sign-ins are limited per email address (5 in 15 minutes) and per client
-  address (30), counted in the database so that every web worker sees them all.
 """
 
 from __future__ import annotations
@@ -21,20 +24,16 @@ import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Connection
 
 from bot.storage import database as db
+from web.console import passwords
 
 ROLES = ("recruiter", "admin")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 MIN_PASSWORD = 12
 TOUCH_SECONDS = 60  # a session's last activity is written at most once a minute
-
-_hasher = PasswordHasher()
-# Verified when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+PENDING_MINUTES = 10  # to give the second factor after the password
 
 
 class AccountError(ValueError):
@@ -72,7 +71,8 @@ def add_account(connection: Connection, email: str, role: str, password: str) ->
         raise AccountError(f"{email} already has an account")
     result = connection.execute(
         db.accounts.insert().values(
-            email=email, role=role, password_hash=_hasher.hash(password), created_at=time.time()
+            email=email, role=role, password_hash=passwords.hash_password(password),
+            created_at=time.time()
         )
     )
     return Account(result.inserted_primary_key[0], email, role)
@@ -101,33 +101,60 @@ def list_accounts(connection: Connection) -> list[Account]:
     ]
 
 
-def authenticate(connection: Connection, email: str, password: str) -> Account | None:
+@dataclass(frozen=True)
+class Candidate:
+    """The account an email names (None if there is none) and its password hash."""
+
+    account: Account | None
+    password_hash: str | None
+    enrolled: bool = False  # has a second factor
+
+
+def find_account(connection: Connection, email: str) -> Candidate:
     try:
         email = normalise_email(email)
     except AccountError:
-        email = ""
+        return Candidate(None, None)
     row = connection.execute(sa.select(db.accounts).where(db.accounts.c.email == email)).first()
-    stored = row.password_hash if row else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password)
-    except (VerificationError, InvalidHashError):
-        return None
     if row is None:
-        return None
-    if _hasher.check_needs_rehash(stored):
+        return Candidate(None, None)
+    return Candidate(
+        Account(row.id, row.email, row.role), row.password_hash, row.totp_secret is not None
+    )
+
+
+def store_rehash(connection: Connection, account: Account, new_hash: str | None) -> None:
+    if new_hash:
         connection.execute(
             db.accounts.update()
-            .where(db.accounts.c.id == row.id)
-            .values(password_hash=_hasher.hash(password))
+            .where(db.accounts.c.id == account.id)
+            .values(password_hash=new_hash)
         )
-    return Account(row.id, row.email, row.role)
+
+
+def authenticate(connection: Connection, email: str, password: str) -> Account | None:
+    """The account if ``password`` is its password (unbounded: for commands and tests)."""
+    candidate = find_account(connection, email)
+    right, new_hash = passwords.check(candidate.password_hash, password)
+    if not right:
+        return None
+    store_rehash(connection, candidate.account, new_hash)
+    return candidate.account
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start_session(connection: Connection, account: Account, hours: float) -> str:
+def start_session(
+    connection: Connection,
+    account: Account,
+    hours: float,
+    *,
+    complete: bool = True,
+    max_sessions: int = 3,
+) -> str:
+    """A new session for ``account``: complete (signed in) or pending its second factor."""
     token = secrets.token_urlsafe(32)
     now = time.time()
     connection.execute(db.sessions.delete().where(db.sessions.c.expires_at < now))
@@ -137,11 +164,38 @@ def start_session(connection: Connection, account: Account, hours: float) -> str
             account_id=account.id,
             csrf_token=secrets.token_urlsafe(32),
             created_at=now,
-            expires_at=now + hours * 3600,
+            expires_at=now + (hours * 3600 if complete else PENDING_MINUTES * 60),
             last_seen_at=now,
+            second_factor_at=now if complete else None,
         )
     )
+    if complete:
+        _keep_newest_sessions(connection, account.id, max_sessions)
     return token
+
+
+def _keep_newest_sessions(connection: Connection, account_id: int, keep: int) -> None:
+    sessions = db.sessions.c
+    older = (
+        connection.execute(
+            sa.select(sessions.token_hash)
+            .where(sessions.account_id == account_id, sessions.second_factor_at.is_not(None))
+            .order_by(sessions.last_seen_at.desc(), sessions.created_at.desc())
+            .offset(keep)
+        )
+        .scalars()
+        .all()
+    )
+    if older:
+        connection.execute(db.sessions.delete().where(sessions.token_hash.in_(older)))
+
+
+def complete_session(
+    connection: Connection, session: Session, token: str, hours: float, max_sessions: int
+) -> str:
+    """Replace a pending session with a complete one under a new token."""
+    end_session(connection, token)
+    return start_session(connection, session.account, hours, max_sessions=max_sessions)
 
 
 @dataclass(frozen=True)
@@ -149,6 +203,10 @@ class Session:
     account: Account
     csrf_token: str
     expires_at: float
+    complete: bool = True
+    enrol_secret: str | None = None  # offered while enrolling a second factor
+    failed_codes: int = 0
+    totp_secret: str | None = None  # the account's, once enrolled
 
 
 def load_session(
@@ -160,17 +218,21 @@ def load_session(
     """
     if not token or len(token) > 100:
         return None
-    sessions = db.sessions.c
+    sessions, accounts = db.sessions.c, db.accounts.c
     row = connection.execute(
         sa.select(
             sessions.csrf_token,
             sessions.expires_at,
+            sessions.second_factor_at,
+            sessions.enrol_secret,
+            sessions.failed_codes,
             sa.func.coalesce(sessions.last_seen_at, sessions.created_at).label("last_seen"),
-            db.accounts.c.id,
-            db.accounts.c.email,
-            db.accounts.c.role,
+            accounts.id,
+            accounts.email,
+            accounts.role,
+            accounts.totp_secret,
         )
-        .select_from(db.sessions.join(db.accounts, db.accounts.c.id == sessions.account_id))
+        .select_from(db.sessions.join(db.accounts, accounts.id == sessions.account_id))
         .where(sessions.token_hash == _digest(token))
     ).first()
     if row is None:
@@ -185,7 +247,24 @@ def load_session(
             .where(sessions.token_hash == _digest(token))
             .values(last_seen_at=now)
         )
-    return Session(Account(row.id, row.email, row.role), row.csrf_token, row.expires_at)
+    return Session(
+        Account(row.id, row.email, row.role),
+        row.csrf_token,
+        row.expires_at,
+        complete=row.second_factor_at is not None,
+        enrol_secret=row.enrol_secret,
+        failed_codes=row.failed_codes or 0,
+        totp_secret=row.totp_secret,
+    )
+
+
+def update_pending(connection: Connection, token: str, **values) -> None:
+    """Change a pending session: the secret offered, the count of wrong codes."""
+    connection.execute(
+        db.sessions.update()
+        .where(db.sessions.c.token_hash == _digest(token), db.sessions.c.second_factor_at.is_(None))
+        .values(**values)
+    )
 
 
 def end_session(connection: Connection, token: str | None) -> None:
@@ -195,39 +274,3 @@ def end_session(connection: Connection, token: str | None) -> None:
 
 def tokens_match(expected: str | None, given: str | None) -> bool:
     return bool(expected) and bool(given) and hmac.compare_digest(str(expected), str(given))
-
-
-class SignInLimiter:
-    """At most ``limit`` failed sign-ins per key within ``window`` seconds.
-
-    Failures are rows of ``console_sign_in_failures``, so every web worker counts the
-    same ones. Keys are stored as SHA-256 digests (with the limiter's ``scope``), never
-    as the email or client address itself. Workers check and record in separate steps,
-    so a burst spread over N workers may get up to N - 1 attempts more than ``limit``.
-    """
-
-    def __init__(self, scope: str, limit: int = 5, window: float = 15 * 60):
-        self.scope, self.limit, self.window = scope, limit, window
-
-    def _key(self, key: str) -> str:
-        return _digest(f"{self.scope}:{key}")
-
-    def blocked(self, connection: Connection, key: str) -> bool:
-        failures = db.sign_in_failures.c
-        count = connection.execute(
-            sa.select(sa.func.count()).where(
-                failures.key_hash == self._key(key), failures.at >= time.time() - self.window
-            )
-        ).scalar_one()
-        return count >= self.limit
-
-    def failed(self, connection: Connection, key: str) -> None:
-        now = time.time()
-        failures = db.sign_in_failures
-        # Housekeeping: a day is longer than any limiter's window.
-        connection.execute(failures.delete().where(failures.c.at < now - 86_400))
-        connection.execute(failures.insert().values(key_hash=self._key(key), at=now))
-
-    def succeeded(self, connection: Connection, key: str) -> None:
-        failures = db.sign_in_failures
-        connection.execute(failures.delete().where(failures.c.key_hash == self._key(key)))

@@ -403,10 +403,10 @@ def group_questions(questions: list[str]) -> list[dict[str, Any]]:
     return result
 
 
-def training_examples(groups: list[dict[str, Any]]) -> str:
+def training_examples(groups: list[dict[str, Any]], first: int = 1) -> str:
     """Rasa NLU YAML of the unanswered questions, one block per group, to copy out."""
     lines = ['version: "3.1"', "nlu:"]
-    for number, group in enumerate(groups, 1):
+    for number, group in enumerate(groups, first):
         times = "once" if group["count"] == 1 else f"{group['count']} times"
         lines.append(f"# group {number}: asked {times}; choose the intent")
         lines.append("- intent: TODO")
@@ -478,5 +478,30 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
         "fallback_rate": totals["fallbacks"] / totals["messages"] if totals["messages"] else None,
         "feedback_ratio": totals["up"] / rated if rated else None,
         "unanswered": groups,
-        "training_yaml": training_examples(groups),
     }
+
+
+@dataclass(frozen=True)
+class GroupPage:
+    """One page of the grouped unanswered questions, and their training examples."""
+
+    groups: list[dict[str, Any]]
+    number: int
+    pages: int
+    first: int  # the number of its first group, from 1
+    total: int  # groups on every page
+    questions: int  # questions on this page
+
+    @property
+    def training_yaml(self) -> str:
+        return training_examples(self.groups, self.first)
+
+
+def group_page(groups: list[dict[str, Any]], page: int, per_page: int) -> GroupPage:
+    pages = max(1, -(-len(groups) // per_page))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * per_page
+    shown = groups[start : start + per_page]
+    return GroupPage(
+        shown, page, pages, start + 1, len(groups), sum(group["count"] for group in shown)
+    )

@@ -1,11 +1,10 @@
-"""The recruiter console: a Sanic blueprint under /console/, server-rendered with Jinja2.
+"""The recruiter console's pages about conversations: list, transcript, tags, reviews,
+erasure, export and insights (sign-in is in sign_in.py, accounts in accounts_page.py).
 
-Every route but the sign-in page and the GOV.UK Frontend files needs a signed-in
-account; every POST needs the session's CSRF token (and, if the browser sends
-one, our own Origin). Recruiters read, tag, mark reviewed, note and export;
-administrators also erase. Transcript views, exports and erasures go to the audit
-trail. Database work runs in a thread (``run_in_executor``) with a synchronous
-SQLAlchemy engine.
+Server-rendered with Jinja2. Recruiters read, tag, mark reviewed, note and export;
+administrators also erase. List and search views, transcript views, insights, exports
+and erasures go to the audit trail. Database work runs in a thread (``run_in_executor``)
+with a synchronous SQLAlchemy engine.
 """
 
 from __future__ import annotations
@@ -14,180 +13,40 @@ import asyncio
 import csv
 import io
 import json
-import os
 import time
 from datetime import date, datetime, timedelta, timezone
-from functools import cache, wraps
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sanic import Blueprint, Request
-from sanic.response import HTTPResponse, html, raw, redirect
+from sanic import Request
+from sanic.response import HTTPResponse, raw, redirect
 
 from bot.privacy import redact
 from bot.storage import database as db
-from bot.storage.retention import erase_conversation, record
-from web.console import auth, queries
+from bot.storage.retention import erase_conversation
+from web.console import queries
 from web.console.charts import bar_chart
-from web.security import own_origin
+from web.console.common import (
+    HERE,
+    audit,
+    client_of,
+    console,
+    error_page,
+    in_db,
+    render,
+    signed_in,
+    when,
+)
 
-HERE = Path(__file__).parent
-ROOT = HERE.parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GOVUK = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
-SESSION_COOKIE = "cps_console_session"
-SIGN_IN_COOKIE = "cps_console_signin"
 CONVERSATION_ID = r"<conversation_id:[A-Za-z0-9_.:@-]{1,255}>"
 MAX_NOTE = 2000
 MAX_INSIGHT_DAYS = 366
-TOO_MANY = object()  # a sign-in refused by the rate limit
-
-console = Blueprint("console", url_prefix="/console")
-templates = Environment(
-    loader=FileSystemLoader(HERE / "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-
-
-def _when(timestamp: float | None) -> str:
-    if timestamp is None:
-        return ""
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%d %b %Y %H:%M UTC")
-
-
-templates.filters["when"] = _when
-templates.filters["percent"] = lambda v: "no data" if v is None else f"{v * 100:.1f}%"
-
-
-class ConsoleSettings:
-    def __init__(self, env=None):
-        env = os.environ if env is None else env
-        self.cookie_secure = (env.get("CONSOLE_COOKIE_SECURE") or "true").lower() not in (
-            "0",
-            "false",
-            "no",
-            "off",
-        )
-        self.session_hours = _positive(env, "CONSOLE_SESSION_HOURS", 8)
-        self.idle_minutes = _positive(env, "CONSOLE_IDLE_MINUTES", 30)
-
-
-def _positive(env, name: str, default: float) -> float:
-    raw = env.get(name) or str(default)
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < float("inf"):
-        raise ValueError(f"{name}: {raw!r} is not a number above 0")
-    return value
-
-
-# ---- Plumbing --------------------------------------------------------------------------------
-
-
-@console.listener("before_server_start")
-async def open_database(app, _loop) -> None:
-    app.ctx.console_settings = ConsoleSettings()
-    app.ctx.console_engine = db.make_engine()
-    # 5 failures per account, 30 per address (offices share addresses), per 15 minutes.
-    app.ctx.console_limiter = auth.SignInLimiter("account", limit=5)
-    app.ctx.console_ip_limiter = auth.SignInLimiter("address", limit=30)
-
-
-@console.listener("after_server_stop")
-async def close_database(app, _loop) -> None:
-    app.ctx.console_engine.dispose()
-
-
-async def in_db(request: Request, work, *args: Any) -> Any:
-    """Run ``work(connection, *args)`` in a transaction, in a thread off the event loop."""
-    engine = request.app.ctx.console_engine
-
-    def run() -> Any:
-        with engine.begin() as connection:
-            return work(connection, *args)
-
-    return await asyncio.get_running_loop().run_in_executor(None, run)
-
-
-def render(request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:
-    session = getattr(request.ctx, "session", None)
-    page = templates.get_template(name).render(
-        request_path=request.path,
-        account=session.account if session else None,
-        csrf_token=session.csrf_token if session else "",
-        **context,
-    )
-    return html(page, status=status)
-
-
-def _set_cookie(request: Request, response: HTTPResponse, name: str, value: str, age: int):
-    response.cookies[name] = value
-    cookie = response.cookies[name]
-    cookie["path"] = "/console"
-    cookie["httponly"] = True
-    cookie["samesite"] = "Strict"
-    cookie["max-age"] = age
-    if request.app.ctx.console_settings.cookie_secure:
-        cookie["secure"] = True
-
-
-def _same_origin(request: Request) -> bool:
-    origin = request.headers.get("origin")
-    return origin is None or origin.lower() == own_origin(request)
-
-
-def _forbidden(request: Request, why: str) -> HTTPResponse:
-    return render(request, "error.html", status=403, title="Not allowed", message=why)
-
-
-def signed_in(role: str | None = None):
-    """Require a session (and a role); check the CSRF token on POST."""
-
-    def decorate(handler):
-        @wraps(handler)
-        async def wrapper(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
-            token = request.cookies.get(SESSION_COOKIE)
-            idle = request.app.ctx.console_settings.idle_minutes
-            session = await in_db(request, auth.load_session, token, idle)
-            if session is None:
-                if request.method == "GET":
-                    return redirect(
-                        "/console/sign-in?" + urlencode({"next": request.path}), status=303
-                    )
-                return render(
-                    request,
-                    "error.html",
-                    status=401,
-                    title="Sign in first",
-                    message="Your session has ended. Sign in again.",
-                )
-            request.ctx.session = session
-            if request.method == "POST":
-                if not _same_origin(request) or not auth.tokens_match(
-                    session.csrf_token, request.form.get("csrf_token")
-                ):
-                    return _forbidden(
-                        request, "The form had expired. Go back, reload and try again."
-                    )
-            if role == "admin" and not session.account.is_admin:
-                return _forbidden(request, "Only administrators can do that.")
-            return await handler(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-@console.middleware("response")
-async def no_store(request: Request, response: HTTPResponse) -> None:
-    if not request.path.startswith("/console/govuk/"):
-        response.headers["Cache-Control"] = "no-store"
+INSIGHT_GROUPS_PER_PAGE = 25
 
 
 # ---- GOV.UK Frontend, served from node_modules ------------------------------------------------
@@ -214,89 +73,6 @@ console.static("/govuk/assets", str(GOVUK / "assets"), name="govuk_assets")
 console.static("/static", str(HERE / "static"), name="console_static")
 
 
-# ---- Sign in and out ------------------------------------------------------------------------
-
-
-def _safe_next(value: str | None) -> str:
-    if value and value.startswith("/console/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/console/conversations"
-
-
-def _sign_in_page(request: Request, status: int = 200, error: str = "", email: str = ""):
-    token = auth.secrets.token_urlsafe(32)
-    response = render(
-        request,
-        "sign_in.html",
-        status=status,
-        error=error,
-        email=email,
-        signin_token=token,
-        next=_safe_next(
-            request.form.get("next") if request.method == "POST" else request.args.get("next")
-        ),
-    )
-    _set_cookie(request, response, SIGN_IN_COOKIE, token, 1800)
-    return response
-
-
-@console.get("/")
-async def home(_request: Request) -> HTTPResponse:
-    return redirect("/console/conversations", status=303)
-
-
-@console.get("/sign-in")
-async def sign_in_form(request: Request) -> HTTPResponse:
-    return _sign_in_page(request)
-
-
-@console.post("/sign-in")
-async def sign_in(request: Request) -> HTTPResponse:
-    form = request.form
-    if not _same_origin(request) or not auth.tokens_match(
-        request.cookies.get(SIGN_IN_COOKIE), form.get("signin_token")
-    ):
-        return _sign_in_page(request, 403, "The form had expired. Try again.")
-    email = (form.get("email") or "").strip()[:320]
-    password = form.get("password") or ""
-    limiter, ip_limiter = request.app.ctx.console_limiter, request.app.ctx.console_ip_limiter
-    address, account_key = request.remote_addr or request.ip, email.lower()
-    hours = request.app.ctx.console_settings.session_hours
-
-    def attempt(connection):
-        if limiter.blocked(connection, account_key) or ip_limiter.blocked(connection, address):
-            return TOO_MANY
-        account = auth.authenticate(connection, email, password[:1000])
-        if account is None:
-            limiter.failed(connection, account_key)
-            ip_limiter.failed(connection, address)
-            return None
-        limiter.succeeded(connection, account_key)
-        record(connection, account.email, "sign-in")
-        return auth.start_session(connection, account, hours)
-
-    token = await in_db(request, attempt)
-    if token is TOO_MANY:
-        return _sign_in_page(
-            request, 429, "Too many attempts to sign in. Wait 15 minutes and try again.", email
-        )
-    if token is None:
-        return _sign_in_page(request, 401, "The email address or password is not right.", email)
-    response = redirect(_safe_next(form.get("next")), status=303)
-    _set_cookie(request, response, SESSION_COOKIE, token, int(hours * 3600))
-    _set_cookie(request, response, SIGN_IN_COOKIE, "", 0)
-    return response
-
-
-@console.post("/sign-out")
-@signed_in()
-async def sign_out(request: Request) -> HTTPResponse:
-    await in_db(request, auth.end_session, request.cookies.get(SESSION_COOKIE))
-    response = redirect("/console/sign-in", status=303)
-    _set_cookie(request, response, SESSION_COOKIE, "", 0)
-    return response
-
-
 # ---- Conversations --------------------------------------------------------------------------
 
 
@@ -313,11 +89,10 @@ async def conversation_list(request: Request) -> HTTPResponse:
     filters, error = _filters_or_error(request)
 
     def load(connection):
-        return (
-            queries.conversation_page(connection, filters),
-            queries.known_topics(connection),
-            queries.known_tags(connection),
-        )
+        page = queries.conversation_page(connection, filters)
+        # Which conversations a recruiter looked for, never what they searched for.
+        audit(request, connection, "view-list", shown=len(page.rows), **filters.audit_detail())
+        return page, queries.known_topics(connection), queries.known_tags(connection)
 
     page, topics, tags = await in_db(request, load)
     return render(
@@ -340,12 +115,10 @@ async def conversation_list(request: Request) -> HTTPResponse:
 @console.get(f"/conversations/{CONVERSATION_ID}")
 @signed_in()
 async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
-    actor = request.ctx.session.account.email
-
     def load(connection):
         found = queries.conversation(connection, conversation_id)
         if found is not None:
-            record(connection, actor, "view-transcript", conversation_id)
+            audit(request, connection, "view-transcript", conversation_id)
         return found, queries.known_tags(connection)
 
     found, tags = await in_db(request, load)
@@ -376,8 +149,7 @@ async def add_tag(request: Request, conversation_id: str) -> HTTPResponse:
     try:
         tag = queries.normalise_tag(request.form.get("tag") or "")
     except queries.BadFilter as error:
-        return render(request, "error.html", status=400, title="Tag not added", message=str(error))
-    actor = request.ctx.session.account.email
+        return error_page(request, 400, "Tag not added", str(error))
 
     def save(connection):
         exists = connection.execute(
@@ -387,7 +159,7 @@ async def add_tag(request: Request, conversation_id: str) -> HTTPResponse:
         ).first()
         if not exists:
             connection.execute(db.tags.insert().values(sender_id=conversation_id, tag=tag))
-            record(connection, actor, "tag", conversation_id, tag=tag)
+            audit(request, connection, "tag", conversation_id, tag=tag)
 
     await in_db(request, save)
     return _back(conversation_id, "tag")
@@ -397,13 +169,11 @@ async def add_tag(request: Request, conversation_id: str) -> HTTPResponse:
 @signed_in()
 async def remove_tag(request: Request, conversation_id: str) -> HTTPResponse:
     tag = (request.form.get("tag") or "")[:40]
-    actor = request.ctx.session.account.email
-
     def save(connection):
         connection.execute(
             db.tags.delete().where(db.tags.c.sender_id == conversation_id, db.tags.c.tag == tag)
         )
-        record(connection, actor, "untag", conversation_id, tag=tag)
+        audit(request, connection, "untag", conversation_id, tag=tag)
 
     await in_db(request, save)
     return _back(conversation_id, "untag")
@@ -435,7 +205,7 @@ async def review(request: Request, conversation_id: str) -> HTTPResponse:
 
     def save(connection):
         _upsert_review(connection, conversation_id, actor, **values)
-        record(connection, actor, "review", conversation_id, reviewed=reviewed)
+        audit(request, connection, "review", conversation_id, reviewed=reviewed)
 
     await in_db(request, save)
     return _back(conversation_id, "review")
@@ -445,17 +215,11 @@ async def review(request: Request, conversation_id: str) -> HTTPResponse:
 @signed_in(role="admin")
 async def erase(request: Request, conversation_id: str) -> HTTPResponse:
     if request.form.get("confirm") != "yes":
-        return render(
-            request,
-            "error.html",
-            status=400,
-            title="Not erased",
-            message="Tick the box to confirm the erasure.",
-        )
+        return error_page(request, 400, "Not erased", "Tick the box to confirm the erasure.")
     actor = request.ctx.session.account.email
     engine = request.app.ctx.console_engine
     await asyncio.get_running_loop().run_in_executor(
-        None, erase_conversation, engine, conversation_id, actor
+        None, erase_conversation, engine, conversation_id, actor, client_of(request)
     )
     return redirect("/console/conversations?notice=erased", status=303)
 
@@ -493,7 +257,7 @@ def _export_csv(rows: list[dict[str, Any]]) -> bytes:
             _cell(value)
             for value in (
                 row["sender_id"],
-                _when(row["started_at"]),
+                when(row["started_at"]),
                 " ".join(row["tags"]),
                 "yes" if row["reviewed"] else "no",
             )
@@ -503,7 +267,7 @@ def _export_csv(rows: list[dict[str, Any]]) -> bytes:
             + [
                 _cell(value)
                 for value in (
-                    _when(m.at),
+                    when(m.at),
                     m.speaker,
                     m.text,
                     m.topic,
@@ -552,14 +316,13 @@ async def export_json(request: Request) -> HTTPResponse:
 async def _export(request: Request, kind: str) -> HTTPResponse:
     filters, error = _filters_or_error(request)
     if error:
-        return render(request, "error.html", status=400, title="Not exported", message=error)
-    actor = request.ctx.session.account.email
+        return error_page(request, 400, "Not exported", error)
 
     def load(connection):
         rows = queries.export_rows(connection, filters)
-        record(
+        audit(
+            request,
             connection,
-            actor,
             "export",
             format=kind,
             conversations=len(rows),
@@ -598,7 +361,26 @@ async def insights(request: Request) -> HTTPResponse:
     except ValueError:
         error = f"Enter dates like 2026-03-31, From before To, at most {MAX_INSIGHT_DAYS} days"
         date_to, date_from = today, today - timedelta(days=29)
-    data = await in_db(request, queries.insights, date_from, date_to)
+    page = request.args.get("page") or "1"
+    page = int(page) if page.isdigit() and len(page) < 6 else 1
+
+    def load(connection):
+        data = queries.insights(connection, date_from, date_to)
+        groups = queries.group_page(data["unanswered"], page, INSIGHT_GROUPS_PER_PAGE)
+        # What visitors asked, shown to a recruiter: recorded like a transcript view.
+        audit(
+            request,
+            connection,
+            "view-insights",
+            date_from=date_from.isoformat(),
+            date_to=date_to.isoformat(),
+            page=groups.number,
+            groups=len(groups.groups),
+            questions=groups.questions,
+        )
+        return data, groups
+
+    data, groups = await in_db(request, load)
     return render(
         request,
         "insights.html",
@@ -608,4 +390,8 @@ async def insights(request: Request) -> HTTPResponse:
         date_from=date_from,
         date_to=date_to,
         data=data,
+        groups=groups,
+        page_link=lambda n: "/console/insights?"
+        + urlencode({"from": date_from, "to": date_to, "page": n})
+        + "#unanswered",
     )
