@@ -3,9 +3,9 @@
 Every route but the sign-in page and the GOV.UK Frontend files needs a signed-in
 account; every POST needs the session's CSRF token (and, if the browser sends
 one, our own Origin). Recruiters read, tag, mark reviewed, note and export;
-administrators also erase. Transcript views, exports and erasures go to the audit
-trail. Database work runs in a thread (``run_in_executor``) with a synchronous
-SQLAlchemy engine.
+administrators also erase. Transcript views, exports, erasures and every search or
+export that includes sensitive conversations go to the audit trail. Database work
+runs in a thread (``run_in_executor``) with a synchronous SQLAlchemy engine.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse, html, raw, redirect
 
 from bot.privacy import redact
 from bot.storage import database as db
-from bot.storage.retention import erase_conversation, record
+from bot.storage.retention import erase_conversation, record, sensitive_retention_days
 from web.console import auth, queries
 from web.console.charts import bar_chart
 from web.security import own_origin
@@ -59,7 +59,26 @@ def _when(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%d %b %Y %H:%M UTC")
 
 
+CATEGORY_WORDS = {
+    "health": "health",
+    "disability": "disability",
+    "sexuality": "sexual orientation or gender identity",
+    "religion": "religion or belief",
+    "ethnicity": "racial or ethnic origin",
+    "pregnancy": "pregnancy",
+    "political-opinion": "political opinions",
+    "trade-union": "trade union membership",
+    "criminal-offence": "a criminal record or case",
+    "victim": "being a victim or witness of a crime",
+}
+
+
+def _category_words(categories: str | None) -> str:
+    return "; ".join(CATEGORY_WORDS.get(c, c) for c in (categories or "").split()) or "unknown"
+
+
 templates.filters["when"] = _when
+templates.filters["category_words"] = _category_words
 templates.filters["percent"] = lambda v: "no data" if v is None else f"{v * 100:.1f}%"
 
 
@@ -74,6 +93,7 @@ class ConsoleSettings:
         )
         self.session_hours = _positive(env, "CONSOLE_SESSION_HOURS", 8)
         self.idle_minutes = _positive(env, "CONSOLE_IDLE_MINUTES", 30)
+        self.sensitive_retention_days = sensitive_retention_days(env)
 
 
 def _positive(env, name: str, default: float) -> float:
@@ -311,8 +331,11 @@ def _filters_or_error(request: Request):
 @signed_in()
 async def conversation_list(request: Request) -> HTTPResponse:
     filters, error = _filters_or_error(request)
+    actor = request.ctx.session.account.email
 
     def load(connection):
+        if filters.q and filters.include_sensitive:
+            record(connection, actor, "search-including-sensitive", filters=filters.audit_detail())
         return (
             queries.conversation_page(connection, filters),
             queries.known_topics(connection),
@@ -345,10 +368,16 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
     def load(connection):
         found = queries.conversation(connection, conversation_id)
         if found is not None:
-            record(connection, actor, "view-transcript", conversation_id)
-        return found, queries.known_tags(connection)
+            record(
+                connection,
+                actor,
+                "view-transcript",
+                conversation_id,
+                **({"sensitive": True} if found["sensitive"] else {}),
+            )
+        return found
 
-    found, tags = await in_db(request, load)
+    found = await in_db(request, load)
     if found is None:
         return render(
             request,
@@ -361,7 +390,8 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
         request,
         "transcript.html",
         conversation=found,
-        known_tags=tags,
+        tag_choices=[tag for tag in queries.TAGS if tag not in found["tags"]],
+        sensitive_days=request.app.ctx.console_settings.sensitive_retention_days,
         saved=request.args.get("saved", ""),
     )
 
