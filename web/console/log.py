@@ -82,7 +82,8 @@ class Message:
         }
 
 
-def _load(data: str | None) -> dict[str, Any]:
+def event_data(data: str | None) -> dict[str, Any]:
+    """The JSON of an event row as a dict ({} if it is not one)."""
     try:
         value = json.loads(data or "{}")
     except ValueError:
@@ -90,7 +91,7 @@ def _load(data: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _entity(parse_data: dict[str, Any], name: str) -> str | None:
+def entity_value(parse_data: dict[str, Any], name: str) -> str | None:
     for entity in parse_data.get("entities") or []:
         if isinstance(entity, dict) and entity.get("entity") == name:
             return str(entity.get("value"))
@@ -109,7 +110,7 @@ def messages(rows: Iterable[Any]) -> list[Message]:
     for row in rows:
         if row.type_name not in ("user", "bot"):
             continue
-        data = _load(row.data)
+        data = event_data(row.data)
         if row.type_name == "user":
             parse_data = data.get("parse_data") or {}
             intent = parse_data.get("intent") or {}
@@ -123,8 +124,8 @@ def messages(rows: Iterable[Any]) -> list[Message]:
                 confidence=intent.get("confidence"),
             )
             if message.intent == "feedback":
-                message.rating = _entity(parse_data, "rating")
-                message.rated_topic = _entity(parse_data, "rated_topic")
+                message.rating = entity_value(parse_data, "rating")
+                message.rated_topic = entity_value(parse_data, "rated_topic")
             elif text == GREETING_PAYLOAD:
                 message.automatic = True
             elif text.startswith("/"):
@@ -157,7 +158,7 @@ def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]
     channel = None
     for row in rows:
         if row.type_name == "user":
-            channel = _load(row.data).get("input_channel")
+            channel = event_data(row.data).get("input_channel")
             break
     visitor = [m for m in messages(rows) if m.speaker == "visitor"]
     topics = {m.topic for m in visitor if m.topic and not m.is_feedback and not m.automatic}
