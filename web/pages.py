@@ -43,7 +43,16 @@ def widget_origin(request: Request) -> str:
 
 
 def render(request: Request, name: str) -> HTTPResponse:
-    page = template(name).replace("{{widget_origin}}", html.escape(widget_origin(request)))
+    settings = request.app.ctx.settings
+    values = {
+        "widget_origin": widget_origin(request),
+        # The privacy notice states the retention in force, not a copy that could drift.
+        "retention_days": str(settings.retention_days),
+        "sensitive_retention_days": str(settings.sensitive_retention_days),
+    }
+    page = template(name)
+    for key, value in values.items():
+        page = page.replace("{{" + key + "}}", html.escape(value))
     return html_response(page)
 
 
