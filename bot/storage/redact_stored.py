@@ -46,25 +46,27 @@ def rules_fingerprint() -> str:
     return digest.hexdigest()[:32]
 
 
-def _events(connection: Connection, counts: dict[str, int]) -> None:
+def _events(engine: Engine, counts: dict[str, int]) -> None:
+    """In batches of BATCH rows, one transaction each: Rasa's writes wait for one batch."""
     events = db.events.c
     after = 0
     while True:
-        rows = connection.execute(
-            sa.select(events.id, events.data)
-            .where(events.id > after, events.type_name.in_(["user", "slot"]))
-            .order_by(events.id)
-            .limit(BATCH)
-        ).all()
+        with engine.begin() as connection:
+            rows = connection.execute(
+                sa.select(events.id, events.data)
+                .where(events.id > after, events.type_name.in_(["user", "slot"]))
+                .order_by(events.id)
+                .limit(BATCH)
+            ).all()
+            for event_id, data in rows:
+                cleaned = _redacted_json(data)
+                if cleaned is not None:
+                    connection.execute(
+                        db.events.update().where(events.id == event_id).values(data=cleaned)
+                    )
+                    counts["events"] += 1
         if not rows:
             return
-        for event_id, data in rows:
-            cleaned = _redacted_json(data)
-            if cleaned is not None:
-                connection.execute(
-                    db.events.update().where(events.id == event_id).values(data=cleaned)
-                )
-                counts["events"] += 1
         after = rows[-1][0]
 
 
@@ -81,25 +83,30 @@ def _redacted_json(data: str | None) -> str | None:
     return after if after != before else None
 
 
-def _messages(connection: Connection, counts: dict[str, int]) -> None:
+def _messages(engine: Engine, counts: dict[str, int]) -> None:
     """The console's search copy: deleted and inserted again, so its index follows."""
     messages = db.messages.c
     after = -1
     while True:
-        rows = connection.execute(
-            sa.select(db.messages)
-            .where(messages.event_id > after)
-            .order_by(messages.event_id)
-            .limit(BATCH)
-        ).all()
+        with engine.begin() as connection:
+            rows = connection.execute(
+                sa.select(db.messages)
+                .where(messages.event_id > after)
+                .order_by(messages.event_id)
+                .limit(BATCH)
+            ).all()
+            for row in rows:
+                cleaned = redact(row.text).text
+                if cleaned != row.text:
+                    connection.execute(
+                        db.messages.delete().where(messages.event_id == row.event_id)
+                    )
+                    connection.execute(
+                        db.messages.insert().values({**row._mapping, "text": cleaned})
+                    )
+                    counts["messages"] += 1
         if not rows:
             return
-        for row in rows:
-            cleaned = redact(row.text).text
-            if cleaned != row.text:
-                connection.execute(db.messages.delete().where(messages.event_id == row.event_id))
-                connection.execute(db.messages.insert().values({**row._mapping, "text": cleaned}))
-                counts["messages"] += 1
         after = rows[-1].event_id
 
 
@@ -119,12 +126,15 @@ def _notes_and_tags(connection: Connection, counts: dict[str, int]) -> None:
 
 
 def redact_stored(engine: Engine) -> dict[str, int]:
-    """Apply today's redaction to everything stored; return what changed, by table."""
+    """Apply today's redaction to everything stored; return what changed, by table.
+
+    Events and search copies go in batches, a transaction each; the fingerprint is
+    recorded last, so a run that stops part way is done again, whole, next time.
+    """
     counts = {"events": 0, "messages": 0, "notes": 0, "tags": 0}
+    _events(engine, counts)
+    _messages(engine, counts)
     with engine.begin() as connection:
-        db.lock_for_writing(connection, "redact_stored")
-        _events(connection, counts)
-        _messages(connection, counts)
         _notes_and_tags(connection, counts)
         # Every summary is worked out again on the console's next page: sensitive or not
         # under today's lexicon.
