@@ -17,7 +17,7 @@ PYTHON310 ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 	done)
 
 .PHONY: help install run train spacy test lint validate evaluate check-knowledge \
-	add-recruiter remove-recruiter purge lock clean bench audit bench-console soak profile
+	add-recruiter remove-recruiter purge redact-stored lock clean bench audit bench-console soak profile
 
 help:  ## List the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -85,8 +85,11 @@ add-recruiter: install  ## Console account: make add-recruiter EMAIL=... ROLE=re
 remove-recruiter: install  ## Remove a console account: make remove-recruiter EMAIL=...
 	$(PY) -m web.console.accounts remove "$(EMAIL)"
 
-purge: install  ## Delete conversations older than RETENTION_DAYS (default 90); audited
+purge: install  ## Delete conversations older than RETENTION_DAYS (90; sensitive: SENSITIVE_RETENTION_DAYS, 30); audited
 	$(PY) -m bot.storage.retention $(if $(DAYS),--days $(DAYS))
+
+redact-stored: install  ## Apply today's redaction to every stored conversation (purge does it when the rules change); audited
+	$(PY) -m bot.storage.redact_stored
 
 lock:  ## Re-resolve requirements.txt from requirements.in in a scratch environment
 	rm -rf .venv-lock && $(PYTHON310) -m venv .venv-lock

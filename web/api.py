@@ -1,16 +1,27 @@
-"""The JSON API the widget calls; each call is forwarded to Rasa as one message.
+"""The JSON API the widget calls. The conversation id travels in the body, never in the
+address: access logs and proxies record paths, and a path would tie a visitor's address
+to their transcript.
 
-POST /api/conversations/<id>/messages  {"message": "..."}          -> {"messages": [...]}
-POST /api/conversations/<id>/feedback  {"topic": "...", "rating": "up"|"down"} -> same
+POST /api/messages    {"conversation": id, "message": "..."}            -> {"messages": [...]}
+POST /api/feedback    {"conversation": id, "topic": t, "rating": "up"}  -> same ("down" too)
+POST /api/transcript  {"conversation": id, "opening": "/greeting"}      -> {"turns": [...]}
+
+Messages and feedback are forwarded to Rasa as one message each. The transcript is the
+conversation as stored (redacted), for the widget to show again after a reload or a move
+to another page (web/transcript.py): the widget keeps only the id in session storage.
+
+The old addresses with the id in the path (/api/conversations/<id>/...) answer 410 with a
+reason, so an out-of-date widget fails visibly instead of silently.
 
 Errors are JSON {"error": code, "reason": text} so the widget can say what happened.
-Too many messages from one conversation or address (bot.guard.limits) get a 429
+Too many requests from one conversation or address (bot.guard.limits) get a 429
 `rate_limited` with Retry-After; Rasa's channel caps the length of a conversation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sanic import Blueprint, Request, Sanic
@@ -22,8 +33,11 @@ from bot.knowledge import load_knowledge
 from web import validation
 from web.rasa_client import UpstreamError
 from web.security import add_cors_headers, origin_allowed
+from web.transcript import transcript
 
 api = Blueprint("api", url_prefix="/api")
+
+Work = Callable[[Request, str, Any], Awaitable[HTTPResponse]]
 
 
 def error(status: int, code: str, reason: str) -> HTTPResponse:
@@ -42,26 +56,60 @@ def read_json(request: Request) -> Any:
         raise validation.InvalidRequest("bad_json", "The request body is not valid JSON.") from None
 
 
-async def forward(
-    request: Request, conversation_id: str, build: Callable[[Any], str]
-) -> HTTPResponse:
+async def guarded(request: Request, work: Work) -> HTTPResponse:
+    """Origin, body, conversation id and rate limit checked, then ``work(request, id, body)``."""
+    if request.method == "OPTIONS":
+        return empty()
     settings = request.app.ctx.settings
     if not origin_allowed(request, settings.allowed_origins):
         return error(403, "origin_not_allowed", "This site may not use the assistant.")
     try:
-        sender = validation.conversation_id(conversation_id)
-        text = build(read_json(request))
+        body = validation.json_object(read_json(request))
+        sender = validation.conversation_id(body.get("conversation"))
+        response = await work(request, sender, body)
     except validation.InvalidRequest as invalid:
         return error(invalid.status, invalid.code, str(invalid))
+    return response
+
+
+async def _admitted(request: Request, sender: str) -> HTTPResponse | None:
     if await request.app.ctx.limiter.admit(sender, client_address(request)):
         response = error(429, "rate_limited", load_knowledge().conversation["slow-down"].answer)
         response.headers["Retry-After"] = str(int(WINDOW))
         return response
-    try:
-        messages = await request.app.ctx.rasa.send(sender, text)
-    except UpstreamError as failure:
-        return error(failure.status, failure.code, "The careers assistant is not answering.")
-    return json({"messages": messages})
+    return None
+
+
+def forwarding(build: Callable[[Request, dict], str]) -> Work:
+    """Send the message ``build`` makes from the body to Rasa; answer with Rasa's replies."""
+
+    async def forward(request: Request, sender: str, body: dict) -> HTTPResponse:
+        text = build(request, body)
+        refused = await _admitted(request, sender)
+        if refused is not None:
+            return refused
+        try:
+            messages = await request.app.ctx.rasa.send(sender, text)
+        except UpstreamError as failure:
+            return error(failure.status, failure.code, "The careers assistant is not answering.")
+        return json({"messages": messages})
+
+    return forward
+
+
+async def stored_turns(request: Request, sender: str, body: dict) -> HTTPResponse:
+    opening = validation.opening(body)
+    refused = await _admitted(request, sender)
+    if refused is not None:
+        return refused
+    engine = request.app.ctx.console_engine
+
+    def read() -> list:
+        with engine.connect() as connection:
+            return transcript(connection, sender, opening)
+
+    turns = await asyncio.get_running_loop().run_in_executor(None, read)
+    return json({"turns": turns})
 
 
 @api.listener("before_server_start")
@@ -69,19 +117,30 @@ async def start_limiter(app: Sanic, _loop) -> None:
     app.ctx.limiter = Limiter.rates_only(app.ctx.settings.limits, scope="web")
 
 
-@api.route("/conversations/<conversation_id>/messages", methods=["POST", "OPTIONS"])
-async def post_message(request: Request, conversation_id: str) -> HTTPResponse:
-    if request.method == "OPTIONS":
-        return empty()
+@api.route("/messages", methods=["POST", "OPTIONS"])
+async def post_message(request: Request) -> HTTPResponse:
     limit = request.app.ctx.settings.max_message_chars
-    return await forward(request, conversation_id, lambda body: validation.message(body, limit))
+    return await guarded(request, forwarding(lambda _r, body: validation.message(body, limit)))
 
 
-@api.route("/conversations/<conversation_id>/feedback", methods=["POST", "OPTIONS"])
-async def post_feedback(request: Request, conversation_id: str) -> HTTPResponse:
-    if request.method == "OPTIONS":
-        return empty()
-    return await forward(request, conversation_id, validation.feedback_command)
+@api.route("/feedback", methods=["POST", "OPTIONS"])
+async def post_feedback(request: Request) -> HTTPResponse:
+    return await guarded(request, forwarding(lambda _r, body: validation.feedback_command(body)))
+
+
+@api.route("/transcript", methods=["POST", "OPTIONS"])
+async def post_transcript(request: Request) -> HTTPResponse:
+    return await guarded(request, stored_turns)
+
+
+@api.route("/conversations/<_rest:path>", methods=["GET", "POST", "OPTIONS"])
+async def id_in_the_path(_request: Request, _rest: str) -> HTTPResponse:
+    return error(
+        410,
+        "moved",
+        "The conversation id is no longer sent in the address: POST to /api/messages, "
+        '/api/feedback or /api/transcript with {"conversation": id} in the JSON body.',
+    )
 
 
 @api.on_response

@@ -62,6 +62,15 @@ def facts(request: Request) -> dict[str, Any]:
     return {"facts": assistant_facts()}
 
 
+def retention(request: Request) -> dict[str, Any]:
+    """The privacy notice states the retention in force, not a copy that could drift."""
+    settings = request.app.ctx.settings
+    return {
+        "retention_days": settings.retention_days,
+        "sensitive_retention_days": settings.sensitive_retention_days,
+    }
+
+
 def transparency_record(request: Request) -> dict[str, Any]:
     return {**evaluation(request), **facts(request)}
 
@@ -70,7 +79,7 @@ Context = Callable[[Request], dict[str, Any]]
 PAGES: dict[str, tuple[str, Context | None]] = {
     "/": ("index.html", None),
     "/pay-and-benefits": ("pay-and-benefits.html", None),
-    "/privacy": ("privacy.html", None),
+    "/privacy": ("privacy.html", retention),
     "/accessibility": ("accessibility.html", facts),
     "/algorithmic-transparency": ("algorithmic-transparency.html", transparency_record),
     "/accuracy": ("accuracy.html", evaluation),

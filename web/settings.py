@@ -9,10 +9,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.guard.settings import Limits, SettingsError, env_float, env_int
+from bot.storage.retention import (
+    DEFAULT_DAYS,
+    DEFAULT_SENSITIVE_DAYS,
+    retention_days,
+    sensitive_retention_days,
+)
 from web.transparency import EVALUATION_FILE
 
 # scheme://host[:port] with nothing after it: what a browser sends as Origin.
-ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$")
+ORIGIN = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:\d{1,5})?$"
+)
 
 __all__ = ["Settings", "SettingsError", "parse_origins"]
 
@@ -33,6 +41,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)  # messages a minute per conversation, address
     evaluation_file: Path = EVALUATION_FILE  # the accuracy the transparency pages publish
     serves: str = "all"  # WEB_SERVES: all, public or console
+    retention_days: int = DEFAULT_DAYS  # stated by the privacy notice (bot.storage.retention)
+    sensitive_retention_days: int = DEFAULT_SENSITIVE_DAYS
 
     @property
     def public(self) -> bool:
@@ -47,7 +57,13 @@ class Settings:
         env = os.environ if env is None else env
         port = env_int(env, "WEB_PORT", cls.port, 1, 65535)
         origins = env.get("ALLOWED_ORIGINS") or f"http://localhost:{port},http://127.0.0.1:{port}"
+        try:
+            retention = retention_days(env), sensitive_retention_days(env)
+        except ValueError as error:
+            raise SettingsError(str(error)) from None
         return cls(
+            retention_days=retention[0],
+            sensitive_retention_days=retention[1],
             host=env.get("WEB_HOST") or cls.host,
             port=port,
             rasa_url=_url(env.get("RASA_URL") or cls.rasa_url),

@@ -22,9 +22,12 @@ class InvalidRequest(Exception):
         self.status = status
 
 
-def conversation_id(value: str) -> str:
-    if not CONVERSATION_ID.match(value):
-        raise InvalidRequest("bad_conversation_id", "The conversation id is not valid.")
+def conversation_id(value: Any) -> str:
+    if not isinstance(value, str) or not CONVERSATION_ID.match(value):
+        raise InvalidRequest(
+            "bad_conversation_id",
+            "'conversation' must be the conversation id (16-64 of A-Z a-z 0-9 _ -).",
+        )
     return value
 
 
@@ -50,6 +53,14 @@ def message(body: Any, max_chars: int) -> str:
     if text.startswith("/") and not INTENT_PAYLOAD.match(text):
         raise InvalidRequest("bad_command", "Messages cannot start with '/'.")
     return text
+
+
+def opening(body: dict) -> str:
+    """The payload the widget opens a conversation with (its ``data-greeting``)."""
+    value = body.get("opening", "/greeting")
+    if not isinstance(value, str) or not INTENT_PAYLOAD.match(value):
+        raise InvalidRequest("bad_opening", "'opening' must be an intent such as /greeting.")
+    return value
 
 
 def feedback_command(body: Any) -> str:

@@ -1,11 +1,16 @@
-"""Greeting, goodbye, thanks, "are you a bot?", a human contact route, out of scope.
+"""Greeting, goodbye, thanks, "are you a bot?", "what do you do with my data?", a human
+contact route, out of scope.
 
 The wording is in the knowledge file's `conversation` section; the topic id of
-each reply is the intent's name.
+each reply is the intent's name, except for the privacy question, which is a question
+about the assistant itself (`bot-identity`: the topics the answer contract allows).
 """
 
 from __future__ import annotations
 
+import logging
+import os
+from collections.abc import Mapping
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -14,7 +19,24 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.context import latest_intent
 from bot.actions.fallback import suggest_topics
 from bot.actions.replies import conversation_reply
-from bot.knowledge import load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
+
+PRIVACY = "privacy"
+TOPICS = {PRIVACY: "bot-identity"}
+
+logger = logging.getLogger(__name__)
+
+
+def privacy_notice_url(kb: KnowledgeBase, env: Mapping[str, str] | None = None) -> str | None:
+    """Where the assistant's privacy notice is published (``PRIVACY_NOTICE_URL``, https only);
+    otherwise the knowledge file's source for the privacy reply."""
+    env = os.environ if env is None else env
+    url = (env.get("PRIVACY_NOTICE_URL") or "").strip()
+    if url.startswith("https://"):
+        return url
+    if url:
+        logger.warning("PRIVACY_NOTICE_URL is not an https address; using the knowledge file's")
+    return kb.conversation[PRIVACY].source
 
 
 class ActionConverse(Action):
@@ -28,5 +50,8 @@ class ActionConverse(Action):
         intent = latest_intent(tracker)
         if intent not in kb.conversation:
             return suggest_topics(dispatcher, tracker)
-        conversation_reply(kb, intent).send(dispatcher, tracker)
+        reply = conversation_reply(kb, intent, topic=TOPICS.get(intent))
+        if intent == PRIVACY:
+            reply.source = privacy_notice_url(kb)
+        reply.send(dispatcher, tracker)
         return []

@@ -59,6 +59,7 @@ SIDE_CONVERSATION_INTENTS = frozenset(
         "greeting",
         "thanks",
         "bot-identity",
+        "privacy",
         "human-handoff",
         "feedback",
     }

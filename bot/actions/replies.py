@@ -13,10 +13,11 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge import Entry, KnowledgeBase
-from bot.privacy import sensitive_notice
+from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.privacy import needs_notice
 
 FALLBACK = "fallback"
+PERSONAL_DETAILS_REMOVED = "personal-details-removed"
 MORE_PAYLOAD = "/tell-me-more"
 PATHWAY_PAYLOAD = "/pathway-finder"
 
@@ -45,13 +46,20 @@ class Reply:
         return payload
 
     def send(self, dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> None:
-        """Send the reply; first, if the visitor typed an NI or card number, say it was not kept."""
-        notice = sensitive_notice(tracker.latest_message.get("text")) if tracker else None
-        if notice:
-            dispatcher.utter_message(text=notice)  # no custom payload: the reply below has it
+        """Send the reply; then, once per conversation, say that personal details were removed.
+
+        The answer comes first (a visitor describing danger is signposted before anything
+        else); the notice has no custom payload, as the reply has the turn's topic.
+        """
         dispatcher.utter_message(
             text=self.text, buttons=self.buttons or None, json_message=self.custom()
         )
+        if tracker is None:
+            return
+        notice = load_knowledge().conversation[PERSONAL_DETAILS_REMOVED].answer
+        earlier = [event.get("text") for event in tracker.events if event.get("event") == "bot"]
+        if needs_notice(tracker.latest_message.get("text"), earlier, notice):
+            dispatcher.utter_message(text=notice)
 
 
 def topic_buttons(kb: KnowledgeBase, topic_ids: list[str]) -> list[dict[str, str]]:

@@ -26,6 +26,8 @@ REQUIRED_CONVERSATION = (
     "goodbye",
     "thanks",
     "bot-identity",
+    "privacy",
+    "personal-details-removed",
     "human-handoff",
     "out-of-scope",
     "fallback",

@@ -19,7 +19,15 @@ Trigger phrases and what may follow them:
 * weak ("I'm", "I am", "this is", sign-offs such as "Kind regards," or
   "Thanks, ..."): only Capitalised words that are not stop words, common
   adjectives ("British", "Interested") or careers vocabulary ("Legal Trainee
-  Scheme"). "I'm 25" and "I'm interested" are untouched.
+  Scheme"). "I'm 25" and "I'm interested" are untouched. In lower case, only
+  when the first word is a common given name (``given_names.py``): "im sarah
+  jones" is a name, "im applying" is not.
+* sign-offs that also start other sentences ("Yours, ...", "Best, ...",
+  "Best wishes, ..."): as weak, but only at the start of the message or of a line
+  or sentence.
+* "... here": one to three name words before "here" at the start of a sentence,
+  or after "it's" or a greeting: "Sarah Jones here", "It's Sarah here", "hi, sarah
+  here". Capitalised, or a common given name in lower case.
 
 Memory and privacy: spaCy's vocabulary keeps every token string it has seen.
 The pipeline is therefore rebuilt after ``MAX_DOCS`` documents so names do
@@ -34,6 +42,8 @@ import threading
 import unicodedata
 from typing import Any
 
+from bot.privacy.given_names import GIVEN_NAMES
+
 NAME = "name"
 PLACEHOLDER = "[name]"
 
@@ -44,13 +54,14 @@ _EXPLICIT = "EXPLICIT"
 _FIELD = "FIELD"  # "Name: Jane" - explicit, but only at the start of a line/sentence
 _CALL = "CALL"
 _WEAK = "WEAK"
+_SIGN_OFF = "SIGN_OFF"  # weak, but only where a sentence or line starts
 
 MAX_NAME_TOKENS = 3
 MAX_DOCS = 5000
 
 _PRECHECK = re.compile(
     r"(?<![a-z])(?:names?|surname|forenames?|firstname|lastname|fullname|call(?:ed)?|named|known|go"
-    r"|i|im|this|regards|sincerely|faithfully|wishes|thanks|thank|cheers)(?![a-z])",
+    r"|i|im|this|regards|sincerely|faithfully|wishes|thanks|thank|cheers|yours|best|here)(?![a-z])",
     re.IGNORECASE,
 )
 
@@ -114,8 +125,19 @@ _PATTERNS = {
             {"IS_PUNCT": True, "OP": "?"},
         ],
         [{"LOWER": "thank"}, {"LOWER": "you"}, {"IS_PUNCT": True, "OP": "?"}],
+        [{"LOWER": "many"}, {"LOWER": "thanks"}, {"IS_PUNCT": True, "OP": "?"}],
+    ],
+    _SIGN_OFF: [
+        [
+            {"LOWER": {"IN": ["yours", "best"]}},
+            {"LOWER": {"IN": ["sincerely", "faithfully", "truly", "wishes"]}, "OP": "?"},
+            {"IS_PUNCT": True, "OP": "?"},
+        ],
+        [{"LOWER": "all"}, {"LOWER": "the"}, {"LOWER": "best"}, {"IS_PUNCT": True, "OP": "?"}],
     ],
 }
+# Before "... here": where a sentence starts, "it's", "it is" or a greeting.
+_GREETINGS = frozenset({"hi", "hello", "hey", "morning", "evening", "afternoon", "its"})
 
 # Tokens skipped between the trigger and the name.
 _OPENERS = frozenset({'"', "'", "“", "‘", ":", "-", "–", "—", "=", ","})
@@ -158,7 +180,7 @@ applying hoping trying wondering thinking planning currently still really very a
 definitely probably only new back sorry thanks thank hi hello hey ok okay yes yeah cool
 graduate undergraduate postgraduate student trainee apprentice paralegal solicitor barrister
 lawyer caseworker prosecutor officer manager administrator intern volunteer teacher nurse
-police dear team
+police dear team way route option thing bit part place
 """.split()
 )
 
@@ -249,10 +271,43 @@ class NameFinder:
                     before = doc[start - 1]
                     if not (before.is_punct or before.is_space):
                         continue
+                if policy == _SIGN_OFF and not _starts_sentence(doc, start):
+                    continue
                 span = self._name_after(doc, end, policy)
                 if span is not None:
                     found.append(span)
+            found += self._names_before_here(doc)
         return _merge(found)
+
+    def _names_before_here(self, doc: Any) -> list[Span]:
+        """ "Sarah Jones here", "It's Sarah here", "hi, sarah here"."""
+        found = []
+        for here in doc:
+            if here.lower_ != "here" or here.i == 0:
+                continue
+            after = doc[here.i + 1] if here.i + 1 < len(doc) else None
+            if after is not None and not (after.is_punct or after.is_space):
+                continue
+            start = here.i
+            while start > 0 and here.i - start < MAX_NAME_TOKENS:
+                token = doc[start - 1]
+                if not _is_name_token(token.text) or self._stopped(token.text, _WEAK):
+                    break
+                start -= 1
+            names = doc[start : here.i]
+            if not names or not self._weak_name_case([t.text for t in names]):
+                continue
+            if not _opens_introduction(doc, start):
+                continue
+            found.append((names[0].idx, names[-1].idx + len(names[-1].text), NAME, PLACEHOLDER))
+        return found
+
+    @staticmethod
+    def _weak_name_case(words: list[str]) -> bool:
+        """All Capitalised, or all lower case starting with a common given name."""
+        if all(_case(w) == "cap" and not (w.isupper() and len(w) > 1) for w in words):
+            return True
+        return all(_case(w) == "lower" for w in words) and words[0] in GIVEN_NAMES
 
     def _name_after(self, doc: Any, i: int, policy: str) -> Span | None:
         n = len(doc)
@@ -273,13 +328,15 @@ class NameFinder:
             if not _is_name_token(text) or self._stopped(text, policy):
                 break
             case = _case(text)
-            if policy == _WEAK and (case != "cap" or (text.isupper() and len(text) > 1)):
-                break
             if names and case != first_case:
                 break
             first_case = first_case or case
             names.append(token)
             i += 1
+        if policy in (_WEAK, _SIGN_OFF):
+            # Capitalised words, or lower case after a common given name ("im sarah jones").
+            while names and not self._weak_name_case([t.text for t in names]):
+                names.pop()
         if not names:
             return None
         start = names[0].idx
@@ -296,7 +353,24 @@ class NameFinder:
             return stop and _case(text) != "cap"
         if low in _DOMAIN or stop:
             return True
-        return policy == _WEAK and low in _WEAK_DENY
+        return policy in (_WEAK, _SIGN_OFF) and low in _WEAK_DENY
+
+
+def _opens_introduction(doc: Any, start: int) -> bool:
+    """Where "<name> here" can start: a sentence, a greeting, "it's", "it is"."""
+    if _starts_sentence(doc, start) or doc[start - 1].is_punct:
+        return True
+    before = doc[start - 1].lower_
+    if before in _GREETINGS:
+        return True
+    return before in ("is", "'s", "’s") and start > 1 and doc[start - 2].lower_ == "it"
+
+
+def _starts_sentence(doc: Any, start: int) -> bool:
+    if start == 0:
+        return True
+    before = doc[start - 1]
+    return before.is_space or before.text in (".", "!", "?", ":", ";")
 
 
 def _merge(spans: list[Span]) -> list[Span]:

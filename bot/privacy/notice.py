@@ -1,38 +1,26 @@
-"""What the assistant says when a visitor typed a National Insurance or card number.
+"""When to tell a visitor that personal details they typed were removed.
 
-Follows the GDS user-support model: say what we did (it was not kept) and ask
-them not to share such details. Independent of rasa-sdk, so any action can use it::
+Follows the GDS user-support model (say what we did, and that there is no need to share
+such details), but once per conversation and gently: the wording is the knowledge file's
+`conversation` reply `personal-details-removed`. Independent of rasa-sdk, so any action
+can use it (``bot.actions.replies.Reply.send`` does)::
 
-    notice = sensitive_notice(tracker.latest_message.get("text"))
-    if notice:
-        dispatcher.utter_message(text=notice)
+    if needs_notice(latest_text, earlier_replies, notice_text):
+        dispatcher.utter_message(text=notice_text)
 
-The tracker store (bot.storage.tracker_store) is what actually keeps the number
-out of the database; this only tells the visitor.
+The tracker store (``bot.storage.tracker_store``) is what keeps the details out of the
+database; this only tells the visitor.
 """
 
 from __future__ import annotations
 
-from bot.privacy.patterns import CARD_NUMBER, NATIONAL_INSURANCE
+from collections.abc import Iterable
+
 from bot.privacy.redaction import redact
 
-WHAT = {
-    NATIONAL_INSURANCE: "National Insurance number",
-    CARD_NUMBER: "card number",
-}
 
-
-def sensitive_notice(text: str | None) -> str | None:
-    """The notice to show, or None if ``text`` holds no NI or card number."""
-    if not text:
-        return None
-    found = redact(text).kinds
-    what = [label for kind, label in WHAT.items() if kind in found]
-    if not what:
-        return None
-    return (
-        f"You typed what looks like a {' and a '.join(what)}. "
-        f"We have not kept {'it' if len(what) == 1 else 'them'}. "
-        "Please do not share National Insurance numbers, card details or other "
-        "personal details here: the careers assistant does not need them."
-    )
+def needs_notice(text: str | None, earlier_replies: Iterable[str | None], notice: str) -> bool:
+    """True if ``text`` holds personal details and ``notice`` was not said before."""
+    if not text or not redact(text).changed:
+        return False
+    return all(reply != notice for reply in earlier_replies)

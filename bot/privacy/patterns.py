@@ -54,7 +54,7 @@ _CARD_RE = re.compile(
     r"""
     (?<![0-9+])
     [1-9](?:[ \t-]{0,2}[0-9]){12,18}
-    (?![0-9])
+    (?![0-9])(?![ ]?/)  # "... 1111 03/27": the 03 starts the expiry date
     """,
     _FLAGS,
 )
@@ -155,7 +155,12 @@ _ORDINAL_RE = re.compile(r"1st|2nd|3rd|[04-9]th", re.IGNORECASE)
 # --------------------------------------------------------------------------
 _MONTH = r"""(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?
     |aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![A-Za-z])"""
-_DAY = r"(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?"
+# "the third of March 1990": days in words too.
+_UNITS = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+_DAY_WORDS = rf"""(?:{_UNITS}|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth
+    |sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty[ \-]?{_UNITS}|thirtieth
+    |thirty[ \-]?first)"""
+_DAY = rf"(?:(?:0?[1-9]|[12][0-9]|3[01])(?:st|nd|rd|th)?|{_DAY_WORDS})"
 _DAY_NUM = r"(?:0?[1-9]|[12][0-9]|3[01])"
 _MON_NUM = r"(?:0?[1-9]|1[0-2])"
 _YEAR4 = r"(?:19|20)[0-9]{2}"
@@ -220,7 +225,7 @@ def _valid_numeric_date(match: Match[str]) -> bool:
     return True
 
 
-def _spans(
+def spans(
     pattern: Pattern[str],
     text: str,
     kind: str,
@@ -239,15 +244,15 @@ def _spans(
 def find_emails(text: str) -> list[Span]:
     if "@" not in text:
         return []
-    return _spans(_EMAIL_RE, text, EMAIL, "[email address]")
+    return spans(_EMAIL_RE, text, EMAIL, "[email address]")
 
 
 def find_cards(text: str) -> list[Span]:
-    return _spans(_CARD_RE, text, CARD_NUMBER, "[card number]")
+    return spans(_CARD_RE, text, CARD_NUMBER, "[card number]")
 
 
 def find_phones(text: str) -> list[Span]:
-    return _spans(_PHONE_RE, text, PHONE, "[phone number]")
+    return spans(_PHONE_RE, text, PHONE, "[phone number]")
 
 
 def find_numbers(text: str) -> list[Span]:
@@ -259,8 +264,8 @@ def find_numbers(text: str) -> list[Span]:
 
 
 def find_national_insurance(text: str) -> list[Span]:
-    found = _spans(_NI_CUED_RE, text, NATIONAL_INSURANCE, "[national insurance number]", "secret")
-    found += _spans(_NI_RE, text, NATIONAL_INSURANCE, "[national insurance number]")
+    found = spans(_NI_CUED_RE, text, NATIONAL_INSURANCE, "[national insurance number]", "secret")
+    found += spans(_NI_RE, text, NATIONAL_INSURANCE, "[national insurance number]")
     return found
 
 
@@ -270,12 +275,12 @@ def _real_postcode(match: Match[str]) -> bool:
 
 
 def find_postcodes(text: str) -> list[Span]:
-    return _spans(_POSTCODE_RE, text, POSTCODE, "[postcode]", keep=_real_postcode)
+    return spans(_POSTCODE_RE, text, POSTCODE, "[postcode]", keep=_real_postcode)
 
 
 def find_birth_dates(text: str) -> list[Span]:
-    return _spans(_BIRTH_CUE_RE, text, DATE_OF_BIRTH, "[date of birth]", "secret")
+    return spans(_BIRTH_CUE_RE, text, DATE_OF_BIRTH, "[date of birth]", "secret")
 
 
 def find_dates(text: str) -> list[Span]:
-    return _spans(_DATE_RE, text, DATE_OF_BIRTH, "[date]", "secret", keep=_valid_numeric_date)
+    return spans(_DATE_RE, text, DATE_OF_BIRTH, "[date]", "secret", keep=_valid_numeric_date)

@@ -1,29 +1,48 @@
 """Redact personal data from what a visitor types, before it is persisted.
 
-``redact(text)`` returns a :class:`Redaction` with the cleaned text, the kinds
-of personal data found and a ``sensitive`` flag. Placeholders are plain words
-in square brackets so a recruiter can still read the transcript::
+``redact(text)`` returns a :class:`Redaction` with the cleaned text and the kinds
+of personal data found. Placeholders are plain words in square brackets so a
+recruiter can still read the transcript::
 
     >>> r = redact("my name is Jane Smith and my NI is QQ 12 34 56 C")
     >>> r.text
     'my name is [name] and my NI is [national insurance number]'
-    >>> sorted(r.kinds), r.sensitive
-    (['name', 'national-insurance'], True)
+    >>> sorted(r.kinds)
+    ['name', 'national-insurance']
 
 Kinds, in the order they are removed (earlier rows win overlaps, except that
 card and phone candidates compete by position):
 
-=================== ============================== ===============================
-kind                placeholder                    how it is found
-=================== ============================== ===============================
-email               [email address]                regex
-card-number         [card number]                  regex, 13-19 digits
-phone               [phone number]                 regex, UK + "+<country>"
-national-insurance  [national insurance number]    regex
-postcode            [postcode]                     regex, full postcodes only
-date-of-birth       [date of birth] / [date]       regex, birth cue / any full date
-name                [name]                         spaCy tokenizer + Matcher
-=================== ============================== ===============================
+=================== ================================ ===================================
+kind                placeholder                      how it is found
+=================== ================================ ===================================
+email               [email address]                  regex
+profile-link        [profile link]                   regex: LinkedIn, social media
+iban                [IBAN]                           regex + ISO 13616 check, or "IBAN"
+sort-code           [sort code]                      regex: nn-nn-nn, or after a cue
+bank-account        [account number]                 regex: after a cue or a sort code
+card-number         [card number]                    regex, 13-19 digits
+phone               [phone number]                   regex, UK + "+<country>"
+card-expiry         [card expiry date]               regex: after a cue or a card
+card-security-code  [card security code]             regex: after a cue or a card
+driving-licence     [driving licence number]         regex: DVLA shape, or after a cue
+national-insurance  [national insurance number]      regex
+case-reference      [case reference]                 regex: CPS URN, Crown Court number
+police-reference    [police reference]               regex: crime reference, PNC, CRO
+passport-number     [passport number]                regex, after a cue
+nhs-number          [NHS number]                     regex + check digit, or after a cue
+personal-reference  [reference number]               regex, after a cue (share code...)
+postcode            [postcode]                       regex, full postcodes only
+date-of-birth       [date of birth] / [date]         regex, birth cue / any full date
+address             [address]                        regex: number + street, or a cue
+name                [name]                           spaCy tokenizer + Matcher
+=================== ================================ ===================================
+
+Each module says what its detectors take and why: ``patterns.py`` (email, cards,
+phones, NI numbers, postcodes, dates), ``identifiers.py`` (case and police
+references, documents, bank and card details, profile links), ``addresses.py``
+and ``names.py``. Special-category statements ("I have MS") are not removed but
+detected (``special_category.py``), so the conversation is handled as sensitive.
 
 Why regex or spaCy per kind: emails, phone and card numbers, NI numbers,
 postcodes and dates are defined by their character shape, including the
@@ -37,8 +56,8 @@ spaCy ``Matcher`` over tokens is the natural tool (see ``names.py``).
 Decisions (each pattern block in ``patterns.py`` says more):
 
 * Cards: Luhn is NOT required. A mistyped card number is still card details,
-  and no ordinary careers question contains a 13-19 digit number. Every card-
-  shaped number is ``sensitive``. A leading "+" makes it a phone number.
+  and no ordinary careers question contains a 13-19 digit number. A leading
+  "+" makes it a phone number.
 * Phones: UK mobiles and landlines (0..., +44, 0044, "(0)") with 9-10 digits
   after the trunk 0, plus any "+<country>" number with 8-14 digits.
 * NI numbers: prefix rule applied loosely (letters D F I U V never used; QQ
@@ -50,7 +69,10 @@ Decisions (each pattern block in ``patterns.py`` says more):
   "birthday" partial dates and bare years are redacted as "[date of birth]".
   "October 2027 start" and "Legal Trainee Scheme 2027" stay. The cost is that
   an interview date such as "12 March 2026" also becomes "[date]".
-* Names: only after explicit name-giving phrases; see ``names.py``.
+* Names: only after name-giving phrases; see ``names.py``.
+* References and account numbers without a distinctive shape (passport, account,
+  staff number) only after their cue words; a job or vacancy reference is public
+  and never redacted.
 
 Robustness: matching runs on a same-length "shadow" of the text in which
 Unicode digits and compatibility forms (full-width letters, non-breaking
@@ -67,7 +89,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from bot.privacy import names, patterns
+from bot.privacy import addresses, identifiers, names, patterns
 
 Span = tuple[int, int, str, str]
 
@@ -77,14 +99,8 @@ NATIONAL_INSURANCE = patterns.NATIONAL_INSURANCE
 POSTCODE = patterns.POSTCODE
 DATE_OF_BIRTH = patterns.DATE_OF_BIRTH
 CARD_NUMBER = patterns.CARD_NUMBER
+ADDRESS = addresses.ADDRESS
 NAME = names.NAME
-
-PII_KINDS: frozenset[str] = frozenset(
-    {EMAIL, PHONE, NATIONAL_INSURANCE, POSTCODE, DATE_OF_BIRTH, CARD_NUMBER, NAME}
-)
-
-#: Kinds the visitor must be told were not kept (GDS user-support model).
-SENSITIVE_KINDS: frozenset[str] = frozenset({NATIONAL_INSURANCE, CARD_NUMBER})
 
 #: Placeholder text per kind. Dates without a birth cue read "[date]".
 PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
@@ -95,18 +111,32 @@ PLACEHOLDERS: Mapping[str, str] = MappingProxyType(
         POSTCODE: "[postcode]",
         DATE_OF_BIRTH: "[date of birth]",
         CARD_NUMBER: "[card number]",
+        **identifiers.PLACEHOLDERS,
+        ADDRESS: addresses.PLACEHOLDER,
         NAME: names.PLACEHOLDER,
     }
 )
 
+PII_KINDS: frozenset[str] = frozenset(PLACEHOLDERS)
+
 # Each stage sees the text with the previous stages' placeholders already in.
 _STAGES: tuple[Callable[[str], list[Span]], ...] = (
     patterns.find_emails,
+    identifiers.find_profile_links,  # before numbers: a profile address may hold digits
+    identifiers.find_ibans,  # before numbers: an IBAN's digits look like a card number
+    identifiers.find_bank_details,  # before numbers: "20-00-00 12345678" looks like a card
     patterns.find_numbers,  # cards and phones, overlaps settled by position
+    identifiers.find_card_details,  # after cards: "[card number] 03/27 123"
+    identifiers.find_driving_licences,  # before NI numbers, which can sit inside one
     patterns.find_national_insurance,
+    identifiers.find_case_references,
+    identifiers.find_police_references,
+    identifiers.find_documents,
+    identifiers.find_personal_references,
     patterns.find_postcodes,
     patterns.find_birth_dates,
     patterns.find_dates,
+    addresses.find_addresses,
     names.find_names,
 )
 
@@ -121,12 +151,6 @@ class Redaction:
 
     text: str
     kinds: frozenset[str] = frozenset()
-
-    @property
-    def sensitive(self) -> bool:
-        """True if an NI or card number was removed: tell the visitor it was
-        not kept and ask them not to share it again."""
-        return bool(self.kinds & SENSITIVE_KINDS)
 
     @property
     def changed(self) -> bool:
@@ -157,6 +181,16 @@ def redact(text: str | None) -> Redaction:
         if not changed:
             break
     return Redaction(original, frozenset(kinds))
+
+
+def detect(text: str) -> list[Span]:
+    """Every span that any detector finds in ``text`` as it is (no placeholders put in).
+
+    After :func:`redact`, nothing is left for a detector to find:
+    ``detect(redact(x).text) == []`` (tests/privacy/test_redaction_properties.py).
+    """
+    shadow = _shadow(text)
+    return [span for stage in _STAGES for span in stage(shadow)]
 
 
 def _shadow(text: str) -> str:

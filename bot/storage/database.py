@@ -21,12 +21,12 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.ops import PROJECT_ROOT
+from bot.storage.files import private_sqlite_file, sqlite_path
 
 DEFAULT_SQLITE = PROJECT_ROOT / "var" / "tracker.db"
 
@@ -121,6 +121,11 @@ summaries = sa.Table(
     sa.Column("channel", sa.String(64)),
     sa.Column("topics", sa.Text, nullable=False, default=""),  # space-separated topic ids
     sa.Column("last_event_id", sa.Integer),  # the newest event summarised
+    # The visitor said something special-category or criminal-offence about themselves
+    # (bot.privacy.special_category): left out of search and exports unless a recruiter
+    # chooses otherwise, and kept for SENSITIVE_RETENTION_DAYS. NULL: not yet worked out.
+    sa.Column("sensitive", sa.Boolean),
+    sa.Column("sensitive_categories", sa.String(255)),  # space-separated category ids
     # The list's order and its keyset paging: newest first, ties by id.
     sa.Index("ix_console_summaries_last_at_sender_id", "last_at", "sender_id"),
     # Counting a day for the insights reads this index alone (bot/storage/daily.py).
@@ -215,6 +220,11 @@ state = sa.Table(
     sa.Column("value", sa.String(255), nullable=False),
 )
 
+# console_state's key for the newest event summarised. A new version makes every summary
+# again once: "v2" filled console_messages, "v3" the sensitive mark (a summary whose mark
+# is NULL is made again). Deleting the row has the same effect (bot.storage.redact_stored).
+SUMMARIES_STATE_KEY = "summaries_v3_event_id"
+
 CONSOLE_TABLES = [
     accounts,
     recovery_codes,
@@ -255,9 +265,10 @@ def make_engine(url: str | None = None, schema: str | None = None) -> Engine:
     if schema is None:
         schema = os.environ.get("CONVERSATIONS_DB_SCHEMA") or os.environ.get("POSTGRES_SCHEMA")
     kwargs: dict = {"future": True}
-    if url.startswith("sqlite:///"):
-        # A fresh checkout has no var/ yet: create the folder, as Rasa does for its own file.
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(url)
+    if path is not None:
+        # A fresh checkout has no var/ yet; the file and folder are this user's only.
+        private_sqlite_file(path, own_folders=(DEFAULT_SQLITE.parent,))
     if url.startswith("sqlite"):
         # Rasa writes the same file from another process: wait for its lock, do not fail.
         kwargs["connect_args"] = {"timeout": 15, "check_same_thread": False}
@@ -272,10 +283,33 @@ def make_engine(url: str | None = None, schema: str | None = None) -> Engine:
             cursor.execute("PRAGMA foreign_keys=ON")
             # Readers (the console) and Rasa's writes then do not block each other.
             cursor.execute("PRAGMA journal_mode=WAL")
+            # Deleted rows (retention, erasure) are overwritten with zeros, not left in
+            # free pages of the file.
+            cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
     ensure_tables(engine)
     return engine
+
+
+def after_erasing(engine: Engine) -> None:
+    """Leave no copy of deleted rows behind in an SQLite database's files.
+
+    The search index (FTS5) keeps deleted text in its segments until they are merged:
+    ``optimize`` merges them. Then a checkpoint copies the WAL into the database file,
+    where secure_delete has zeroed the rows, and empties the WAL, which still holds the
+    pages as they were written. On PostgreSQL, VACUUM and backup expiry do this (see
+    docs/security.md, "Erasure").
+    """
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as connection:
+        if has_search_index(connection):
+            connection.exec_driver_sql(SQLITE_SEARCH_OPTIMIZE)
+    with engine.connect() as connection:
+        busy, _log, _done = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:
+        logger.warning("The WAL could not be emptied after an erasure: a reader held it")
 
 
 def lock_for_writing(connection: Connection, name: str, wait: bool = True) -> bool:
@@ -390,6 +424,10 @@ def has_search_index(connection: Connection) -> bool:
     return TRIGRAM_INDEX in _index_names(connection)
 
 
+# Merges the index's segments, so that deleted text is no longer in any of them.
+SQLITE_SEARCH_OPTIMIZE = (
+    "INSERT INTO console_messages_search(console_messages_search) VALUES ('optimize')"
+)
 # The FTS5 documentation's external-content table and triggers (rows are never updated).
 SQLITE_SEARCH_DDL = [
     "CREATE VIRTUAL TABLE console_messages_search USING fts5(text, content='console_messages', "

@@ -3,16 +3,24 @@
 ``python -m bot.storage.retention --days 90`` (default from ``RETENTION_DAYS``,
 else 90) deletes every conversation whose *last* event is older than N days:
 its Rasa events and the console's summary, search copy of what the visitor typed,
-tags, reviewed mark and note. Each
-run and each erasure writes one audit record holding counts and, for an
-erasure, the conversation id; never message text.
+tags, reviewed mark and note. A sensitive conversation, in which the visitor said
+something special-category or criminal-offence about themselves
+(``bot.privacy.special_category``), goes after ``SENSITIVE_RETENTION_DAYS`` (30): it
+is found from the stored events themselves, so the console need not have summarised it.
+Each run and each erasure writes one audit record holding counts and, for an
+erasure, the conversation id; never message text. On SQLite, nothing deleted stays in
+the file (``database.after_erasing``).
 
-``make run`` can call :func:`purge_expired` once a day (see ``run_daily``).
+Before purging, stored conversations are redacted again if the redaction rules have
+changed since they were written (``bot.storage.redact_stored``).
+
+``make run`` calls :func:`purge_expired` once a day (see ``run_daily``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
@@ -22,23 +30,48 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from bot.privacy import special_categories
 from bot.storage import daily
 from bot.storage import database as db
 from bot.storage.audit import Client, record
+from bot.storage.redact_stored import redact_stored_if_rules_changed
 
 DEFAULT_DAYS = 90
+DEFAULT_SENSITIVE_DAYS = 30
 DAY = 24 * 60 * 60
 BATCH = 500
 SYSTEM_ACTOR = "system:retention"
 
 
-def retention_days(env=None) -> int:
-    env = os.environ if env is None else env
-    raw = env.get("RETENTION_DAYS") or str(DEFAULT_DAYS)
-    days = int(raw)
+def _days(env, name: str, default: int) -> int:
+    raw = env.get(name) or str(default)
+    try:
+        days = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of days, not {raw!r}") from None
     if days < 1:
-        raise ValueError("RETENTION_DAYS must be at least 1")
+        raise ValueError(f"{name} must be at least 1")
     return days
+
+
+def retention_days(env=None) -> int:
+    return _days(os.environ if env is None else env, "RETENTION_DAYS", DEFAULT_DAYS)
+
+
+def sensitive_retention_days(env=None) -> int:
+    """Days a sensitive conversation is kept: at most ``RETENTION_DAYS``.
+
+    Unset, 30 days, or ``RETENTION_DAYS`` if that is shorter; set to more than
+    ``RETENTION_DAYS``, an error.
+    """
+    env = os.environ if env is None else env
+    days = retention_days(env)
+    if not env.get("SENSITIVE_RETENTION_DAYS"):
+        return min(DEFAULT_SENSITIVE_DAYS, days)
+    sensitive = _days(env, "SENSITIVE_RETENTION_DAYS", DEFAULT_SENSITIVE_DAYS)
+    if sensitive > days:
+        raise ValueError("SENSITIVE_RETENTION_DAYS must not be more than RETENTION_DAYS")
+    return sensitive
 
 
 def _delete_conversations(connection: Connection, sender_ids: Iterable[str]) -> int:
@@ -56,25 +89,63 @@ def _delete_conversations(connection: Connection, sender_ids: Iterable[str]) -> 
     return removed
 
 
-def expired_conversations(connection: Connection, cutoff: float) -> list[str]:
+def expired_conversations(
+    connection: Connection, cutoff: float, newer_than: float | None = None
+) -> list[str]:
+    """Conversations whose last event is before ``cutoff`` (and after ``newer_than``)."""
     last = sa.func.max(db.events.c.timestamp)
-    query = (
-        sa.select(db.events.c.sender_id)
-        .group_by(db.events.c.sender_id)
-        .having(sa.or_(last < cutoff, last.is_(None)))
-    )
+    condition = sa.or_(last < cutoff, last.is_(None))
+    if newer_than is not None:
+        condition = sa.and_(last < cutoff, last >= newer_than)
+    query = sa.select(db.events.c.sender_id).group_by(db.events.c.sender_id).having(condition)
     return [row[0] for row in connection.execute(query)]
 
 
-def purge_expired(engine: Engine, days: int, now: float | None = None) -> int:
-    """Delete conversations whose last event is older than ``days``; return how many.
+def sensitive_conversations(connection: Connection, sender_ids: list[str]) -> set[str]:
+    """Those of ``sender_ids`` in which the visitor typed a special-category statement."""
+    events = db.events.c
+    found: set[str] = set()
+    for start in range(0, len(sender_ids), BATCH):
+        chunk = sender_ids[start : start + BATCH]
+        rows = connection.execute(
+            sa.select(events.sender_id, events.data).where(
+                events.sender_id.in_(chunk), events.type_name == "user"
+            )
+        )
+        for sender_id, data in rows:
+            if sender_id not in found and special_categories(_typed_text(data)):
+                found.add(sender_id)
+    return found
+
+
+def _typed_text(data: str | None) -> str:
+    try:
+        text = json.loads(data or "{}").get("text")
+    except (ValueError, AttributeError):
+        return ""
+    return text if isinstance(text, str) else ""
+
+
+def purge_expired(
+    engine: Engine, days: int, now: float | None = None, sensitive_days: int | None = None
+) -> int:
+    """Delete conversations whose last event is older than ``days``, and sensitive ones
+    older than ``sensitive_days``; return how many.
 
     One transaction per BATCH conversations, so Rasa's writes wait at most for one batch
     (SQLite has one writer at a time) even when a long backlog is purged.
     """
-    cutoff = (now if now is not None else time.time()) - days * DAY
+    now = now if now is not None else time.time()
+    sensitive_days = min(days, sensitive_days or days)
     with engine.connect() as connection:
-        expired = expired_conversations(connection, cutoff)
+        expired = expired_conversations(connection, now - days * DAY)
+        sensitive: set[str] = set()
+        if sensitive_days < days:
+            younger = expired_conversations(
+                connection, now - sensitive_days * DAY, newer_than=now - days * DAY
+            )
+            sensitive = sensitive_conversations(connection, younger)
+    expired += sorted(sensitive)
     events_removed = conversations_removed = 0
     try:
         for start in range(0, len(expired), BATCH):
@@ -89,9 +160,13 @@ def purge_expired(engine: Engine, days: int, now: float | None = None) -> int:
                 SYSTEM_ACTOR,
                 "retention-purge",
                 days=days,
+                sensitive_days=sensitive_days,
                 conversations=conversations_removed,
+                sensitive_conversations=len(sensitive),
                 events=events_removed,
             )
+    if conversations_removed:
+        db.after_erasing(engine)
     return conversations_removed
 
 
@@ -102,6 +177,7 @@ def erase_conversation(
     with engine.begin() as connection:
         removed = _delete_conversations(connection, [conversation_id])
         record(connection, actor, "erase", conversation_id, client=client, events=removed)
+    db.after_erasing(engine)
     return removed
 
 
@@ -113,13 +189,15 @@ def run_daily(engine_factory=db.make_engine, days: int | None = None) -> threadi
     """
     stop = threading.Event()
     days = days or retention_days()
+    sensitive_days = sensitive_retention_days({**os.environ, "RETENTION_DAYS": str(days)})
 
     def loop() -> None:
         engine = engine_factory()
         try:
             while not stop.is_set():
                 try:
-                    count = purge_expired(engine, days)
+                    redact_stored_if_rules_changed(engine)
+                    count = purge_expired(engine, days, sensitive_days=sensitive_days)
                     print(
                         f"Retention: removed {count} conversations older than {days} days",
                         flush=True,
@@ -139,19 +217,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--days", type=int, default=None, help="keep this many days (RETENTION_DAYS, 90)"
     )
+    parser.add_argument(
+        "--sensitive-days",
+        type=int,
+        default=None,
+        help="keep sensitive conversations this many days (SENSITIVE_RETENTION_DAYS, 30)",
+    )
     args = parser.parse_args(argv)
     try:
         days = args.days if args.days is not None else retention_days()
+        env = {**os.environ, "RETENTION_DAYS": str(days)}
+        if args.sensitive_days is not None:
+            env["SENSITIVE_RETENTION_DAYS"] = str(args.sensitive_days)
+        sensitive_days = sensitive_retention_days(env)
     except ValueError as error:
         parser.error(str(error))
     if days < 1:
         parser.error("--days must be at least 1")
     engine = db.make_engine()
     try:
-        count = purge_expired(engine, days)
+        redact_stored_if_rules_changed(engine)
+        count = purge_expired(engine, days, sensitive_days=sensitive_days)
     finally:
         engine.dispose()
-    print(f"Removed {count} conversations whose last message is older than {days} days.")
+    print(
+        f"Removed {count} conversations whose last message is older than {days} days "
+        f"({sensitive_days} days for sensitive conversations)."
+    )
     return 0
 
 

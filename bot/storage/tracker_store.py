@@ -19,15 +19,15 @@ runs once, when the store starts, instead of before every read and write
 raw text (the actions already saw it); the next turn loads the redacted events
 back, which only ever changes text, never intents, actions or slot names.
 
-What is redacted, per event type:
-
-* ``user``: ``text``, ``parse_data.text``, and each entity's ``value`` and
-  ``text`` when they are strings (the NLU may copy what the visitor typed);
-* ``slot``: ``value`` when it is a string, or strings inside a list value;
-* ``user_featurization`` and everything else: untouched (no visitor text).
+What is redacted is said in ``bot.storage.event_redaction``.
 
 Events streamed to an event broker, if one is configured, are redacted the same
 way (``_stream_new_events``), so a broker is never a way around the redaction.
+
+Every Rasa server builds this store as it starts, so it is also where the two other
+protections of the Rasa process are put in place: an SQLite file private to this user
+(``bot.storage.files``), and Rasa's log events with the visitor's words withheld
+(``bot.privacy.log_filter``), whatever the log level.
 """
 
 from __future__ import annotations
@@ -47,37 +47,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.dialogue.event_types import remember_event_types
-from bot.privacy import redact
+from bot.privacy.log_filter import keep_visitor_text_out_of_logs
+from bot.storage.database import DEFAULT_SQLITE
+from bot.storage.event_redaction import redact_event
+from bot.storage.files import private_sqlite_file
 
 logger = logging.getLogger(__name__)
-
-
-def _clean(value: Any) -> Any:
-    if isinstance(value, str):
-        return redact(value).text
-    if isinstance(value, list):
-        return [_clean(item) for item in value]
-    return value
-
-
-def redact_event(data: dict[str, Any]) -> dict[str, Any]:
-    """Redact one serialised event (a dict from ``Event.as_dict()``) in place and return it."""
-    kind = data.get("event")
-    if kind == "user":
-        if isinstance(data.get("text"), str):
-            data["text"] = redact(data["text"]).text
-        parse_data = data.get("parse_data")
-        if isinstance(parse_data, dict):
-            if isinstance(parse_data.get("text"), str):
-                parse_data["text"] = redact(parse_data["text"]).text
-            for entity in parse_data.get("entities") or []:
-                if isinstance(entity, dict):
-                    for key in ("value", "text"):
-                        if key in entity:
-                            entity[key] = _clean(entity[key])
-    elif kind == "slot":
-        data["value"] = _clean(data.get("value"))
-    return data
 
 
 class FailLoudTrackerStore(FailSafeTrackerStore):
@@ -103,6 +78,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     """SQLTrackerStore that never writes what a visitor typed without redacting it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        keep_visitor_text_out_of_logs()
+        if kwargs.get("dialect") == "sqlite" and kwargs.get("db"):
+            private_sqlite_file(kwargs["db"], own_folders=(DEFAULT_SQLITE.parent,))
         super().__init__(*args, **kwargs)
         # Rasa imports its agent module before it builds the configured store, and wraps the
         # store right after (rasa/core/agent.py, load_agent), looking the wrapper up by name.

@@ -176,10 +176,60 @@ async def test_feedback_with_a_made_up_topic_is_refused(dispatcher):
     assert only_reply(dispatcher)["custom"]["topic"] == "fallback"
 
 
-async def test_a_national_insurance_number_gets_a_not_kept_notice_before_the_answer(dispatcher):
+NOTICE = KB.conversation["personal-details-removed"].answer
+
+
+async def test_personal_details_get_a_removed_notice_after_the_answer(dispatcher):
     tracker = make_tracker("pension", text="my NI number is QQ 12 34 56 C, what pension do I get")
     await answer(dispatcher, tracker)
-    notice, reply = dispatcher.messages
-    assert "not kept" in notice["text"]
-    assert not notice.get("custom")
+    reply, notice = dispatcher.messages
     assert reply["custom"]["topic"] == "pension"
+    assert notice["text"] == NOTICE
+    assert not notice.get("custom")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my case ref is 01AB1234567, what pension do I get",
+        "im sarah jones, what pension do I get",
+        "my address is 10 Downing Street, what pension do I get",
+    ],
+)
+async def test_the_notice_is_for_every_kind_of_detail(dispatcher, text):
+    await answer(dispatcher, make_tracker("pension", text=text))
+    assert [m.get("text") for m in dispatcher.messages][-1] == NOTICE
+
+
+async def test_the_notice_is_given_once_per_conversation(dispatcher):
+    tracker = make_tracker("pension", text="my email is jane@example.com, what pension?")
+    tracker.events = [{"event": "bot", "text": "Hello."}, {"event": "bot", "text": NOTICE}]
+    await answer(dispatcher, tracker)
+    assert [m.get("text") for m in dispatcher.messages].count(NOTICE) == 0
+    assert only_reply(dispatcher)["custom"]["topic"] == "pension"
+
+
+async def test_no_notice_without_personal_details(dispatcher):
+    await answer(dispatcher, make_tracker("pension", text="what pension do I get?"))
+    assert only_reply(dispatcher)["custom"]["topic"] == "pension"
+
+
+async def test_the_privacy_question_is_answered_as_bot_identity_from_the_notice(
+    dispatcher, monkeypatch
+):
+    monkeypatch.delenv("PRIVACY_NOTICE_URL", raising=False)
+    await ActionConverse().run(dispatcher, make_tracker("privacy", text="what about my data?"), {})
+    reply = only_reply(dispatcher)
+    assert reply["text"] == KB.conversation["privacy"].answer
+    assert reply["custom"] == {
+        "topic": "bot-identity",
+        "source": KB.conversation["privacy"].source,
+    }
+    dispatcher.messages.clear()
+    monkeypatch.setenv("PRIVACY_NOTICE_URL", "https://careers.example.org/privacy")
+    await ActionConverse().run(dispatcher, make_tracker("privacy", text="my data?"), {})
+    assert only_reply(dispatcher)["custom"]["source"] == "https://careers.example.org/privacy"
+    dispatcher.messages.clear()
+    monkeypatch.setenv("PRIVACY_NOTICE_URL", "http://insecure.example.org/privacy")
+    await ActionConverse().run(dispatcher, make_tracker("privacy", text="my data?"), {})
+    assert only_reply(dispatcher)["custom"]["source"].startswith("https://")

@@ -99,7 +99,7 @@ def test_recruiter_finds_reads_tags_and_exports_failed_conversations(console, pa
     expect(page.get_by_text("[national insurance number]", exact=False)).to_be_visible()
     no_axe_violations(page)
 
-    page.get_by_label("Add a tag").fill("content gap")
+    page.get_by_label("Add a tag").select_option("content gap")
     page.get_by_role("button", name="Add tag").click()
     expect(page.get_by_text("Saved.", exact=True)).to_be_visible()
     expect(page.locator(".console-tags")).to_contain_text("content gap")

@@ -26,6 +26,7 @@ from seed import PASSWORD, RECRUITER
 from bench.console_client import sign_in
 from bench.console_data import DAY, conversations
 from bench.console_load import Target, load_rows
+from bot.privacy import special_categories
 from bot.storage import database as db
 from bot.storage.tracker_store import RedactingSQLTrackerStore
 from web.console import queries, search
@@ -119,6 +120,11 @@ class Conversation:
     up: int = 0
     down: int = 0
     shown: int = 0  # messages a transcript or export shows
+
+    @property
+    def sensitive(self) -> bool:
+        """Left out of searches, exports and unanswered questions by default."""
+        return any(special_categories(text) for _, text, _ in self.typed)
 
 
 def truth(generated: list[list[dict]]) -> dict[str, Conversation]:
@@ -233,21 +239,28 @@ def test_list_filters_and_search_match_the_rows(loaded, generated, long_pages):
             [c for c in every if c.started_at < midnight(29).timestamp()],
         ),
     }
+
+    def typed(c: Conversation, word: str) -> bool:
+        return any(word.lower() in text.lower() for _, text, _ in c.typed)
+
     for word in ("parking", "PARKING", "office", "[name]", "cv", "100%", "zebra crossing"):
         cases[f"search {word}"] = (
             {"q": word},
-            [c for c in every if any(word.lower() in text.lower() for _, text, _ in c.typed)],
+            [c for c in every if typed(c, word) and not c.sensitive],
         )
     cases["search + fallback + week"] = (
         {"q": "the", "fallback": "1", "from": week.date().isoformat()},
         [
             c
             for c in every
-            if c.fallbacks
-            and c.last_at >= week.timestamp()
-            and any("the" in text.lower() for _, text, _ in c.typed)
+            if c.fallbacks and c.last_at >= week.timestamp() and typed(c, "the") and not c.sensitive
         ],
     )
+    cases["search including sensitive"] = (
+        {"q": "support", "include_sensitive": "1"},
+        [c for c in every if typed(c, "support")],
+    )
+    assert any(c.sensitive for c in cases["search including sensitive"][1])
     with loaded.begin() as connection:
         for name, (args, expected) in cases.items():
             assert ids(connection, **args) == newest_first(expected), name
@@ -317,6 +330,7 @@ def test_insights_and_export_match_the_rows(loaded, generated):
     unanswered = [
         text
         for c in every
+        if not c.sensitive
         for at, text, fallback in c.typed
         if fallback and start.timestamp() <= at < end.timestamp()
     ]
@@ -325,7 +339,9 @@ def test_insights_and_export_match_the_rows(loaded, generated):
     salary = sum(1 for c in period if "salary" in c.intents)
     assert dict(data["topics"]).get("salary") == salary
     week = midnight(6).timestamp()
-    expected = {c.sender_id: c for c in every if c.fallbacks and c.last_at >= week}
+    expected = {
+        c.sender_id: c for c in every if c.fallbacks and c.last_at >= week and not c.sensitive
+    }
     assert {row["sender_id"] for row in exported} == set(expected)
     for row in exported:
         assert len(row["messages"]) == expected[row["sender_id"]].shown

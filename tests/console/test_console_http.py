@@ -236,7 +236,7 @@ def test_csrf_missing_wrong_or_cross_site_is_refused(console, console_engine):
         tags = {r[0] for r in connection.execute(sa.select(db.tags.c.tag))}
     assert not tags & {"csrf-a", "csrf-b", "csrf-c"}
     ok = session.post(
-        url, data={"tag": "Pay question", "csrf_token": token}, allow_redirects=False, timeout=10
+        url, data={"tag": "Content gap", "csrf_token": token}, allow_redirects=False, timeout=10
     )
     assert ok.status_code == 303
 

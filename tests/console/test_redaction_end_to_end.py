@@ -21,10 +21,32 @@ MESSAGES = {
     "SW1A 1AA": "I live at SW1A 1AA, is there an office near me?",
     "Priya Chaudhry": "my name is Priya Chaudhry and I want to be a paralegal",
     "14/07/1990": "I was born on 14/07/1990, am I too old to apply?",
+    "01AB1234567": "my case is 01AB1234567 and I was the victim, can I still apply?",
+    "12/34567/21": "the crime reference was 12/34567/21, does that matter for vetting?",
+    "MORGA753116SM9IJ": "my licence is MORGA753116SM9IJ, do I need to drive?",
+    "sarah jones": "im sarah jones, what does a paralegal earn?",
+    "10 Downing Street": "my address is 10 Downing Street, which office is nearest?",
+    "third of March 1990": "I was born on the third of March 1990, can I apply?",
 }
+SENSITIVE = "I have multiple sclerosis, can I get adjustments at interview?"
 
 
 def test_personal_details_never_reach_the_database_or_the_logs(assistant):
+    check_database_and_logs(assistant)
+
+
+def test_nothing_typed_reaches_the_logs_at_debug_level(start_assistant):
+    """At DEBUG, Rasa logs parsed text, entities and slots: withheld (bot/privacy/log_filter.py)."""
+    with start_assistant("debug-logs", {"LOG_LEVEL": "DEBUG"}) as debugging:
+        check_database_and_logs(debugging)
+        debugging.send(uuid.uuid4().hex, SENSITIVE)
+        logs = debugging.rasa_service.log_path.read_text(errors="replace")
+    assert "processor.message.parse" in logs, "Rasa did log at DEBUG"
+    assert "[withheld]" in logs
+    assert "multiple sclerosis" not in logs
+
+
+def check_database_and_logs(assistant) -> None:
     sender = uuid.uuid4().hex
     for message in MESSAGES.values():
         assistant.send(sender, message)
@@ -42,6 +64,7 @@ def test_personal_details_never_reach_the_database_or_the_logs(assistant):
         assert raw not in everything, f"{raw!r} reached the database"
     assert "[email address]" in everything and "[national insurance number]" in everything
     assert "[name]" in everything and "[card number]" in everything
+    assert "[case reference]" in everything and "[police reference]" in everything
     logs = assistant.rasa_service.log_path.read_text(errors="replace")
     logs += assistant.actions_service.log_path.read_text(errors="replace")
     for raw in MESSAGES:

@@ -17,7 +17,6 @@ from rasa.shared.core.events import SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from seed import DAY, Turn, events_for, save, seed_conversations, store_for
 
-from bot.privacy import sensitive_notice
 from bot.storage import database as db
 from bot.storage.retention import erase_conversation, purge_expired
 from bot.storage.retention import main as retention_main
@@ -87,13 +86,6 @@ def test_store_writes_no_raw_personal_data_and_leaves_the_live_tracker_alone(dat
     assert count == len(tracker.events)
     reloaded = asyncio.run(store.retrieve("visitor-1"))
     assert "jane.doe" not in json.dumps([e.as_dict() for e in reloaded.events])
-
-
-def test_sensitive_notice_only_for_ni_and_card_numbers():
-    assert "not kept" in sensitive_notice("my NI is QQ123456C")
-    assert "card number" in sensitive_notice("card 4111 1111 1111 1111")
-    assert sensitive_notice("email me at a@b.co") is None
-    assert sensitive_notice("") is None and sensitive_notice(None) is None
 
 
 # ---- Summaries and queries -------------------------------------------------------------------

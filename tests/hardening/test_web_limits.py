@@ -43,8 +43,8 @@ def limited_web(assistant, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 def send(web: Service, conversation: str, address: str | None = None) -> requests.Response:
     headers = {"X-Forwarded-For": address} if address else {}
     return requests.post(
-        f"{web.url}/api/conversations/{conversation}/messages",
-        json={"message": "/thanks"},
+        f"{web.url}/api/messages",
+        json={"conversation": conversation, "message": "/thanks"},
         headers=headers,
         timeout=30,
     )

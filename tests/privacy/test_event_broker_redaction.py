@@ -15,7 +15,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.storage.tracker_store import RedactingSQLTrackerStore
 
-TYPED = "my name is Jane Smith, email jane.smith@example.com, NI number QQ 12 34 56 C"
+TYPED = (
+    "my name is Jane Smith, email jane.smith@example.com, NI number QQ 12 34 56 C, "
+    "case 01AB1234567"
+)
 
 
 async def test_events_streamed_to_a_broker_are_redacted(tmp_path: Path) -> None:
@@ -42,12 +45,13 @@ async def test_events_streamed_to_a_broker_are_redacted(tmp_path: Path) -> None:
 
     assert [event["event"] for event in published] == ["action", "user", "slot"]
     everything = json.dumps(published)
-    for secret in ("Jane Smith", "jane.smith@example.com", "QQ 12 34 56 C"):
+    for secret in ("Jane Smith", "jane.smith@example.com", "QQ 12 34 56 C", "01AB1234567"):
         assert secret not in everything
     user = published[1]
     assert user["sender_id"] == "visitor-1"
     assert user["text"] == user["parse_data"]["text"]
     assert user["text"] == (
-        "my name is [name], email [email address], NI number [national insurance number]"
+        "my name is [name], email [email address], NI number [national insurance number], "
+        "case [case reference]"
     )
     assert published[2]["value"] == "[email address]"

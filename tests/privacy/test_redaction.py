@@ -3,18 +3,9 @@
 import threading
 
 import pytest
+from redaction_check import check
 
-from bot.privacy import PII_KINDS, PLACEHOLDERS, SENSITIVE_KINDS, Redaction, redact
-
-
-def _check(text, expected, kinds):
-    result = redact(text)
-    assert result.text == expected
-    assert result.kinds == frozenset(kinds)
-    # Every result is a fixed point.
-    assert redact(result.text).text == result.text
-    return result
-
+from bot.privacy import PII_KINDS, PLACEHOLDERS, Redaction, redact
 
 # --------------------------------------------------------------------------
 # API
@@ -25,21 +16,32 @@ def test_brief_example():
     result = redact("my name is Jane Smith and my NI is QQ 12 34 56 C")
     assert result.text == "my name is [name] and my NI is [national insurance number]"
     assert result.kinds == frozenset({"name", "national-insurance"})
-    assert result.sensitive is True
+    assert result.changed is True
+
+
+# The kinds of test_everything_at_once; the other kinds have their examples in test_identifiers.
+FIRST_KINDS = {"email", "phone", "national-insurance", "postcode", "date-of-birth", "card-number"}
 
 
 def test_public_constants():
-    assert PII_KINDS == {
-        "email",
-        "phone",
-        "national-insurance",
-        "postcode",
-        "date-of-birth",
-        "card-number",
+    assert PII_KINDS == FIRST_KINDS | {
+        "card-expiry",
+        "card-security-code",
+        "case-reference",
+        "police-reference",
+        "driving-licence",
+        "nhs-number",
+        "passport-number",
+        "sort-code",
+        "bank-account",
+        "iban",
+        "personal-reference",
+        "profile-link",
+        "address",
         "name",
     }
-    assert SENSITIVE_KINDS == {"national-insurance", "card-number"}
     assert set(PLACEHOLDERS) == PII_KINDS
+    assert len(set(PLACEHOLDERS.values())) == len(PLACEHOLDERS)
     for placeholder in PLACEHOLDERS.values():
         assert placeholder.startswith("[") and placeholder.endswith("]")
         assert placeholder[1:-1].replace(" ", "").isalpha()
@@ -49,7 +51,7 @@ def test_result_type():
     result = redact("hello")
     assert isinstance(result, Redaction)
     assert result == Redaction("hello", frozenset())
-    assert not result.sensitive and not result.changed
+    assert not result.changed
     with pytest.raises(AttributeError):
         result.text = "x"
 
@@ -59,23 +61,6 @@ def test_none_and_non_str():
     assert redact("") == Redaction("")
     with pytest.raises(TypeError):
         redact(123)
-
-
-@pytest.mark.parametrize(
-    "text, sensitive",
-    [
-        ("my NI is QQ123456C", True),
-        ("card 4111 1111 1111 1111", True),
-        ("call me on 07911 123456", False),
-        ("jane@example.com", False),
-        ("DOB 12/03/1998", False),
-        ("my name is Jane", False),
-        ("SW1H 9EA", False),
-        ("is the LTS open", False),
-    ],
-)
-def test_sensitive_flag(text, sensitive):
-    assert redact(text).sensitive is sensitive
 
 
 # --------------------------------------------------------------------------
@@ -125,7 +110,7 @@ def test_sensitive_flag(text, sensitive):
     ],
 )
 def test_ordinary_text_unchanged(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -147,12 +132,12 @@ def test_ordinary_text_unchanged(text):
     ],
 )
 def test_emails(text, expected):
-    _check(text, expected, {"email"})
+    check(text, expected, {"email"})
 
 
 @pytest.mark.parametrize("text", ["@CPS_UK on twitter", "meet @ 5.30pm", "jane@localhost"])
 def test_not_emails(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -188,7 +173,7 @@ def test_not_emails(text):
     ],
 )
 def test_phones(number):
-    _check(f"ring me on {number} after 5", "ring me on [phone number] after 5", {"phone"})
+    check(f"ring me on {number} after 5", "ring me on [phone number] after 5", {"phone"})
 
 
 @pytest.mark.parametrize(
@@ -211,12 +196,12 @@ def test_phones(number):
     ],
 )
 def test_cards_and_phones_side_by_side(text, expected, kinds):
-    _check(text, expected, kinds)
+    check(text, expected, kinds)
 
 
 def test_phone_glued_to_word_and_fullwidth():
-    _check("mob07911123456", "mob[phone number]", {"phone"})
-    _check("０７９１１ １２３４５６", "[phone number]", {"phone"})
+    check("mob07911123456", "mob[phone number]", {"phone"})
+    check("０７９１１ １２３４５６", "[phone number]", {"phone"})
 
 
 @pytest.mark.parametrize(
@@ -224,7 +209,7 @@ def test_phone_glued_to_word_and_fullwidth():
     ["0791 1234", "call 999", "0300 123", "it costs £0.50 a minute", "ext 1234"],
 )
 def test_not_phones(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -248,14 +233,11 @@ def test_not_phones(text):
     ],
 )
 def test_national_insurance(number):
-    result = _check(
-        f"my NI is {number}.", "my NI is [national insurance number].", {"national-insurance"}
-    )
-    assert result.sensitive
+    check(f"my NI is {number}.", "my NI is [national insurance number].", {"national-insurance"})
 
 
 def test_national_insurance_glued_to_letters():
-    _check("myNIisQQ123456C", "myNIis[national insurance number]", {"national-insurance"})
+    check("myNIisQQ123456C", "myNIis[national insurance number]", {"national-insurance"})
 
 
 @pytest.mark.parametrize(
@@ -284,7 +266,7 @@ def test_national_insurance_without_suffix_after_cue(text):
     ],
 )
 def test_not_national_insurance(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -311,7 +293,7 @@ def test_not_national_insurance(text):
     ],
 )
 def test_postcodes(postcode):
-    _check(
+    check(
         f"I live at {postcode}, near the office",
         "I live at [postcode], near the office",
         {"postcode"},
@@ -331,7 +313,7 @@ def test_postcodes(postcode):
     ],
 )
 def test_not_postcodes(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -362,7 +344,7 @@ def test_not_postcodes(text):
     ],
 )
 def test_full_dates(date):
-    _check(f"it was {date} ok", "it was [date] ok", {"date-of-birth"})
+    check(f"it was {date} ok", "it was [date] ok", {"date-of-birth"})
 
 
 @pytest.mark.parametrize(
@@ -381,7 +363,7 @@ def test_full_dates(date):
     ],
 )
 def test_birth_dates_after_cue(text, expected):
-    _check(text, expected, {"date-of-birth"})
+    check(text, expected, {"date-of-birth"})
 
 
 @pytest.mark.parametrize(
@@ -399,7 +381,7 @@ def test_birth_dates_after_cue(text, expected):
     ],
 )
 def test_not_dates(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -423,15 +405,12 @@ def test_not_dates(text):
     ],
 )
 def test_cards(number):
-    result = _check(
-        f"my card is {number} thanks", "my card is [card number] thanks", {"card-number"}
-    )
-    assert result.sensitive
+    check(f"my card is {number} thanks", "my card is [card number] thanks", {"card-number"})
 
 
 @pytest.mark.parametrize("text", ["4111 1111 1111", "card ending 1234", "123456789012"])
 def test_not_cards(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -472,7 +451,7 @@ def test_not_cards(text):
     ],
 )
 def test_names(text, expected):
-    _check(text, expected, {"name"})
+    check(text, expected, {"name"})
 
 
 @pytest.mark.parametrize(
@@ -484,7 +463,7 @@ def test_names(text, expected):
         "call me tomorrow",
         "I'm 25",
         "I'm interested in the LTS",
-        "i'm jane",  # weak trigger needs a capital: documented gap
+        "i'm jaded",  # lower case after "I'm" only when it is a common given name
         "I'm British",
         "I'm Looking for paralegal roles",
         "I'm a law student",
@@ -501,7 +480,7 @@ def test_names(text, expected):
     ],
 )
 def test_not_names(text):
-    _check(text, text, set())
+    check(text, text, set())
 
 
 # --------------------------------------------------------------------------
@@ -515,20 +494,20 @@ def test_everything_at_once():
         "NI QQ 12 34 56 C, postcode SW1H 9EA, DOB 12/03/1998, card 4111 1111 1111 1111. "
         "Is the Legal Trainee Scheme 2027 open?"
     )
-    result = _check(
+    result = check(
         text,
         "Hi, my name is [name]. Email [email address], mobile [phone number], "
         "NI [national insurance number], postcode [postcode], DOB [date of birth], "
         "card [card number]. Is the Legal Trainee Scheme 2027 open?",
-        PII_KINDS,
+        FIRST_KINDS | {"name"},
     )
-    assert result.sensitive
+    assert result.changed
 
 
 @pytest.mark.parametrize("placeholder", sorted(set(PLACEHOLDERS.values()) | {"[date]"}))
 def test_placeholders_are_inert(placeholder):
     text = f"my name is {placeholder} born {placeholder} call me {placeholder}"
-    _check(text, text, set())
+    check(text, text, set())
 
 
 @pytest.mark.parametrize(

@@ -121,8 +121,11 @@ def test_turns_alternating_between_instances_lose_nothing(stack: Stack, events) 
 
 def test_the_widget_api_answers_through_the_production_profile(stack: Stack) -> None:
     response = requests.post(
-        f"{stack.web.url}/api/conversations/{new_sender()}/messages",
-        json={"message": "How do I apply for the Legal Trainee Scheme?"},
+        f"{stack.web.url}/api/messages",
+        json={
+            "conversation": new_sender(),
+            "message": "How do I apply for the Legal Trainee Scheme?",
+        },
         timeout=30,
     )
     assert response.status_code == 200

@@ -53,8 +53,11 @@ def ask_widget_api(url: str, stop: threading.Event, answers: list) -> None:
         began = time.monotonic()
         try:
             status = requests.post(
-                f"{url}/api/conversations/{uuid.uuid4().hex}/messages",
-                json={"message": "what does a crown prosecutor earn?"},
+                f"{url}/api/messages",
+                json={
+                    "conversation": uuid.uuid4().hex,
+                    "message": "what does a crown prosecutor earn?",
+                },
                 timeout=30,
             ).status_code
         except requests.RequestException as error:
@@ -68,7 +71,8 @@ def test_a_sign_in_flood_stays_within_its_memory_and_the_widget_keeps_answering(
     url = flooded_web.url
     requests.get(f"{url}/console/sign-in", timeout=10)  # warm
     assert requests.post(
-        f"{url}/api/conversations/{uuid.uuid4().hex}/messages", json={"message": "hello"},
+        f"{url}/api/messages",
+        json={"conversation": uuid.uuid4().hex, "message": "hello"},
         timeout=30,
     ).status_code == 200
     sampler = Sampler(flooded_web.process.pid)

@@ -16,10 +16,15 @@ import requests
 pytestmark = pytest.mark.e2e
 
 CONVERSATION = "0123456789abcdef0123456789abcdef"
-MESSAGES = f"/api/conversations/{CONVERSATION}/messages"
+MESSAGES = "/api/messages"
 JSON = {"Content-Type": "application/json"}
 CROSS_SITE = {"Origin": "https://evil.example"}
 REFERRER_POLICIES = ("strict-origin-when-cross-origin", "no-referrer", "same-origin")
+
+
+def said(message: str, conversation: str = CONVERSATION) -> dict:
+    return {"conversation": conversation, "message": message}
+
 
 # (method, path, body, headers, expected status): one of each kind of response.
 ROUTES = [
@@ -31,12 +36,14 @@ ROUTES = [
     ("GET", "/widget/widget.js", None, {}, 200),
     ("GET", "/widget/widget.css", None, {}, 200),
     ("GET", "/assets/site.css", None, {}, 200),
-    ("POST", MESSAGES, {"message": "hello"}, JSON, 200),
-    ("POST", MESSAGES, {"message": ""}, JSON, 400),
+    ("POST", MESSAGES, said("hello"), JSON, 200),
+    ("POST", MESSAGES, said(""), JSON, 400),
     ("POST", MESSAGES, "message=hi", {}, 415),
-    ("POST", MESSAGES, {"message": "x" * 200_000}, JSON, 413),
-    ("POST", "/api/conversations/bad-id/messages", {"message": "hi"}, JSON, 400),
-    ("POST", MESSAGES, {"message": "hi"}, {**JSON, **CROSS_SITE}, 403),
+    ("POST", MESSAGES, said("x" * 200_000), JSON, 413),
+    ("POST", MESSAGES, said("hi", "bad-id"), JSON, 400),
+    ("POST", f"/api/conversations/{CONVERSATION}/messages", said("hi"), JSON, 410),
+    ("POST", "/api/transcript", {"conversation": CONVERSATION}, JSON, 200),
+    ("POST", MESSAGES, said("hi"), {**JSON, **CROSS_SITE}, 403),
     ("OPTIONS", MESSAGES, None, {**CROSS_SITE, "Access-Control-Request-Method": "POST"}, 204),
     ("GET", MESSAGES, None, {}, 405),
     ("GET", "/console/sign-in", None, {}, 200),
@@ -135,7 +142,7 @@ def test_static_files_cannot_be_read_outside_their_folders(security_web, path):
 
 
 def test_conversations_and_console_pages_are_never_cached(security_web):
-    answer = fetch(security_web.url, "POST", MESSAGES, {"message": "hello"}, JSON)
+    answer = fetch(security_web.url, "POST", MESSAGES, said("hello"), JSON)
     sign_in = requests.get(f"{security_web.url}/console/sign-in", timeout=10)
     for response in (answer, sign_in):
         assert "no-store" in response.headers.get("Cache-Control", ""), response.url

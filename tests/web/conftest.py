@@ -122,9 +122,18 @@ def rasa_url(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def web(start_web_app: StartWebApp, rasa_url: str) -> WebApp:
+def tracker_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Where the assistant stores conversations, for the web app's transcripts (an assistant
+    already running with `make run` uses the default, var/tracker.db)."""
+    if os.environ.get("WIDGET_TEST_RASA_URL"):
+        return {}
+    return {"TRACKER_DB": request.getfixturevalue("assistant").rasa_service.env["TRACKER_DB"]}
+
+
+@pytest.fixture(scope="session")
+def web(start_web_app: StartWebApp, rasa_url: str, tracker_env: dict[str, str]) -> WebApp:
     """The web app in front of the real assistant, shared by the tests that keep it running."""
-    return start_web_app(rasa_url)
+    return start_web_app(rasa_url, env=tracker_env)
 
 
 @pytest.fixture

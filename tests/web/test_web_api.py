@@ -12,25 +12,27 @@ from html.parser import HTMLParser
 import pytest
 import requests
 
+from bot.knowledge import load_knowledge
 from web.settings import Settings, SettingsError, parse_origins
 from web.validation import InvalidRequest, feedback_command, message
 
 GOOD_ID = "0123456789abcdef0123456789abcdef"
+KB = load_knowledge()
 
 
-def post(app, path: str, body=None, *, raw: str | None = None, headers=None) -> requests.Response:
+MESSAGES, FEEDBACK, TRANSCRIPT = "/api/messages", "/api/feedback", "/api/transcript"
+
+
+def post(
+    app, path: str, body=None, *, raw: str | None = None, headers=None, conversation=GOOD_ID
+) -> requests.Response:
+    """POST JSON to the API; a dict body gets the conversation id, as the widget sends it."""
     headers = {"Content-Type": "application/json", **(headers or {})}
     if raw is not None:
         return requests.post(f"{app.url}{path}", data=raw, headers=headers, timeout=20)
+    if isinstance(body, dict) and conversation is not None:
+        body = {"conversation": conversation, **body}
     return requests.post(f"{app.url}{path}", json=body, headers=headers, timeout=20)
-
-
-def messages_path(conversation_id: str = GOOD_ID) -> str:
-    return f"/api/conversations/{conversation_id}/messages"
-
-
-def feedback_path(conversation_id: str = GOOD_ID) -> str:
-    return f"/api/conversations/{conversation_id}/feedback"
 
 
 # ---- Pages and files --------------------------------------------------------------------
@@ -81,7 +83,7 @@ def test_demo_pages_embed_the_widget_with_one_tag_and_no_inline_code(web_without
 
 
 def test_every_response_has_the_security_headers(web_without_rasa):
-    paths = ("/", "/widget/widget.js", "/widget/widget.css", "/no-such-page", messages_path("x"))
+    paths = ("/", "/widget/widget.js", "/widget/widget.css", "/no-such-page", MESSAGES)
     for path in paths:
         response = requests.get(web_without_rasa.url + path, timeout=10)
         assert response.headers["X-Content-Type-Options"] == "nosniff", path
@@ -125,10 +127,31 @@ def test_a_hostile_host_header_does_not_reach_the_page(web_without_rasa):
     ["short", "x" * 65, "has space 0123456789", "semi;colon0123456789", "%2e%2e%2f0123456789ab"],
 )
 def test_odd_conversation_ids_are_refused(web_without_rasa, conversation_id):
-    response = post(web_without_rasa, messages_path(conversation_id), {"message": "hello"})
-    assert response.status_code in (400, 404)
-    if response.status_code == 400:
+    for path in (MESSAGES, FEEDBACK, TRANSCRIPT):
+        response = post(web_without_rasa, path, {"message": "hello"}, conversation=conversation_id)
+        assert response.status_code == 400
         assert response.json()["error"] == "bad_conversation_id"
+
+
+@pytest.mark.parametrize("body", [{"message": "hello"}, {"conversation": 42, "message": "hi"}])
+def test_a_missing_conversation_id_is_refused(web_without_rasa, body):
+    response = post(web_without_rasa, MESSAGES, body, conversation=None)
+    assert response.status_code == 400
+    assert response.json()["error"] == "bad_conversation_id"
+
+
+@pytest.mark.parametrize("path", ["messages", "feedback", "transcript"])
+def test_the_id_in_the_path_is_refused_with_a_reason_not_redirected(web_without_rasa, path):
+    response = requests.post(
+        f"{web_without_rasa.url}/api/conversations/{GOOD_ID}/{path}",
+        json={"message": "hello"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert response.status_code == 410
+    assert response.json()["error"] == "moved"
+    assert '"conversation"' in response.json()["reason"]
+    assert "Location" not in response.headers
 
 
 @pytest.mark.parametrize(
@@ -144,21 +167,25 @@ def test_odd_conversation_ids_are_refused(web_without_rasa, conversation_id):
     ],
 )
 def test_bad_messages_get_a_short_json_reason(web_without_rasa, body, raw, status, code):
-    response = post(web_without_rasa, messages_path(), body, raw=raw)
+    response = post(web_without_rasa, MESSAGES, body, raw=raw)
     assert response.status_code == status
     assert response.json()["error"] == code
     assert response.json()["reason"]
 
 
 def test_the_body_must_be_json(web_without_rasa):
-    response = post(web_without_rasa, messages_path(), raw="message=hi",
-                    headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = post(
+        web_without_rasa,
+        MESSAGES,
+        raw="message=hi",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert response.status_code == 415
     assert response.json()["error"] == "bad_content_type"
 
 
 def test_a_huge_body_is_refused_with_json(web_without_rasa):
-    response = post(web_without_rasa, messages_path(), {"message": "x" * 200_000})
+    response = post(web_without_rasa, MESSAGES, {"message": "x" * 200_000})
     assert response.status_code == 413
     assert response.json()["error"]
 
@@ -173,7 +200,7 @@ def test_a_huge_body_is_refused_with_json(web_without_rasa):
     ],
 )
 def test_bad_feedback_is_refused(web_without_rasa, body):
-    response = post(web_without_rasa, feedback_path(), body)
+    response = post(web_without_rasa, FEEDBACK, body)
     assert response.status_code == 400
     assert response.json()["error"] in ("bad_rating", "bad_topic")
 
@@ -192,17 +219,18 @@ def test_message_checks_in_process():
 
 
 def test_an_unreachable_assistant_is_a_503_with_a_reason(web_without_rasa):
-    response = post(web_without_rasa, messages_path(), {"message": "hello"})
+    response = post(web_without_rasa, MESSAGES, {"message": "hello"})
     assert response.status_code == 503
     assert response.json() == {
-        "error": "assistant_unavailable", "reason": "The careers assistant is not answering."
+        "error": "assistant_unavailable",
+        "reason": "The careers assistant is not answering.",
     }
 
 
 def test_a_silent_assistant_is_a_504_after_the_timeout(start_web_app, silent_upstream):
     app = start_web_app(silent_upstream, env={"RASA_TIMEOUT": "1"})
     started = time.monotonic()
-    response = post(app, messages_path(), {"message": "hello"})
+    response = post(app, MESSAGES, {"message": "hello"})
     assert response.status_code == 504
     assert response.json()["error"] == "assistant_timeout"
     assert time.monotonic() - started < 5
@@ -212,23 +240,29 @@ def test_a_silent_assistant_is_a_504_after_the_timeout(start_web_app, silent_ups
 
 
 def test_cors_answers_only_the_configured_origins(start_web_app, closed_port):
-    app = start_web_app(f"http://127.0.0.1:{closed_port}",
-                        env={"ALLOWED_ORIGINS": "https://careers.example.org"})
+    app = start_web_app(
+        f"http://127.0.0.1:{closed_port}", env={"ALLOWED_ORIGINS": "https://careers.example.org"}
+    )
     preflight = {
-        "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
     }
 
-    allowed = requests.options(app.url + messages_path(), timeout=10,
-                               headers={"Origin": "https://careers.example.org", **preflight})
+    allowed = requests.options(
+        app.url + MESSAGES,
+        timeout=10,
+        headers={"Origin": "https://careers.example.org", **preflight},
+    )
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://careers.example.org"
     assert "POST" in allowed.headers["Access-Control-Allow-Methods"]
 
-    other = requests.options(app.url + messages_path(), timeout=10,
-                             headers={"Origin": "https://evil.example", **preflight})
+    other = requests.options(
+        app.url + MESSAGES, timeout=10, headers={"Origin": "https://evil.example", **preflight}
+    )
     assert "Access-Control-Allow-Origin" not in other.headers
 
     # CORS alone does not stop a request being sent, so the server refuses it too.
-    forged = post(app, messages_path(), {"message": "hello"}, headers={"Origin": "https://evil.example"})
+    forged = post(app, MESSAGES, {"message": "hello"}, headers={"Origin": "https://evil.example"})
     assert forged.status_code == 403
     assert forged.json()["error"] == "origin_not_allowed"
 
@@ -238,15 +272,25 @@ def test_cors_answers_only_the_configured_origins(start_web_app, closed_port):
 
 def test_settings_defaults_and_errors():
     settings = Settings.from_env({})
-    assert (settings.host, settings.port, settings.rasa_url) == ("127.0.0.1", 8000, "http://127.0.0.1:5005")
+    assert (settings.host, settings.port, settings.rasa_url) == (
+        "127.0.0.1",
+        8000,
+        "http://127.0.0.1:5005",
+    )
     assert settings.allowed_origins == ("http://localhost:8000", "http://127.0.0.1:8000")
     assert settings.max_message_chars == 1000
     assert Settings.from_env({"WEB_PORT": "9000"}).allowed_origins[0] == "http://localhost:9000"
     assert parse_origins(" https://A.example/ ,http://b.example:81") == (
-        "https://a.example", "http://b.example:81"
+        "https://a.example",
+        "http://b.example:81",
     )
-    for env in ({"ALLOWED_ORIGINS": "*"}, {"ALLOWED_ORIGINS": "https://a.example/path"},
-                {"WEB_PORT": "eighty"}, {"MAX_MESSAGE_CHARS": "0"}, {"RASA_URL": "ftp://x"}):
+    for env in (
+        {"ALLOWED_ORIGINS": "*"},
+        {"ALLOWED_ORIGINS": "https://a.example/path"},
+        {"WEB_PORT": "eighty"},
+        {"MAX_MESSAGE_CHARS": "0"},
+        {"RASA_URL": "ftp://x"},
+    ):
         with pytest.raises(SettingsError):
             Settings.from_env(env)
 
@@ -256,7 +300,7 @@ def test_settings_defaults_and_errors():
 
 @pytest.mark.e2e
 def test_messages_are_forwarded_to_the_assistant_as_it_answers(web):
-    response = post(web, messages_path(), {"message": "/greeting"})
+    response = post(web, MESSAGES, {"message": "/greeting"})
     assert response.status_code == 200
     messages = response.json()["messages"]
     topics = [m["custom"]["topic"] for m in messages if isinstance(m.get("custom"), dict)]
@@ -267,10 +311,36 @@ def test_messages_are_forwarded_to_the_assistant_as_it_answers(web):
 @pytest.mark.e2e
 def test_feedback_reaches_the_assistant_with_the_rated_topic(web):
     conversation = "feedback" + GOOD_ID
-    post(web, messages_path(conversation), {"message": "/greeting"})
-    response = post(web, feedback_path(conversation), {"topic": "salary", "rating": "up"})
+    post(web, MESSAGES, {"message": "/greeting"}, conversation=conversation)
+    response = post(web, FEEDBACK, {"topic": "salary", "rating": "up"}, conversation=conversation)
     assert response.status_code == 200
     messages = response.json()["messages"]
     topics = [m["custom"]["topic"] for m in messages if isinstance(m.get("custom"), dict)]
     assert topics == ["salary"]  # the acknowledgement carries the topic it rated
     assert any(m.get("text") for m in messages)
+
+
+@pytest.mark.e2e
+def test_the_transcript_is_the_stored_redacted_conversation(web):
+    conversation = "transcript" + GOOD_ID
+    post(web, MESSAGES, {"message": "/greeting"}, conversation=conversation)
+    typed = "my name is Jane Smith and my case is 01AB1234567, what does a paralegal earn?"
+    answer = post(web, MESSAGES, {"message": typed}, conversation=conversation).json()
+    topic = next(m["custom"]["topic"] for m in answer["messages"] if "custom" in m)
+    post(web, FEEDBACK, {"topic": topic, "rating": "up"}, conversation=conversation)
+    response = post(web, TRANSCRIPT, {}, conversation=conversation)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    greeting, visitor, reply = response.json()["turns"]
+    assert greeting["who"] == "bot" and greeting["rateable"] is False
+    assert greeting["messages"][0]["custom"]["topic"] == "greeting"
+    assert visitor == {
+        "who": "user",
+        "text": "my name is [name] and my case is [case reference], what does a paralegal earn?",
+    }
+    assert reply["rateable"] and reply["rating"] == "up" and reply["ack"]
+    texts = [m.get("text") for m in reply["messages"]]
+    assert texts[-1] == KB.conversation["personal-details-removed"].answer  # said once
+    assert "Jane" not in response.text and "1234567" not in response.text
+    unknown = post(web, TRANSCRIPT, {}, conversation="neverseen" + GOOD_ID)
+    assert unknown.status_code == 200 and unknown.json() == {"turns": []}

@@ -122,6 +122,53 @@ def test_the_conversation_survives_navigation_and_restart_clears_it(web, page):
     assert is_focused(message_box(page))
 
 
+def test_after_a_reload_the_stored_transcript_is_back_and_storage_holds_no_visitor_text(
+    web, page
+):
+    page.goto(web.url + "/")
+    open_by_keyboard(page)
+    wait_for_greeting(page)
+    typed = "my name is Jane Smith, what does a paralegal officer earn?"
+    answer = ask(page, typed)
+    answer_text = answer.locator(".cw-bubble p").first.inner_text()
+    helpful = answer.get_by_role("button", name="Helpful", exact=True)
+    helpful.focus()
+    page.keyboard.press("Enter")
+    expect(helpful).to_have_attribute("aria-pressed", "true", timeout=ANSWER_TIMEOUT)
+
+    # The page's storage holds the conversation id and the panel's state, nothing typed or said.
+    storage = page.evaluate(
+        "() => JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])"
+    )
+    assert set(stored_conversation(page)) == {"id", "open"}
+    for words in ("Jane", "paralegal", answer_text[:40]):
+        assert words not in storage
+
+    page.reload()
+    expect(user_messages(page)).to_have_count(1, timeout=ANSWER_TIMEOUT)
+    # As stored: redacted. The visitor sees what the CPS keeps.
+    expect(user_messages(page).first).to_contain_text(
+        "my name is [name], what does a paralegal officer earn?"
+    )
+    expect(bot_messages(page)).to_have_count(2)
+    restored = bot_messages(page).last
+    expect(restored).to_contain_text(answer_text[:40])
+    expect(restored).to_contain_text("there's no need to share personal details")
+    expect(restored.get_by_role("button", name="Helpful", exact=True)).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    log = page.get_by_role("log")
+    expect(log).to_have_attribute("aria-live", "polite")
+    assert log.get_attribute("aria-busy") is None
+    assert axe_violations(page) == [], "restored"
+
+    # The conversation goes on where it was: no second greeting.
+    tab_to(page, message_box(page))
+    ask(page, "How do I apply?")
+    expect(bot_messages(page)).to_have_count(3)
+    expect(bot_messages(page).filter(has_text="I'm the CPS careers assistant")).to_have_count(1)
+
+
 def test_escape_on_the_page_hides_the_panel_without_moving_focus(web, page):
     # A keyboard user on the page behind the panel can uncover what they are on (WCAG 2.4.11).
     page.goto(web.url + "/")

@@ -27,6 +27,7 @@ from bot.guard.address import address_key
 from bot.guard.settings import SettingsError, env_int
 from bot.storage import database as db
 from bot.storage.audit import Client, record
+from bot.storage.retention import sensitive_retention_days
 from web.console import auth, passwords, throttle
 from web.security import own_origin
 
@@ -49,7 +50,27 @@ def when(timestamp: float | None) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%d %b %Y %H:%M UTC")
 
 
+# What a sensitive conversation's categories mean, in words for the transcript.
+CATEGORY_WORDS = {
+    "health": "health",
+    "disability": "disability",
+    "sexuality": "sexual orientation or gender identity",
+    "religion": "religion or belief",
+    "ethnicity": "racial or ethnic origin",
+    "pregnancy": "pregnancy",
+    "political-opinion": "political opinions",
+    "trade-union": "trade union membership",
+    "criminal-offence": "a criminal record or case",
+    "victim": "being a victim or witness of a crime",
+}
+
+
+def category_words(categories: str | None) -> str:
+    return "; ".join(CATEGORY_WORDS.get(c, c) for c in (categories or "").split()) or "unknown"
+
+
 templates.filters["when"] = when
+templates.filters["category_words"] = category_words
 templates.filters["percent"] = lambda v: "no data" if v is None else f"{v * 100:.1f}%"
 
 
@@ -68,6 +89,7 @@ class ConsoleSettings:
         # argon2 checks at once per process, 64 MiB each.
         self.sign_in_parallel = env_int(env, "CONSOLE_SIGN_IN_PARALLEL", 2, 1, 16)
         self.allowed_networks = parse_networks(env.get("CONSOLE_ALLOWED_NETWORKS") or "")
+        self.sensitive_retention_days = sensitive_retention_days(env)
 
     def cookie(self, name: str) -> str:
         """``__Host-`` names need Secure and Path=/; plain http on loopback can have neither."""

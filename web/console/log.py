@@ -10,8 +10,9 @@ Rasa stores each event as the JSON of ``Event.as_dict()``. The console reads:
 * ``bot`` events: the reply text, its buttons, and the answer contract's
   ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic.
 
-The summary of a conversation (:func:`summarise`) holds counts and topic ids,
-never text, and is kept in ``console_summaries`` by :func:`refresh_summaries`,
+The summary of a conversation (:func:`summarise`) holds counts, topic ids and whether the
+visitor said something special-category about themselves (``sensitive``, with the
+categories), never text, and is kept in ``console_summaries`` by :func:`refresh_summaries`,
 together with the conversation's typed visitor messages in ``console_messages``
 (for text search and the unanswered questions).
 """
@@ -27,14 +28,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from bot.privacy import special_categories
 from bot.storage import daily
 from bot.storage import database as db
 
 FALLBACK = "fallback"
 GREETING_PAYLOAD = "/greeting"  # sent by the widget when it opens, not typed
-# The newest event summarised. "v2": summaries made before console_messages existed are
-# made again once, which fills it.
-STATE_KEY = "summaries_v2_event_id"
+STATE_KEY = db.SUMMARIES_STATE_KEY
 BATCH = 400
 # On PostgreSQL, Rasa's workers take event ids when they insert but commit in their own
 # order, so an event may appear below the newest id already seen: the newest LOOKBACK
@@ -82,7 +82,8 @@ class Message:
         }
 
 
-def _load(data: str | None) -> dict[str, Any]:
+def event_data(data: str | None) -> dict[str, Any]:
+    """The JSON of an event row as a dict ({} if it is not one)."""
     try:
         value = json.loads(data or "{}")
     except ValueError:
@@ -90,7 +91,7 @@ def _load(data: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _entity(parse_data: dict[str, Any], name: str) -> str | None:
+def entity_value(parse_data: dict[str, Any], name: str) -> str | None:
     for entity in parse_data.get("entities") or []:
         if isinstance(entity, dict) and entity.get("entity") == name:
             return str(entity.get("value"))
@@ -109,7 +110,7 @@ def messages(rows: Iterable[Any]) -> list[Message]:
     for row in rows:
         if row.type_name not in ("user", "bot"):
             continue
-        data = _load(row.data)
+        data = event_data(row.data)
         if row.type_name == "user":
             parse_data = data.get("parse_data") or {}
             intent = parse_data.get("intent") or {}
@@ -123,8 +124,8 @@ def messages(rows: Iterable[Any]) -> list[Message]:
                 confidence=intent.get("confidence"),
             )
             if message.intent == "feedback":
-                message.rating = _entity(parse_data, "rating")
-                message.rated_topic = _entity(parse_data, "rated_topic")
+                message.rating = entity_value(parse_data, "rating")
+                message.rated_topic = entity_value(parse_data, "rated_topic")
             elif text == GREETING_PAYLOAD:
                 message.automatic = True
             elif text.startswith("/"):
@@ -157,10 +158,11 @@ def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]
     channel = None
     for row in rows:
         if row.type_name == "user":
-            channel = _load(row.data).get("input_channel")
+            channel = event_data(row.data).get("input_channel")
             break
     visitor = [m for m in messages(rows) if m.speaker == "visitor"]
     topics = {m.topic for m in visitor if m.topic and not m.is_feedback and not m.automatic}
+    categories = frozenset().union(*(special_categories(m.text) for m in visitor if m.is_typed))
     summary = {
         "sender_id": sender_id,
         "started_at": min(stamps) if stamps else None,
@@ -171,6 +173,8 @@ def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]
         "feedback_down": sum(1 for m in visitor if m.rating == "down"),
         "channel": channel,
         "topics": " ".join(sorted(topics)),
+        "sensitive": bool(categories),
+        "sensitive_categories": " ".join(sorted(categories)) or None,
     }
     typed = [
         {
@@ -215,10 +219,11 @@ def refresh_summaries(connection: Connection) -> int:
         senders = list(newest_ids)
         for start in range(0, len(senders), BATCH):
             chunk = senders[start : start + BATCH]
-            known = dict(
+            s = db.summaries.c
+            known = dict(  # a summary with no sensitive mark yet is made again
                 connection.execute(
-                    sa.select(db.summaries.c.sender_id, db.summaries.c.last_event_id).where(
-                        db.summaries.c.sender_id.in_(chunk)
+                    sa.select(s.sender_id, s.last_event_id).where(
+                        s.sender_id.in_(chunk), s.sensitive.isnot(None)
                     )
                 ).all()
             )

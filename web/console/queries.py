@@ -7,6 +7,12 @@ checked first (:class:`Filters`), so a bad value is refused, not passed on.
 The list is ordered newest first by ``(last_at, sender_id)`` and paged by keyset:
 "Next" and "Previous" links carry the boundary row's key (``after``/``before``), so
 a deep page costs what the first one does; a bare ``page=N`` still works, by offset.
+
+Sensitive conversations (the visitor said something special-category or criminal-offence
+about themselves) are listed, marked, but left out of text searches, exports and the
+unanswered questions unless ``include_sensitive`` is chosen, which the views audit.
+Tags come from a fixed list (``TAGS``): a free-text tag could hold personal details that
+no redaction recognises ("call back jane").
 """
 
 from __future__ import annotations
@@ -27,7 +33,19 @@ from web.console import log, search
 PAGE_SIZE = 25
 EXPORT_LIMIT = 5000
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
-TAG = re.compile(r"^[a-z0-9][a-z0-9 -]{0,39}$")
+TAG = re.compile(r"^[a-z0-9][a-z0-9 -]{0,39}$")  # the shape of any tag, old ones included
+# The tags a recruiter can give a conversation: what went wrong or what to do with it.
+TAGS = (
+    "content gap",
+    "wrong answer",
+    "unclear answer",
+    "not understood",
+    "good example",
+    "training example",
+    "safeguarding",
+    "technical problem",
+    "follow up",
+)
 MAX_SEARCH = 200
 EPOCH = date(1970, 1, 1)  # day numbers in console_daily count from here
 QUESTION_LIMIT = 2000  # the newest unanswered questions grouped on the insights page
@@ -68,8 +86,8 @@ def cursor(row: dict[str, Any]) -> str:
 
 def normalise_tag(value: str) -> str:
     tag = " ".join(value.strip().lower().split())
-    if not TAG.match(tag):
-        raise BadFilter("Tags are 1 to 40 letters, digits, spaces or hyphens")
+    if tag not in TAGS:
+        raise BadFilter("Choose a tag from the list")
     return tag
 
 
@@ -83,6 +101,7 @@ class Filters:
     tag: str = ""
     reviewed: str = ""  # "", "yes" or "no"
     q: str = ""
+    include_sensitive: bool = False  # in text searches and exports (audited by the views)
     page: int = 1
     after: tuple[float, str] | None = None  # the list continues after this row...
     before: tuple[float, str] | None = None  # ...or ends before it
@@ -98,9 +117,9 @@ class Filters:
         topic = get("topic")
         if topic and not TOPIC.match(topic):
             raise BadFilter("topic: not a topic id")
-        tag = get("tag")
-        if tag:
-            tag = normalise_tag(tag)
+        tag = " ".join(get("tag").lower().split())
+        if tag and not TAG.match(tag):  # a tag given before the fixed list can still be found
+            raise BadFilter("tag: not a tag")
         reviewed = get("reviewed")
         if reviewed not in ("", "yes", "no"):
             raise BadFilter("reviewed: choose yes, no or either")
@@ -125,6 +144,7 @@ class Filters:
             tag=tag,
             reviewed=reviewed,
             q=q,
+            include_sensitive=get("include_sensitive") in ("1", "on", "yes"),
             page=int(page),
             after=after,
             before=before,
@@ -144,6 +164,7 @@ class Filters:
             "tag": self.tag,
             "reviewed": self.reviewed,
             "q": self.q,
+            "include_sensitive": "1" if self.include_sensitive else "",
             "page": str(self.page) if self.page > 1 else "",
         }
         values.update({key: str(value) for key, value in changes.items() if value is not None})
@@ -161,9 +182,11 @@ def _timestamp(day: date) -> float:
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
 
 
-def _conditions(filters: Filters, connection: Connection) -> list[Any]:
+def _conditions(filters: Filters, connection: Connection, exporting: bool = False) -> list[Any]:
     s = db.summaries.c
     conditions: list[Any] = [s.user_messages > 0]
+    if (filters.q or exporting) and not filters.include_sensitive:
+        conditions.append(s.sensitive.isnot(True))
     if filters.date_from:
         conditions.append(s.last_at >= _timestamp(filters.date_from))
     if filters.date_to:
@@ -333,7 +356,7 @@ def export_rows(connection: Connection, filters: Filters) -> list[dict[str, Any]
         dict(row._mapping)
         for row in connection.execute(
             sa.select(db.summaries)
-            .where(sa.and_(*_conditions(filters, connection)))
+            .where(sa.and_(*_conditions(filters, connection, exporting=True)))
             .order_by(*NEWEST_FIRST)
             .limit(EXPORT_LIMIT)
         )
@@ -417,11 +440,13 @@ def training_examples(groups: list[dict[str, Any]], first: int = 1) -> str:
 
 
 def _unanswered(connection: Connection, start: float, end: float) -> list[str]:
-    """The newest QUESTION_LIMIT questions not understood in the period, oldest first."""
-    m = db.messages.c
+    """The newest QUESTION_LIMIT questions not understood in the period, oldest first;
+    none from a sensitive conversation."""
+    m, s = db.messages.c, db.summaries.c
+    sensitive = sa.select(s.sender_id).where(s.sensitive.is_(True))
     newest = connection.execute(
         sa.select(m.text)
-        .where(m.fallback.is_(True), m.at >= start, m.at < end)
+        .where(m.fallback.is_(True), m.at >= start, m.at < end, m.sender_id.not_in(sensitive))
         .order_by(m.at.desc(), m.event_id.desc())
         .limit(QUESTION_LIMIT)
     ).scalars()

@@ -92,6 +92,8 @@ async def conversation_list(request: Request) -> HTTPResponse:
         page = queries.conversation_page(connection, filters)
         # Which conversations a recruiter looked for, never what they searched for.
         audit(request, connection, "view-list", shown=len(page.rows), **filters.audit_detail())
+        if filters.q and filters.include_sensitive:
+            audit(request, connection, "search-including-sensitive", filters=filters.audit_detail())
         return page, queries.known_topics(connection), queries.known_tags(connection)
 
     page, topics, tags = await in_db(request, load)
@@ -118,10 +120,11 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
     def load(connection):
         found = queries.conversation(connection, conversation_id)
         if found is not None:
-            audit(request, connection, "view-transcript", conversation_id)
-        return found, queries.known_tags(connection)
+            sensitive = {"sensitive": True} if found["sensitive"] else {}
+            audit(request, connection, "view-transcript", conversation_id, **sensitive)
+        return found
 
-    found, tags = await in_db(request, load)
+    found = await in_db(request, load)
     if found is None:
         return render(
             request,
@@ -134,7 +137,8 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
         request,
         "transcript.html",
         conversation=found,
-        known_tags=tags,
+        tag_choices=[tag for tag in queries.TAGS if tag not in found["tags"]],
+        sensitive_days=request.app.ctx.console_settings.sensitive_retention_days,
         saved=request.args.get("saved", ""),
     )
 

@@ -17,7 +17,7 @@
   }
 
   var STORAGE_KEY = "cps-careers-assistant";
-  var MAX_TURNS = 200; // keeps session storage small however long the conversation
+  var MAX_TURNS = 200; // keeps the page's memory small however long the conversation
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December"];
   var ERRORS = {
@@ -28,8 +28,11 @@
     origin_not_allowed: "The careers assistant is not available on this website.",
     offline: "We could not reach the careers assistant. Check your internet connection, then select Retry.",
     unavailable: "The careers assistant is not answering at the moment. Your message has not been lost: select Retry to send it again.",
-    feedback: "We could not send your feedback. Select Retry to try again."
+    feedback: "We could not send your feedback. Select Retry to try again.",
+    transcript: "We could not show your conversation so far. Select Retry to try again."
   };
+  // What each API answer must hold to count as an answer.
+  var ANSWER_FIELD = { messages: "messages", feedback: "messages", transcript: "turns" };
 
   // ---- Configuration from the script tag --------------------------------------------
 
@@ -76,7 +79,12 @@
     }
   }
 
-  // ---- State kept in session storage (gone when the browser closes) ------------------
+  // ---- State: the conversation id in session storage, the transcript in memory ------
+  //
+  // Any script on the host page can read its session storage, so it holds only the
+  // conversation id and whether the panel is open, never what the visitor typed. After a
+  // reload or a move to another page the widget asks the web app for the conversation as
+  // it was stored, with personal details already redacted (POST /api/transcript).
 
   var memoryStore = {};
   var store = {
@@ -106,21 +114,29 @@
 
   function loadState() {
     var saved = store.get();
-    if (saved && typeof saved.id === "string" && /^[a-f0-9]{32}$/.test(saved.id) &&
-        Array.isArray(saved.turns)) {
-      return { id: saved.id, open: saved.open === true, turns: saved.turns.filter(validTurn) };
+    if (saved && typeof saved.id === "string" && /^[a-f0-9]{32}$/.test(saved.id)) {
+      return { id: saved.id, open: saved.open === true, turns: [], saved: true };
     }
-    return { id: newConversationId(), open: false, turns: [] };
-  }
-
-  function validTurn(turn) {
-    return turn && (turn.who === "user" ? typeof turn.text === "string" : turn.who === "bot" &&
-      Array.isArray(turn.texts));
+    return { id: newConversationId(), open: false, turns: [], saved: false };
   }
 
   function saveState() {
     state.turns = state.turns.slice(-MAX_TURNS);
-    store.set({ id: state.id, open: state.open, turns: state.turns });
+    store.set({ id: state.id, open: state.open });
+  }
+
+  // A turn of POST /api/transcript as the widget keeps it; anything odd is left out.
+  function storedTurn(turn) {
+    if (!turn || typeof turn !== "object") return null;
+    if (turn.who === "user") {
+      var text = asString(turn.text, 5000);
+      return text ? { who: "user", text: text } : null;
+    }
+    if (turn.who !== "bot") return null;
+    var restored = botTurn(turn.messages, turn.rateable === true);
+    restored.rating = turn.rating === "up" || turn.rating === "down" ? turn.rating : null;
+    restored.ack = asString(turn.ack, 500);
+    return restored;
   }
 
   // ---- Turning Rasa's messages into one bot turn -------------------------------------
@@ -332,12 +348,34 @@
     root.appendChild(stylesheet);
     root.appendChild(ui.root);
 
-    state.turns.forEach(function (turn) { ui.messages.appendChild(renderTurn(turn)); });
     if (state.open) showPanel(false);
-    // The history is in place before the host joins the page, so it is not announced again.
     document.body.appendChild(host);
-    scrollToEnd();
     bindEvents();
+    if (state.saved) restore();
+  }
+
+  // Show the conversation so far again, without announcing it: the log is busy and silent
+  // while the turns go in.
+  function restore() {
+    ui.log.setAttribute("aria-busy", "true");
+    ui.log.setAttribute("aria-live", "off");
+    request("transcript", { opening: config.greeting }, function (data) {
+      data.turns.map(storedTurn).filter(Boolean).slice(-MAX_TURNS).forEach(function (turn) {
+        state.turns.push(turn);
+        ui.messages.appendChild(renderTurn(turn));
+      });
+      settle(true);
+    }, restore, function () { settle(false); }, ERRORS.transcript);
+  }
+
+  // After a restore: a conversation with nothing stored (it expired, or was erased)
+  // starts again with the greeting; one that could not be loaded waits for Retry.
+  function settle(loaded) {
+    state.saved = !loaded;
+    ui.log.setAttribute("aria-live", "polite");
+    ui.log.removeAttribute("aria-busy");
+    scrollToEnd();
+    if (loaded && state.open && !state.turns.length && !busy) startConversation();
   }
 
   function bindEvents() {
@@ -480,7 +518,7 @@
     showPanel(true);
     scrollToEnd();
     ui.input.focus();
-    if (!state.turns.length && !busy) startConversation();
+    if (!state.turns.length && !busy && !state.saved) startConversation();
   }
 
   function closePanel(returnFocus) {
@@ -495,7 +533,7 @@
   function restart() {
     generation += 1;
     busy = false;
-    state = { id: newConversationId(), open: true, turns: [] };
+    state = { id: newConversationId(), open: true, turns: [], saved: false };
     saveState();
     ui.messages.textContent = "";
     setTyping(false);
@@ -505,8 +543,8 @@
   }
 
   function startConversation() {
-    request("messages", { message: config.greeting }, function (messages) {
-      appendTurn(botTurn(messages, false));
+    request("messages", { message: config.greeting }, function (data) {
+      appendTurn(botTurn(data.messages, false));
     }, startConversation);
   }
 
@@ -528,8 +566,8 @@
     if (typed) ui.input.value = "";
     var userTurn = { who: "user", text: shownText };
     appendTurn(userTurn);
-    request("messages", { message: payload }, function (messages) {
-      appendTurn(botTurn(messages, true));
+    request("messages", { message: payload }, function (data) {
+      appendTurn(botTurn(data.messages, true));
     }, function () {
       // A typed message is back in the box (perhaps edited since); a button is sent again.
       if (typed) sendTyped();
@@ -544,16 +582,15 @@
   function rate(turn, rating) {
     if (busy || turn.rating === rating) return;
     clearError();
-    request("feedback", { topic: turn.custom.topic, rating: rating }, function (messages) {
+    request("feedback", { topic: turn.custom.topic, rating: rating }, function (data) {
       turn.rating = rating;
-      turn.ack = botTurn(messages, false).texts.join(" ") || "Thank you for your feedback.";
+      turn.ack = botTurn(data.messages, false).texts.join(" ") || "Thank you for your feedback.";
       var view = ratingViews.get(turn);
       if (view) {
         view.up.setAttribute("aria-pressed", String(rating === "up"));
         view.down.setAttribute("aria-pressed", String(rating === "down"));
         view.ack.textContent = turn.ack;
       }
-      saveState();
     }, function () { rate(turn, rating); }, null, ERRORS.feedback);
   }
 
@@ -566,13 +603,14 @@
     if (node && node.parentNode) node.parentNode.removeChild(node);
   }
 
-  // One call to the web app. `retry` is offered when the assistant could not be reached.
+  // One call to the web app, with the conversation id in the body (never in the address,
+  // which access logs keep). `retry` is offered when the assistant could not be reached.
   function request(kind, body, onSuccess, retry, onFailure, failureText) {
     var mine = generation;
     busy = true;
     setTyping(kind === "messages");
-    var url = config.server + "/api/conversations/" + state.id + "/" + kind;
-    fetch(url, {
+    body.conversation = state.id;
+    fetch(config.server + "/api/" + kind, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
@@ -586,8 +624,8 @@
       if (mine !== generation) return;
       busy = false;
       setTyping(false);
-      if (result.ok && Array.isArray(result.data.messages)) {
-        onSuccess(result.data.messages);
+      if (result.ok && Array.isArray(result.data[ANSWER_FIELD[kind]])) {
+        onSuccess(result.data);
         return;
       }
       if (onFailure) onFailure();
