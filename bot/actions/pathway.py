@@ -216,7 +216,8 @@ class ValidatePathwayForm(Action):
         question = QUESTION_OF.get(requested or "")
         state = state_from(tracker)
         if question is None or not is_fresh_answer(tracker):
-            return turn_events(resume(pathway, state, question))
+            text = tracker.latest_message.get("text") or ""
+            return turn_events(resume(pathway, state, question, "" if question is None else text))
         text = tracker.latest_message.get("text") or ""
         if not is_reply(kb, tracker, question, text):
             # Rasa rejects the form, and a rule takes the turn.

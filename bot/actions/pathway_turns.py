@@ -122,15 +122,19 @@ def take_message(
     return Turn(answers, years, retry=question)  # nothing usable: ask again, rephrased
 
 
-def resume(pathway: Pathway, state: State, question: str | None) -> Turn:
-    """The form comes back after a side answer: a question already asked twice is not
-    asked a third time."""
-    answers = dict(state.answers)
+def resume(pathway: Pathway, state: State, question: str | None, text: str = "") -> Turn:
+    """The form comes back after a side answer (or starts). What the side question said
+    about the person still counts ("I'm a law student, what do trainees earn?"), and a
+    question already asked twice is not asked a third time."""
+    told = read_situation(pathway, text, statements_only=True) if text else Situation()
+    merged = combine([Situation(_known(state.answers), state.years), told])
+    answers = {q: merged.answers.get(q) for q in QUESTIONS}
+    notes = [UNDERSTOOD] if _changed_others(state.answers, answers, question or "") else []
     if question is not None and answers.get(question) is None:
         if state.times_asked(question) >= MAX_ASKS:
             answers[question] = default_answer(pathway, question)
-            return Turn(answers, state.years, notes=[SKIPPED])
-    return Turn(answers, state.years, retry=state.retry)
+            return Turn(answers, merged.years, notes=notes + [SKIPPED])
+    return Turn(answers, merged.years, retry=state.retry, notes=notes)
 
 
 def _known(answers: Mapping[str, str | None]) -> dict[str, str]:

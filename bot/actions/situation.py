@@ -75,9 +75,9 @@ OPPOSITES = {
 # "I love being in court", not "I work at the magistrates' court".
 FEELINGS = frozenset(
     "love like enjoy enjoyed keen interested interest want wanna prefer passion passionate "
-    "fancy rather hate dislike avoid dread thing".split()
-)
-AVERSIONS = frozenset("hate dislike avoid dread".split())
+    "fancy rather thing".split()
+) | frozenset("hate dislike avoid dread scare scares scared scary nervous terrified terrifies".split())
+AVERSIONS = frozenset("hate dislike avoid dread scare scares scared scary nervous terrified terrifies".split())
 CRIME = frozenset("crime criminal crim prosecuting prosecution defence defense".split())
 # Years said with one of these are years of practice, not of age or study.
 PRACTICE = CRIME | frozenset(
@@ -330,16 +330,18 @@ def _meaning(question: str, match: Match) -> str | None:
     return OPPOSITES.get(question, {}).get(match.value)
 
 
-def _feeling(tokens: list[str], match: Match, value: str | None) -> str | None:
-    """Advocacy as a statement says: "I love court" yes, "I hate court" or "I prefer
-    paperwork to court" no, "I work at the magistrates' court" nothing."""
+def _feeling(tokens: list[str], match: Match, value: str | None, needed: bool) -> str | None:
+    """What advocacy words say: "I love court" yes, "I hate court" or "I prefer
+    paperwork to court" no, and, when a feeling is `needed` (a statement rather than a
+    reply), "I work at the magistrates' court" nothing."""
     feelings = FEELINGS & set(tokens)
-    if not feelings or value is None:
+    if value is None or (needed and not feelings):
         return None
-    turn = feelings & AVERSIONS
+    turn = bool(feelings & AVERSIONS)
     if "prefer" in tokens or "rather" in tokens:
-        pivot = next((i for i, t in enumerate(tokens) if t in ("prefer", "rather")), 0)
-        turn = turn or any(t in CONTRAST for t in tokens[pivot : match.start])
+        # "prefer X to Y" turns Y; "prefer to stay out of court" turns nothing.
+        pivot = next(i for i, t in enumerate(tokens) if t in ("prefer", "rather"))
+        turn = turn or any(t in CONTRAST for t in tokens[pivot + 2 : match.start])
     if turn:
         return {"yes": "no", "no": "yes"}.get(value, value)
     return value
@@ -370,15 +372,16 @@ def _read(
         asking = asks(tokens)
         if asking and not replies and question in ABOUT_SELF_ONLY:
             continue
-        if question not in (ADVOCACY, RIGHT_TO_WORK):
-            tokens = strip_wishes(tokens)
+        if question not in (ADVOCACY, RIGHT_TO_WORK) and not (replies and question == "course"):
+            tokens = strip_wishes(tokens)  # "to become a barrister" answers the course only
         for match in _matches(tokens, _phrases(pathway)[question], replies):
             if asking and not replies and match.weak:
                 continue  # "which way into the CPS?" does not say they work there
             value = _meaning(question, match)
-            if question == ADVOCACY and not replies:
-                # From a statement, only what the person feels about court work counts.
-                value = _feeling(tokens, match, value)
+            if question == ADVOCACY:
+                # From a statement, only what the person feels about court work counts;
+                # in a reply too, a fear of it turns a yes ("court scares me").
+                value = _feeling(tokens, match, value, needed=not replies)
             if value is not None:
                 meant.append((value, match))
     if strict and question != STAGE and len({value for value, _ in meant}) > 1:
@@ -395,7 +398,10 @@ _YEARS = re.compile(
     r"decades?)\b(?!\s*old)"
 )
 _SINCE = re.compile(r"\bsince (?P<year>(?:19|20)\d\d)\b")
-_BARE_NUMBER = re.compile(r"^\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<plus>\+|plus)?\s*$")
+_BARE_NUMBER = re.compile(
+    r"^\s*(?:(?:about|around|roughly|approx|approximately|maybe|probably|like)\s+)?"
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?P<plus>\+|plus)?\s*(?:ish)?\s*$"
+)
 _UNIT_YEARS = {"month": 1 / 12, "mth": 1 / 12, "mnth": 1 / 12, "decade": 10.0}
 
 

@@ -260,6 +260,18 @@ async def test_resuming_after_a_side_answer_does_not_reread_the_message(dispatch
     assert events["requested_slot"] == SLOTS["stage"]
 
 
+async def test_what_a_side_question_says_about_the_person_still_counts(dispatcher):
+    tracker = form_tracker(
+        "I'm a law student, what do trainees earn?",
+        "salary",
+        after="action_answer_knowledge",
+        slots=_slots({}, ("stage",)),
+    )
+    events = await validate(tracker, dispatcher)
+    assert events[SLOTS["stage"]] == "university-law"
+    assert events["requested_slot"] == SLOTS["right_to_work"]
+
+
 async def test_after_a_side_answer_a_question_asked_twice_is_not_asked_again(dispatcher):
     tracker = form_tracker(
         "what about the pension?",
