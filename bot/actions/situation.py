@@ -73,11 +73,13 @@ OPPOSITES = {
 }
 # Advocacy is read from a statement only when it says how the person feels about it:
 # "I love being in court", not "I work at the magistrates' court".
-FEELINGS = frozenset(
+AVERSIONS = frozenset(
+    "hate dislike avoid dread scare scares scared scary nervous terrified terrifies".split()
+)
+FEELINGS = AVERSIONS | frozenset(
     "love like enjoy enjoyed keen interested interest want wanna prefer passion passionate "
     "fancy rather thing".split()
-) | frozenset("hate dislike avoid dread scare scares scared scary nervous terrified terrifies".split())
-AVERSIONS = frozenset("hate dislike avoid dread scare scares scared scary nervous terrified terrifies".split())
+)
 CRIME = frozenset("crime criminal crim prosecuting prosecution defence defense".split())
 # Years said with one of these are years of practice, not of age or study.
 PRACTICE = CRIME | frozenset(

@@ -260,6 +260,17 @@ def test_nonsense_is_asked_again_once_then_the_main_routes(assistant):
     assert reply_text(last).startswith(PATHWAY.skipped)
 
 
+@pytest.mark.parametrize("reply", ["yes", "no thanks"])
+def test_a_yes_or_no_that_answers_nothing_gets_one_fallback_and_the_talk_goes_on(assistant, reply):
+    sender = new_sender()
+    talk(assistant, sender, "what does a crown prosecutor earn?")
+    answer = assistant.send(sender, reply)
+    assert contract_payload(answer)["topic"] == "fallback"
+    assert len([m for m in answer if m.get("text")]) == 1
+    after = assistant.send(sender, "what about the pension?")
+    assert contract_payload(after)["topic"] == "pension"
+
+
 def test_stop_when_nothing_is_running(assistant):
     reply = assistant.send(new_sender(), "stop")
     assert contract_payload(reply)["topic"] == TOPIC
