@@ -100,9 +100,14 @@ def take_message(
     corrected = {
         q: v for q, v in told.answers.items() if q != question and answers.get(q) not in (None, v)
     }
-    if corrected and starts_with_rejection(text):
+    rejecting = starts_with_rejection(text)
+    if corrected and rejecting:
         # "no, I'm a barrister": the "no" turns down the guess, it does not answer.
         reply = read_answer(pathway, question, _without_rejection(text))
+    elif reply is not None:
+        # A reply ("yes, I'm at the CPS") fills what is missing; it corrects nothing.
+        missing = {q: v for q, v in told.answers.items() if answers.get(q) is None}
+        told = Situation(missing, told.years if EXPERIENCE in missing else None)
     # What the message says about the person comes after what was known, so it corrects it.
     merged = combine([Situation(_known(answers), state.years), told])
     answers = {q: merged.answers.get(q) for q in QUESTIONS}

@@ -185,6 +185,17 @@ async def test_a_leading_no_that_answers_the_question_is_an_answer(dispatcher):
     assert events["requested_slot"] == SLOTS["right_to_work"]
 
 
+async def test_a_reply_fills_what_is_missing_but_corrects_nothing(dispatcher):
+    # "at the CPS" could also mean CPS staff; as a reply it only answers the question.
+    tracker = form_tracker(
+        "yes, I'm at the CPS",
+        requested=SLOTS["at_cps"],
+        slots=_slots({"stage": "paralegal"}, ("at_cps",)),
+    )
+    events = await validate(tracker, dispatcher)
+    assert events[SLOTS["stage"]] == "paralegal" and events[SLOTS["at_cps"]] == "yes"
+
+
 async def test_a_statement_about_the_person_is_never_a_side_topic(dispatcher):
     # The classifier thinks it is about joining as a qualified lawyer; it does not answer
     # the question, and nothing in it is new: it is asked again, not answered as a topic.
