@@ -20,7 +20,8 @@ How a run goes:
   an earlier answer ("no, I'm a barrister").
 - A question about something else ("what does it pay?") is not a reply: the form
   rejects the turn, a rule answers it and resumes the form. A message about danger
-  (a signposting topic) is always answered first, in the same way.
+  (a signposting topic) is answered first in the same way, unless it is a plain reply
+  that the classifier only doubtfully took for one ("none in crime yet").
 - A question is asked at most twice; then the finder goes on as "not sure" and says so.
 - Every answer, including the right to work, is cleared when the form ends.
 
@@ -40,6 +41,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.context import latest_intent
 from bot.actions.pathway_routes import (
     QUESTIONS,
+    pathway_of,
     recommend,
     recommendation_text,
     summary_line,
@@ -47,7 +49,7 @@ from bot.actions.pathway_routes import (
 from bot.actions.pathway_turns import SKIPPED, UNDERSTOOD, State, Turn, resume, start, take_message
 from bot.actions.replies import conversation_reply
 from bot.actions.situation import looks_like_question, read_answer
-from bot.knowledge import KnowledgeBase, Pathway, load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge
 
 FORM = "pathway_form"
 TOPIC = "pathway-finder"
@@ -96,12 +98,6 @@ _ANSWER_PATH = frozenset({"action_listen", "action_extract_slots", FORM, f"valid
 def side_intents(kb: KnowledgeBase) -> frozenset[str]:
     """Intents that ask something else: answered, then the form asks its question again."""
     return frozenset(kb.entries) | SIDE_CONVERSATION_INTENTS
-
-
-def _pathway(kb: KnowledgeBase) -> Pathway:
-    if kb.pathway is None:
-        raise LookupError(f"{kb.path.name} has no `pathway` section")
-    return kb.pathway
 
 
 def answers_from(tracker: Tracker) -> dict[str, str | None]:
@@ -197,7 +193,7 @@ def is_reply(kb: KnowledgeBase, tracker: Tracker, question: str, text: str) -> b
     if intent in SIGNPOSTING:
         confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
         unsure = confidence < SIGNPOSTING_SURE
-        return unsure and read_answer(_pathway(kb), question, text) is not None
+        return unsure and read_answer(pathway_of(kb), question, text) is not None
     return intent not in CONTROL_INTENTS and intent in side_intents(kb) | REPLY_INTENTS
 
 
@@ -211,7 +207,7 @@ class ValidatePathwayForm(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kb = load_knowledge()
-        pathway = _pathway(kb)
+        pathway = pathway_of(kb)
         requested = tracker.get_slot(REQUESTED_SLOT)
         question = QUESTION_OF.get(requested or "")
         state = state_from(tracker)
@@ -240,7 +236,7 @@ class AskPathwayQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        pathway = _pathway(load_knowledge())
+        pathway = pathway_of(load_knowledge())
         spec = pathway.questions[self.question]
         state = state_from(tracker)
         notes = tracker.get_slot(NOTES_SLOT) or []
@@ -299,7 +295,7 @@ class ActionPathwayRecommend(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kb = load_knowledge()
-        pathway = _pathway(kb)
+        pathway = pathway_of(kb)
         state = state_from(tracker)
         recommendation = recommend(kb, state.answers)
         understood = summary_line(pathway, state.answers, state.years)
@@ -325,7 +321,7 @@ class ActionPathwayStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        pathway = _pathway(load_knowledge())
+        pathway = pathway_of(load_knowledge())
         if latest_intent(tracker) == START_AGAIN:
             # Starting again means new answers: only this message counts.
             messages = [(tracker.latest_message.get("text") or "", True)]
@@ -347,7 +343,7 @@ class ActionPathwayOffer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        pathway = _pathway(load_knowledge())
+        pathway = pathway_of(load_knowledge())
         told = start(pathway, messages_since_last_run(tracker))
         understood = summary_line(pathway, told.answers, told.years)
         text = f"{understood} {pathway.offer.ask}" if understood else pathway.offer.ask
@@ -368,7 +364,7 @@ class ActionPathwayDecline(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        offer = _pathway(load_knowledge()).offer
+        offer = pathway_of(load_knowledge()).offer
         start_button = {"title": offer.title, "payload": START_PAYLOAD}
         send(dispatcher, tracker, offer.declined, [start_button])
         return []
@@ -384,7 +380,7 @@ class ActionPathwayStop(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kb = load_knowledge()
-        pathway = _pathway(kb)
+        pathway = pathway_of(kb)
         running = tracker.active_loop_name == FORM
         if latest_intent(tracker) == "goodbye":
             conversation_reply(kb, "goodbye").send(dispatcher)

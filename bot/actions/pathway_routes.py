@@ -173,7 +173,7 @@ class Recommendation:
 
 def recommend(kb: KnowledgeBase, answers: Answers) -> Recommendation:
     """One to three routes, best first, with the reason each fits."""
-    pathway = _pathway(kb)
+    pathway = pathway_of(kb)
     name = profile(answers)
     chosen = pathway.profiles[name]
     routes = [
@@ -206,7 +206,7 @@ def recommendation_text(
 ) -> str:
     """What was understood, the heading, each route (one a line) with its reason and
     source, any notes, then the disclaimer."""
-    pathway = _pathway(kb)
+    pathway = pathway_of(kb)
     lines = [
         pathway.route.format(
             number=number,
@@ -224,7 +224,8 @@ def recommendation_text(
     return "\n\n".join(parts)
 
 
-def _pathway(kb: KnowledgeBase) -> Pathway:
+def pathway_of(kb: KnowledgeBase) -> Pathway:
+    """The knowledge file's `pathway` section; an error naming the file if it has none."""
     if kb.pathway is None:
         raise LookupError(f"{kb.path.name} has no `pathway` section")
     return kb.pathway
