@@ -1,17 +1,28 @@
 """The pathway finder: a Rasa form that recommends a route into a legal career.
 
-It starts on the `pathway-finder` intent ("which route is right for me?") or the
-offer button of a routes answer, asks only the questions a visitor's stage needs
-(`bot.actions.pathway_routes.required_questions`), one at a time with buttons,
-and ends with one to three routes from the knowledge file.
+It starts on the `pathway-finder` intent ("which route would suit me? I'm a paralegal")
+or the offer button of a routes answer; a visitor who only describes themselves
+(`describe-situation`: "I'm a barrister, eight years in crime") is offered it first.
+The logic is pure Python beside this module; this one connects it to Rasa:
 
-- Every answer is read from the visitor's own words (buttons send their titles as
-  text), so "i'm doing the sqe" and a click on "Taking or passed the LPC, SQE or
-  Bar course" are understood the same way.
-- A side question ("what does it pay?") is not an answer: the form rejects the
-  turn, a rule answers it and resumes the form, which asks the same question again.
-- An answer that is not understood gets the question once more, rephrased; a
-  second one takes the question's default (for the stage: the main routes).
+- `bot.actions.situation` reads what visitors say about themselves;
+- `bot.actions.pathway_turns` decides what each message does to the answers;
+- `bot.actions.pathway_routes` decides which questions are needed and which routes fit.
+
+How a run goes:
+
+- At the start, everything the visitor has said since the last run is read, the
+  answers it gives are filled, and the first question says in one line what was
+  understood ("You're a solicitor with about four years of criminal practice").
+  Only what is missing is asked, one question at a time, with buttons.
+- Every reply is read from the visitor's own words (buttons send their titles as
+  text). What a reply says about the person fills other questions too, or corrects
+  an earlier answer ("no, I'm a barrister").
+- A question about something else ("what does it pay?") is not a reply: the form
+  rejects the turn, a rule answers it and resumes the form. A message about danger
+  (a signposting topic) is answered first in the same way, unless it is a plain reply
+  that the classifier only doubtfully took for one ("none in crime yet").
+- A question is asked at most twice; then the finder goes on as "not sure" and says so.
 - Every answer, including the right to work, is cleared when the form ends.
 
 Each turn carries exactly one `custom` payload (the answer contract): topic
@@ -22,7 +33,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -30,27 +41,38 @@ from rasa_sdk.types import DomainDict
 from bot.actions.context import latest_intent
 from bot.actions.pathway_routes import (
     QUESTIONS,
-    UNKNOWN,
-    extras_from_stage,
+    pathway_of,
     recommend,
     recommendation_text,
-    required_questions,
-    understand,
+    summary_line,
 )
+from bot.actions.pathway_turns import SKIPPED, UNDERSTOOD, State, Turn, resume, start, take_message
 from bot.actions.replies import conversation_reply
-from bot.knowledge import KnowledgeBase, Pathway, load_knowledge
+from bot.actions.situation import looks_like_question, read_answer
+from bot.knowledge import KnowledgeBase, load_knowledge
 
 FORM = "pathway_form"
 TOPIC = "pathway-finder"
+DESCRIBE = "describe-situation"
+START_AGAIN = "start-again"
 REQUESTED_SLOT = "requested_slot"
-RETRY_SLOT = "pathway_retry"  # the question already asked again after a misunderstood answer
 SLOTS = {question: f"pathway_{question}" for question in QUESTIONS}
+QUESTION_OF = {slot: question for question, slot in SLOTS.items()}
+YEARS_SLOT = "pathway_years"  # years of criminal practice, for the summary
+RETRY_SLOT = "pathway_retry"  # the question asked again after a reply it could not use
+ASKED_SLOT = "pathway_asked"  # every question asked in this run, once per asking
+NOTES_SLOT = "pathway_notes"  # what to say before the next question
 START_PAYLOAD = f"/{TOPIC}"
-START_AGAIN_PAYLOAD = "/start-again"
+START_AGAIN_PAYLOAD = f"/{START_AGAIN}"
 STOP_PAYLOAD = "/stop"
+DENY_PAYLOAD = "/deny"
 
 # Intents that control the pathway finder itself; rules handle them at any point.
-CONTROL_INTENTS = frozenset({"stop", "start-again", TOPIC, "goodbye"})
+CONTROL_INTENTS = frozenset({"stop", START_AGAIN, TOPIC, "goodbye"})
+# Topics that signpost people to help: answered first, even in the middle, unless the
+# classifier is unsure and the message is a plain reply ("none in crime yet").
+SIGNPOSTING = frozenset({"report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint"})
+SIGNPOSTING_SURE = 0.8
 # Conversation intents answered in the middle of the form, which then carries on.
 SIDE_CONVERSATION_INTENTS = frozenset(
     {
@@ -64,12 +86,14 @@ SIDE_CONVERSATION_INTENTS = frozenset(
         "feedback",
     }
 )
-# Actions that run between a visitor's message and the form when it is an answer.
-_ANSWER_PATH = frozenset({"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"})
-_QUESTION_WORDS = frozenset(
-    "what how why when where which who whats hows can could do does did is are will would "
-    "should tell".split()
+# Intents whose messages the form reads as replies, whatever the classifier thought.
+REPLY_INTENTS = frozenset({"nlu_fallback", "out-of-scope", DESCRIBE, "affirm", "deny"})
+# Where the finder's memory starts afresh: the end or the start of a run.
+RUN_BOUNDARIES = frozenset(
+    {"action_pathway_recommend", "action_pathway_stop", "action_pathway_start"}
 )
+# Actions that run between a visitor's message and the form when it is a reply.
+_ANSWER_PATH = frozenset({"action_listen", "action_extract_slots", FORM, f"validate_{FORM}"})
 
 
 def side_intents(kb: KnowledgeBase) -> frozenset[str]:
@@ -77,26 +101,31 @@ def side_intents(kb: KnowledgeBase) -> frozenset[str]:
     return frozenset(kb.entries) | SIDE_CONVERSATION_INTENTS
 
 
-def _pathway(kb: KnowledgeBase) -> Pathway:
-    if kb.pathway is None:
-        raise LookupError(f"{kb.path.name} has no `pathway` section")
-    return kb.pathway
-
-
 def answers_from(tracker: Tracker) -> dict[str, str | None]:
     return {question: tracker.get_slot(slot) for question, slot in SLOTS.items()}
 
 
+def state_from(tracker: Tracker) -> State:
+    return State(
+        answers=answers_from(tracker),
+        years=tracker.get_slot(YEARS_SLOT),
+        asked=tuple(tracker.get_slot(ASKED_SLOT) or ()),
+        retry=QUESTION_OF.get(tracker.get_slot(RETRY_SLOT) or ""),
+    )
+
+
 def cleared_answers() -> list[dict[str, Any]]:
     """Forget every answer: the right to work is never kept beyond the pathway finder."""
-    return [SlotSet(slot, None) for slot in SLOTS.values()] + [SlotSet(RETRY_SLOT, None)]
+    return [SlotSet(slot, None) for slot in SLOTS.values()] + [
+        SlotSet(slot, None) for slot in (YEARS_SLOT, RETRY_SLOT, ASKED_SLOT, NOTES_SLOT)
+    ]
 
 
 def is_fresh_answer(tracker: Tracker) -> bool:
     """True if the latest message reached the form straight away.
 
     False when the form resumes after a side answer, a restart or at activation:
-    then the latest message was something else and must not be read as an answer.
+    then the latest message was something else and must not be read as a reply.
     """
     for event in reversed(tracker.events):
         if event.get("event") == "user":
@@ -117,9 +146,17 @@ def topic_sent_this_turn(tracker: Tracker) -> bool:
     return False
 
 
-def looks_like_question(text: str) -> bool:
-    first = text.strip().lower().split(maxsplit=1)
-    return text.strip().endswith("?") or bool(first and first[0] in _QUESTION_WORDS)
+def messages_since_last_run(tracker: Tracker) -> list[tuple[str, bool]]:
+    """The visitor's messages since the pathway finder last started or ended, oldest
+    first, each with whether it was about them (a route request or a description)."""
+    messages: list[tuple[str, bool]] = []
+    for event in tracker.events:
+        if event.get("event") == "action" and event.get("name") in RUN_BOUNDARIES:
+            messages = []
+        elif event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            messages.append((event.get("text") or "", intent in (TOPIC, DESCRIBE)))
+    return messages
 
 
 def send(
@@ -134,106 +171,63 @@ def send(
     dispatcher.utter_message(text=text, buttons=buttons or None, json_message=payload)
 
 
-class ValidatePathwayForm(FormValidationAction):
-    """Reads each answer, decides which questions are still needed, and asks once more."""
+def turn_events(turn: Turn) -> list[dict[str, Any]]:
+    """The slots a turn sets, and the question to ask next (None: recommend)."""
+    events = [SlotSet(SLOTS[q], turn.answers.get(q)) for q in QUESTIONS]
+    events += [
+        SlotSet(YEARS_SLOT, turn.years),
+        SlotSet(RETRY_SLOT, SLOTS[turn.retry] if turn.retry else None),
+        SlotSet(NOTES_SLOT, turn.notes or None),
+        SlotSet(REQUESTED_SLOT, SLOTS[turn.next] if turn.next else None),
+    ]
+    return events
+
+
+def is_reply(kb: KnowledgeBase, tracker: Tracker, question: str, text: str) -> bool:
+    """Can the message be a reply at all? Not a command, nor an intent the form does
+    not know, nor a call for help; `take_message` then tells replies from side questions."""
+    intent = latest_intent(tracker)
+    if intent == TOPIC:
+        # Only a question ("which route is right for me?") starts the finder again:
+        # "I'm a trainee solicitor" or "either way" can sound like one, and are replies.
+        return not looks_like_question(text)
+    if intent in SIGNPOSTING:
+        confidence = (tracker.latest_message.get("intent") or {}).get("confidence") or 0.0
+        unsure = confidence < SIGNPOSTING_SURE
+        return unsure and read_answer(pathway_of(kb), question, text) is not None
+    return intent not in CONTROL_INTENTS and intent in side_intents(kb) | REPLY_INTENTS
+
+
+class ValidatePathwayForm(Action):
+    """Reads each message the form gets, and decides which question comes next."""
 
     def name(self) -> str:
         return f"validate_{FORM}"
 
-    async def required_slots(
-        self,
-        domain_slots: list[str],
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> list[str]:
-        return [SLOTS[question] for question in required_questions(answers_from(tracker))]
-
-    # -- extraction: is the latest message an answer to the question asked?
-
-    def extract(self, question: str, tracker: Tracker) -> dict[str, Any]:
-        slot = SLOTS[question]
-        if tracker.get_slot(REQUESTED_SLOT) != slot or not is_fresh_answer(tracker):
-            return {}
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
         kb = load_knowledge()
+        pathway = pathway_of(kb)
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        question = QUESTION_OF.get(requested or "")
+        state = state_from(tracker)
+        if question is None or not is_fresh_answer(tracker):
+            text = tracker.latest_message.get("text") or ""
+            return turn_events(resume(pathway, state, question, "" if question is None else text))
         text = tracker.latest_message.get("text") or ""
-        intent = latest_intent(tracker)
-        side = intent in side_intents(kb)
-        value = understand(_pathway(kb), question, text)
-        if value is not None and not (side and looks_like_question(text)):
-            found = {slot: value}
-            if question == "stage":
-                extras = extras_from_stage(_pathway(kb), value, text)
-                found.update({SLOTS[q]: v for q, v in extras.items()})
-            return found
-        if side or intent in CONTROL_INTENTS:
-            return {}  # not an answer: the form is rejected and a rule takes the turn
-        return {slot: text}  # an answer that was not understood: see validate()
-
-    async def extract_pathway_stage(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.extract("stage", tracker)
-
-    async def extract_pathway_course(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.extract("course", tracker)
-
-    async def extract_pathway_profession(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.extract("profession", tracker)
-
-    async def extract_pathway_experience(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.extract("experience", tracker)
-
-    async def extract_pathway_advocacy(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.extract("advocacy", tracker)
-
-    async def extract_pathway_at_cps(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.extract("at_cps", tracker)
-
-    async def extract_pathway_right_to_work(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self.extract("right_to_work", tracker)
-
-    # -- validation: map the answer to a choice, or ask once more, then use the default
-
-    def validate(self, question: str, value: Any, tracker: Tracker) -> dict[str, Any]:
-        slot = SLOTS[question]
-        if value is None:
-            return {slot: None}
-        spec = _pathway(load_knowledge()).questions[question]
-        if value in {choice.value for choice in spec.choices}:
-            return {slot: value}
-        if question == "stage" and value == UNKNOWN:
-            return {slot: value}
-        understood = understand(_pathway(load_knowledge()), question, str(value))
-        if understood is not None:
-            return {slot: understood}
-        if tracker.get_slot(RETRY_SLOT) != slot:
-            return {slot: None, RETRY_SLOT: slot}  # ask again, rephrased, with buttons
-        # Never a loop: the second answer not understood takes the default.
-        return {slot: spec.default or UNKNOWN, RETRY_SLOT: None}
-
-    async def validate_pathway_stage(self, slot_value, dispatcher, tracker, domain):
-        return self.validate("stage", slot_value, tracker)
-
-    async def validate_pathway_course(self, slot_value, dispatcher, tracker, domain):
-        return self.validate("course", slot_value, tracker)
-
-    async def validate_pathway_profession(self, slot_value, dispatcher, tracker, domain):
-        return self.validate("profession", slot_value, tracker)
-
-    async def validate_pathway_experience(self, slot_value, dispatcher, tracker, domain):
-        return self.validate("experience", slot_value, tracker)
-
-    async def validate_pathway_advocacy(self, slot_value, dispatcher, tracker, domain):
-        return self.validate("advocacy", slot_value, tracker)
-
-    async def validate_pathway_at_cps(self, slot_value, dispatcher, tracker, domain):
-        return self.validate("at_cps", slot_value, tracker)
-
-    async def validate_pathway_right_to_work(self, slot_value, dispatcher, tracker, domain):
-        return self.validate("right_to_work", slot_value, tracker)
+        if not is_reply(kb, tracker, question, text):
+            # Rasa rejects the form, and a rule takes the turn.
+            return [SlotSet(REQUESTED_SLOT, requested)]
+        side = latest_intent(tracker) in side_intents(kb)
+        turn = take_message(pathway, state, question, text, side_topic=side)
+        if turn is None:
+            return [SlotSet(REQUESTED_SLOT, requested)]
+        return turn_events(turn)
 
 
 class AskPathwayQuestion(Action):
-    """Asks one question with a button per choice (the rephrased one after a misunderstanding)."""
+    """Asks one question with a button per choice; first, what was understood."""
 
     question = "stage"
 
@@ -243,18 +237,29 @@ class AskPathwayQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        pathway = _pathway(load_knowledge())
+        pathway = pathway_of(load_knowledge())
         spec = pathway.questions[self.question]
-        again = tracker.get_slot(RETRY_SLOT) == SLOTS[self.question]
-        text = spec.rephrase if again else spec.ask
-        starting = not any(answers_from(tracker).values()) and not topic_sent_this_turn(tracker)
-        if self.question == "stage" and not again and starting:
-            text = f"{pathway.intro}\n\n{text}"
+        state = state_from(tracker)
+        notes = tracker.get_slot(NOTES_SLOT) or []
+        again = state.retry == self.question
+        starting = not state.asked
+        paragraphs = []
+        if starting and not topic_sent_this_turn(tracker):
+            paragraphs.append(pathway.intro)
+        said = []
+        if SKIPPED in notes:
+            said.append(pathway.skipped)
+        understood = summary_line(pathway, state.answers, state.years)
+        if understood and (starting or UNDERSTOOD in notes):
+            said += [understood, pathway.correct_me]
+        if said:
+            paragraphs.append(" ".join(said))
+        paragraphs.append(spec.rephrase if again else spec.ask)
         buttons = [{"title": choice.title, "payload": choice.title} for choice in spec.choices]
         if again:
             buttons.append({"title": pathway.stop, "payload": STOP_PAYLOAD})
-        send(dispatcher, tracker, text, buttons, question=self.question)
-        return []
+        send(dispatcher, tracker, "\n\n".join(paragraphs), buttons, question=self.question)
+        return [SlotSet(ASKED_SLOT, [*state.asked, self.question]), SlotSet(NOTES_SLOT, None)]
 
 
 class AskPathwayCourse(AskPathwayQuestion):
@@ -291,33 +296,79 @@ class ActionPathwayRecommend(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kb = load_knowledge()
-        pathway = _pathway(kb)
-        recommendation = recommend(kb, answers_from(tracker))
+        pathway = pathway_of(kb)
+        state = state_from(tracker)
+        recommendation = recommend(kb, state.answers)
+        understood = summary_line(pathway, state.answers, state.years)
+        text = recommendation_text(kb, recommendation, understood)
+        if SKIPPED in (tracker.get_slot(NOTES_SLOT) or []):
+            text = f"{pathway.skipped}\n\n{text}"
         more = list(recommendation.route_ids)
         if recommendation.check_eligibility and "eligibility-nationality" not in more:
             more.append("eligibility-nationality")
         buttons = [{"title": kb.entries[r].title, "payload": f"/{r}"} for r in more]
         buttons.append({"title": pathway.start_again, "payload": START_AGAIN_PAYLOAD})
-        send(
-            dispatcher,
-            tracker,
-            recommendation_text(kb, recommendation),
-            buttons,
-            routes=recommendation.route_ids,
-        )
+        send(dispatcher, tracker, text, buttons, routes=recommendation.route_ids)
         return cleared_answers()
 
 
-class ActionPathwayReset(Action):
-    """Clears the answers before the form starts (again); sends nothing."""
+class ActionPathwayStart(Action):
+    """Starts (or restarts) a run: forgets the last one, and fills in what the visitor
+    has already said about themselves since then. Sends nothing: the form asks."""
 
     def name(self) -> str:
-        return "action_pathway_reset"
+        return "action_pathway_start"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        return cleared_answers() + [SlotSet(REQUESTED_SLOT, None)]
+        pathway = pathway_of(load_knowledge())
+        if latest_intent(tracker) == START_AGAIN:
+            # Starting again means new answers: only this message counts.
+            messages = [(tracker.latest_message.get("text") or "", True)]
+        else:
+            messages = messages_since_last_run(tracker)
+        told = start(pathway, messages)
+        filled = [SlotSet(SLOTS[q], value) for q, value in told.answers.items()]
+        said = [SlotSet(YEARS_SLOT, told.years), SlotSet(REQUESTED_SLOT, None)]
+        return cleared_answers() + filled + said
+
+
+class ActionPathwayOffer(Action):
+    """To a visitor who described themselves: what was understood, and an offer to
+    find their route."""
+
+    def name(self) -> str:
+        return "action_pathway_offer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        pathway = pathway_of(load_knowledge())
+        told = start(pathway, messages_since_last_run(tracker))
+        understood = summary_line(pathway, told.answers, told.years)
+        text = f"{understood} {pathway.offer.ask}" if understood else pathway.offer.ask
+        buttons = [
+            {"title": pathway.offer.title, "payload": START_PAYLOAD},
+            {"title": pathway.offer.no_thanks, "payload": DENY_PAYLOAD},
+        ]
+        send(dispatcher, tracker, text, buttons)
+        return []
+
+
+class ActionPathwayDecline(Action):
+    """The visitor turned the offer down: fine, and the button stays within reach."""
+
+    def name(self) -> str:
+        return "action_pathway_decline"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[dict[str, Any]]:
+        offer = pathway_of(load_knowledge()).offer
+        start_button = {"title": offer.title, "payload": START_PAYLOAD}
+        send(dispatcher, tracker, offer.declined, [start_button])
+        return []
 
 
 class ActionPathwayStop(Action):
@@ -330,7 +381,7 @@ class ActionPathwayStop(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
         kb = load_knowledge()
-        pathway = _pathway(kb)
+        pathway = pathway_of(kb)
         running = tracker.active_loop_name == FORM
         if latest_intent(tracker) == "goodbye":
             conversation_reply(kb, "goodbye").send(dispatcher)

@@ -275,6 +275,8 @@ PATHWAY_PROFILES = (
     "unknown",
 )
 ROUTE_TEMPLATE_FIELDS = ("{number}", "{title}", "{reason}", "{source}")
+SUMMARY_FIELD = "{summary}"
+YEARS_FIELD = "{years}"
 MAX_REASON_WORDS = 45
 MAX_BUTTON_CHARS = 64
 
@@ -300,13 +302,18 @@ class PathwayChoice(_Model):
 
     value: str
     title: str
+    # Words that mean this answer wherever a visitor says them ("I'm a paralegal").
     phrases: list[str] = Field(..., min_items=1)
+    # Words that mean it only as a reply to this question ("yes", "nope", "not really").
+    replies: list[str] = []
+    # How the one-line summary of what the visitor said puts it ("a solicitor").
+    understood: str | None = None
     # Counts only when no other choice matches ("uni" alone, "CPS" alone).
     weak: bool = False
 
     _title = validator("title", allow_reuse=True)(_button)
 
-    @validator("phrases", pre=True)
+    @validator("phrases", "replies", pre=True)
     def _words(cls, value: object) -> object:
         # YAML reads a bare yes, no, on or off as true/false, not as the word.
         if isinstance(value, list) and any(not isinstance(item, str) for item in value):
@@ -317,7 +324,9 @@ class PathwayChoice(_Model):
 class PathwayQuestion(_Model):
     ask: str
     rephrase: str  # asked once after an answer the assistant did not understand
-    default: str | None = None  # used after a second answer it did not understand
+    # Taken after a second answer it could not use: what "not sure" means here. Without
+    # one, the answer stays unknown and the routes are chosen without it.
+    default: str | None = None
     choices: list[PathwayChoice] = Field(..., min_items=2, max_items=9)
 
     _texts = validator("ask", "rephrase", allow_reuse=True)(_short)
@@ -332,7 +341,7 @@ class PathwayQuestion(_Model):
             raise ValueError(f"default '{default}' is not the value of one of the choices")
         owner: dict[str, str] = {}
         for choice in values["choices"]:
-            for phrase in choice.phrases:
+            for phrase in [*choice.phrases, *choice.replies]:
                 key = " ".join(phrase.lower().split())
                 if owner.setdefault(key, choice.value) != choice.value:
                     raise ValueError(
@@ -345,22 +354,37 @@ class PathwayQuestion(_Model):
 class PathwayRoute(_Model):
     route: str  # a knowledge entry id
     reason: str
+    # The page that backs the reason, when it is not the entry's own source.
+    source: str | None = None
 
     _reason = validator("reason", allow_reuse=True)(_reason)
+    _source = validator("source", allow_reuse=True)(_https)
 
 
 class PathwayProfile(_Model):
     lead: str | None = None  # replaces the heading, e.g. when the stage was not understood
+    note: str | None = None  # said after the routes, e.g. what a rough guide rests on
     routes: list[PathwayRoute] = Field(..., min_items=1, max_items=3)
+
+    _note = validator("note", allow_reuse=True)(_short)
 
 
 class PathwayOffer(_Model):
-    """The button that knowledge answers about routes add to start the pathway finder."""
+    """Offers to start the pathway finder: a button on some answers, and a question to
+    visitors who describe their situation without asking for a route."""
 
     title: str
     entries: list[str] = Field(..., min_items=1)
+    ask: str  # said after the summary of what the visitor said
+    no_thanks: str  # the button that declines
+    declined: str  # the reply when they decline
 
-    _title = validator("title", allow_reuse=True)(_button)
+    _title = validator("title", "no_thanks", allow_reuse=True)(_button)
+    _texts = validator("ask", "declined", allow_reuse=True)(_short)
+
+
+# The pathway section's texts said on their own, which are kept as short as an answer.
+_PATHWAY_TEXTS = ("intro", "disclaimer", "cancelled", "nothing_to_stop", "skipped", "correct_me")
 
 
 class Pathway(_Model):
@@ -376,13 +400,18 @@ class Pathway(_Model):
     nothing_to_stop: str
     start_again: str
     stop: str
+    # One line saying what the finder understood ("You're {summary}.") and its years part.
+    understood: str
+    understood_years: str  # "with about {years} of criminal practice"
+    correct_me: str  # how to correct a wrong guess, said with the summary while asking
+    skipped: str  # said when it goes on after a second answer it could not use
+    # Names of the sites that sources are on, by host ("www.cps.gov.uk": "CPS website").
+    source_names: dict[str, str] = {}
     offer: PathwayOffer
     questions: dict[str, PathwayQuestion]
     profiles: dict[str, PathwayProfile]
 
-    _texts = validator("intro", "disclaimer", "cancelled", "nothing_to_stop", allow_reuse=True)(
-        _short
-    )
+    _texts = validator(*_PATHWAY_TEXTS, allow_reuse=True)(_short)
     _buttons = validator("start_again", "stop", allow_reuse=True)(_button)
     _nationality = validator("nationality_reason", allow_reuse=True)(_reason)
 
@@ -391,6 +420,18 @@ class Pathway(_Model):
         missing = [field for field in ROUTE_TEMPLATE_FIELDS if field not in value]
         if missing:
             raise ValueError(f"must contain {', '.join(missing)}")
+        return value
+
+    @validator("understood")
+    def _summary(cls, value: str) -> str:
+        if SUMMARY_FIELD not in value:
+            raise ValueError(f"must contain {SUMMARY_FIELD}")
+        return value
+
+    @validator("understood_years")
+    def _years(cls, value: str) -> str:
+        if YEARS_FIELD not in value:
+            raise ValueError(f"must contain {YEARS_FIELD}")
         return value
 
     @validator("right_to_work_notes")
@@ -411,8 +452,10 @@ class Pathway(_Model):
                 raise ValueError(
                     f"question `{key}` must have the choices {', '.join(PATHWAY_QUESTIONS[key])}"
                 )
-            if key != "stage" and question.default is None:
-                raise ValueError(f"question `{key}` needs a `default`")
+            # The summary says every answer but the right to work, which it keeps quiet.
+            unsaid = [c.value for c in question.choices if c.understood is None]
+            if key != "right_to_work" and unsaid:
+                raise ValueError(f"question `{key}`: choices {', '.join(unsaid)} need `understood`")
         return value
 
     @validator("profiles")

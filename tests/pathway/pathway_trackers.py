@@ -9,6 +9,20 @@ from rasa_sdk import Tracker
 from bot.actions.pathway import FORM
 
 
+def user_event(text: str, intent: str = "nlu_fallback", confidence: float = 0.9) -> dict:
+    parse = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "intent_ranking": [{"name": intent, "confidence": confidence}],
+        "entities": [],
+    }
+    return {"event": "user", "text": text, "parse_data": parse}
+
+
+def action_event(name: str) -> dict:
+    return {"event": "action", "name": name}
+
+
 def form_tracker(
     text: str,
     intent: str = "nlu_fallback",
@@ -18,31 +32,29 @@ def form_tracker(
     after: str = "action_extract_slots",
     bot_events: Iterable[dict] = (),
     active: bool = True,
+    confidence: float = 0.9,
+    history: Iterable[dict] = (),
 ) -> Tracker:
     """The tracker a form action sends to validate_pathway_form or an ask action.
 
     `after` is the last action before the form: `action_extract_slots` when the
-    message goes straight to the form, another action (a side answer, a reset)
-    when the form resumes.
+    message goes straight to the form, another action (a side answer, a start)
+    when the form resumes or starts. `history` are the events before this message.
     """
-    latest = {
-        "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
-        "intent_ranking": [{"name": intent, "confidence": 0.9}],
-        "entities": [],
-    }
+    latest = user_event(text, intent, confidence)
     events = [
-        {"event": "action", "name": "action_listen"},
-        {"event": "user", "text": text, "parse_data": latest},
-        {"event": "action", "name": after},
+        *history,
+        action_event("action_listen"),
+        latest,
+        action_event(after),
         *bot_events,
         {"event": "slot", "name": "requested_slot", "value": requested},
-        {"event": "action", "name": FORM},
+        action_event(FORM),
     ]
     return Tracker(
         sender_id="pathway-unit-test",
         slots={**(slots or {}), "requested_slot": requested},
-        latest_message=latest,
+        latest_message=latest["parse_data"],
         events=events,
         paused=False,
         followup_action=None,

@@ -1,4 +1,4 @@
-"""The pathway finder's pure logic: reading answers, which questions, which routes."""
+"""The pathway finder's routes: which questions, which routes, what was understood."""
 
 from __future__ import annotations
 
@@ -9,194 +9,21 @@ import yaml
 
 from bot.actions.pathway_routes import (
     ELIGIBILITY,
-    QUESTIONS,
-    extras_from_stage,
+    next_question,
     profile,
     recommend,
     recommendation_text,
     required_questions,
-    same_word,
-    understand,
-    years_of_practice,
+    source_name,
+    summary,
+    summary_line,
+    years_in_words,
 )
 from bot.knowledge import KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from bot.knowledge.schema import PATHWAY_PROFILES
 
 KB = load_knowledge()
 PATHWAY = KB.pathway
-
-# ---------------------------------------------------------------- understanding answers
-
-FREE_TEXT = {
-    "stage": [
-        ("I'm at sixth form", "school"),
-        ("year 12", "school"),
-        ("im at collage", "school"),
-        ("doing my A levels", "school"),
-        ("I study law at uni", "university-law"),
-        ("2nd year law student", "university-law"),
-        ("I'm studying history at university", "university-other"),
-        ("graduated in english", "university-other"),
-        ("I have a law degree", "law-graduate"),
-        ("doing the GDL", "law-graduate"),
-        ("on a pgdl conversion course", "law-graduate"),
-        ("i'm doing the sqe", "vocational"),
-        ("passed the LPC last year", "vocational"),
-        ("Im a trainee solicitor", "vocational"),
-        ("I'm a pupil barrister", "vocational"),
-        ("I'm a student doing the SQE", "vocational"),
-        ("I'm a qualified solicitor", "qualified"),
-        ("I'm a barister", "qualified"),
-        ("2 yrs criminal practice", "qualified"),
-        ("I'm a chartered legal executive", "qualified"),
-        ("I'm a solicitor at the CPS", "qualified"),
-        ("I'm a paralegal at the cps", "paralegal"),
-        ("I work at the CPS as a paralegal", "paralegal"),
-        ("parallegal at a law firm", "paralegal"),
-        ("I work at the CPS as an admin officer", "cps-staff"),
-        ("I work for the cps", "cps-staff"),
-        ("I'm a solicitor returning after a career break", "returner"),
-        ("non-practising barrister", "returner"),
-        ("I'm in year 13 and want to be a lawyer", "school"),
-    ],
-    "course": [
-        ("sqe", "solicitor"),
-        ("the LPC", "solicitor"),
-        ("the bar", "barrister"),
-        ("BPTC", "barrister"),
-        ("both really", "not-sure"),
-        ("havent decided", "not-sure"),
-    ],
-    "profession": [
-        ("solicitor", "solicitor"),
-        ("solictor", "solicitor"),
-        ("I was called to the bar in 2020", "barrister"),
-        ("barister", "barrister"),
-        ("CILEx fellow", "cilex"),
-        ("legal exec", "cilex"),
-    ],
-    "experience": [
-        ("2 yrs criminal practice", "2-plus"),
-        ("5", "2-plus"),
-        ("six years", "2-plus"),
-        ("10+ years", "2-plus"),
-        ("a decade", "2-plus"),
-        ("a couple of years", "2-plus"),
-        ("lots", "2-plus"),
-        ("none", "under-2"),
-        ("1 year", "under-2"),
-        ("6 months", "under-2"),
-        ("less than 2 years", "under-2"),
-        ("newly qualified", "under-2"),
-        ("1.5 yeras", "under-2"),
-    ],
-    "advocacy": [
-        ("yes", "yes"),
-        ("yeah definitely", "yes"),
-        ("I love being in court", "yes"),
-        ("no", "no"),
-        ("not really", "no"),
-        ("I am not", "no"),
-        ("I'd rather do casework", "no"),
-        ("maybe", "not-sure"),
-        ("dunno", "not-sure"),
-    ],
-    "at_cps": [
-        ("yes", "yes"),
-        ("yep, CPS paralegal", "yes"),
-        ("no", "no"),
-        ("at a law firm", "no"),
-        ("not at the cps", "no"),
-    ],
-    "right_to_work": [
-        ("yes", "yes"),
-        ("Yes I do", "yes"),
-        ("I'm British", "yes"),
-        ("I have settled status", "yes"),
-        ("no", "no"),
-        ("no i don't", "no"),
-        ("i would need a visa", "no"),
-        ("not sure", "not-sure"),
-        ("I'm not sure", "not-sure"),
-        ("I have a student visa", "not-sure"),
-        ("idk", "not-sure"),
-    ],
-}
-NONSENSE = ["banana", "blah blah", "zxqv blorp", "what does it pay?", "purple", "12:30pm"]
-
-
-@pytest.mark.parametrize(
-    ("question", "text", "expected"),
-    [(q, text, value) for q, cases in FREE_TEXT.items() for text, value in cases],
-)
-def test_free_text_answers_are_understood(question, text, expected):
-    assert understand(PATHWAY, question, text) == expected
-
-
-@pytest.mark.parametrize("question", QUESTIONS)
-@pytest.mark.parametrize("text", NONSENSE)
-def test_nonsense_is_not_an_answer(question, text):
-    assert understand(PATHWAY, question, text) is None
-
-
-@pytest.mark.parametrize(
-    ("question", "title", "value"),
-    [(q, c.title, c.value) for q, spec in PATHWAY.questions.items() for c in spec.choices],
-)
-def test_every_button_title_means_its_own_choice(question, title, value):
-    # Buttons send their title as text, so each must read back as its own choice.
-    assert understand(PATHWAY, question, title) == value
-
-
-def test_wanting_to_be_something_is_not_being_it():
-    assert understand(PATHWAY, "stage", "I want to become a barrister") is None
-    assert understand(PATHWAY, "stage", "hoping to qualify as a solicitor") is None
-
-
-def test_typos_of_long_words_are_tolerated_and_short_words_are_exact():
-    assert same_word("barister", "barrister")
-    assert same_word("solicter", "solicitor")
-    assert same_word("colege", "college")
-    assert not same_word("bar", "bat")
-    assert not same_word("year12", "year13")
-
-
-@pytest.mark.parametrize(
-    ("text", "years"),
-    [("2 yrs", 2), ("ten years", 10), ("6 months", 0.5), ("a decade", 10), ("3", None)],
-)
-def test_years_of_practice(text, years):
-    found = years_of_practice(text)
-    assert found == pytest.approx(years) if years is not None else found is None
-    assert years_of_practice("3", bare_number=True) == 3
-
-
-@pytest.mark.parametrize(
-    ("text", "stage", "extras"),
-    [
-        ("I'm doing the SQE", "vocational", {"course": "solicitor"}),
-        ("I'm a pupil barrister", "vocational", {"course": "barrister"}),
-        (
-            "newly qualified barrister",
-            "qualified",
-            {"profession": "barrister", "experience": "under-2"},
-        ),
-        (
-            "solicitor with 6 years criminal practice",
-            "qualified",
-            {"profession": "solicitor", "experience": "2-plus"},
-        ),
-        ("I'm a paralegal at the cps", "paralegal", {"at_cps": "yes"}),
-        ("Working as a paralegal", "paralegal", {}),
-        # The stage button names three professions: none of them is an answer.
-        ("Qualified solicitor, barrister or chartered legal executive", "qualified", {}),
-        ("Taking or passed the LPC, SQE or Bar course", "vocational", {}),
-    ],
-)
-def test_answers_given_early_are_kept(text, stage, extras):
-    assert understand(PATHWAY, "stage", text) == stage
-    assert extras_from_stage(PATHWAY, stage, text) == extras
-
 
 # ---------------------------------------------------------------- which questions
 
@@ -232,6 +59,15 @@ def test_answers_given_early_are_kept(text, stage, extras):
 )
 def test_only_the_questions_a_stage_needs_are_asked(answers, questions):
     assert required_questions(answers) == questions
+
+
+def test_the_next_question_is_the_first_one_unanswered():
+    assert next_question({}) == "stage"
+    assert next_question({"stage": "qualified", "profession": "solicitor"}) == "experience"
+    assert next_question({"stage": "school", "right_to_work": "yes"}) is None
+    # Gone on without an answer: not asked again, and the routes are chosen without it.
+    assert next_question({"stage": "unknown"}) is None
+    assert next_question({"stage": "paralegal", "at_cps": "unknown"}) == "right_to_work"
 
 
 # ---------------------------------------------------------------- which routes
@@ -287,8 +123,17 @@ STARTING_POINTS = [
     ),
     (
         {"stage": "qualified", "profession": "cilex"},
-        ["associate-prosecutor", "crown-prosecutor"],
+        ["crown-prosecutor", "associate-prosecutor"],
     ),
+    (
+        {"stage": "qualified", "profession": "solicitor", "experience": "unknown"},
+        ["crown-prosecutor", "qualified-lawyer-entry"],
+    ),
+    (
+        {"stage": "qualified", "profession": "unknown", "experience": "2-plus"},
+        ["senior-crown-prosecutor", "qualified-lawyer-entry"],
+    ),
+    ({"stage": "paralegal", "at_cps": "unknown"}, ["paralegal-officer", "associate-prosecutor"]),
     (
         {"stage": "paralegal", "at_cps": "yes"},
         ["associate-prosecutor", "solicitor-apprenticeship"],
@@ -309,8 +154,8 @@ STARTING_POINTS = [
 @pytest.mark.parametrize(("answers", "routes"), STARTING_POINTS)
 def test_each_starting_point_gets_the_routes_a_recruiter_would_give(answers, routes):
     recommendation = recommend(KB, {**answers, "right_to_work": "yes"})
-    assert recommendation.route_ids == routes
-    assert recommendation.note is None and not recommendation.check_eligibility
+    assert recommendation.route_ids[: len(routes)] == routes
+    assert recommendation.right_to_work_note is None and not recommendation.check_eligibility
 
 
 def test_every_profile_is_reachable():
@@ -325,7 +170,7 @@ def test_no_right_to_work_puts_the_nationality_rules_first():
         "solicitor-apprenticeship",
         "apprenticeships",
     ]
-    assert "nationality rules" in recommendation.note
+    assert "nationality rules" in recommendation.right_to_work_note
     text = recommendation_text(KB, recommendation)
     assert KB.entries[ELIGIBILITY].source in text
 
@@ -334,19 +179,119 @@ def test_unsure_right_to_work_adds_a_note_and_keeps_the_routes():
     recommendation = recommend(KB, {"stage": "returner", "right_to_work": "not-sure"})
     assert recommendation.route_ids == ["go-prosecute", "qualified-lawyer-entry"]
     assert recommendation.check_eligibility
-    assert "nationality rules" in recommendation.note
+    assert "nationality rules" in recommendation.right_to_work_note
 
 
-def test_the_text_gives_each_route_a_reason_and_source_and_says_the_advert_decides():
+def test_the_text_gives_each_route_a_reason_and_a_named_source_and_says_the_advert_decides():
     recommendation = recommend(KB, {"stage": "university-law", "right_to_work": "yes"})
     text = recommendation_text(KB, recommendation)
-    for route, reason in recommendation.routes:
-        assert KB.entries[route].title in text
-        assert reason in text
-        assert KB.entries[route].source in text
+    lines = text.split("\n\n")[1].split("\n")
+    assert len(lines) == len(recommendation.routes)  # one route a line, numbered
+    for number, (line, route) in enumerate(zip(lines, recommendation.routes, strict=True), 1):
+        assert line.startswith(f"{number}. {KB.entries[route.id].title}: {route.reason}")
+        assert line.endswith(f"Source: {source_name(PATHWAY, route.source)}, {route.source}")
     assert PATHWAY.disclaimer in text
     assert "not a decision about your eligibility" in text
     assert "advert" in PATHWAY.disclaimer
+
+
+def test_a_route_can_rest_on_another_source_than_its_entry():
+    recommendation = recommend(KB, {"stage": "qualified", "profession": "cilex"})
+    first = recommendation.routes[0]
+    assert first.id == "crown-prosecutor"
+    assert first.source != KB.entries["crown-prosecutor"].source
+    assert first.source in recommendation_text(KB, recommendation)
+
+
+def test_sources_are_named_by_their_site():
+    assert source_name(PATHWAY, "https://www.cps.gov.uk/node/1") == "CPS website"
+    assert source_name(PATHWAY, "https://www.example.org/page") == "example.org"
+
+
+def test_the_rough_guide_of_two_years_is_said_where_it_was_used():
+    experienced = recommend(
+        KB, {"stage": "qualified", "profession": "solicitor", "experience": "2-plus"}
+    )
+    assert "no fixed number of years" in experienced.note
+    assert recommend(KB, {"stage": "school"}).note is None
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [r.reason for p in PATHWAY.profiles.values() for r in p.routes],
+)
+def test_no_reason_promises_what_the_sources_do_not(reason):
+    lowered = reason.lower()
+    assert "everyone" not in lowered and "guarantee" not in lowered
+    assert "without a degree" not in lowered and "without a university degree" not in lowered
+    if "permanent" in lowered and "offered" in lowered:
+        assert "successfully complete" in lowered
+
+
+# ---------------------------------------------------------------- what was understood
+
+
+@pytest.mark.parametrize(
+    ("answers", "years", "said"),
+    [
+        (
+            {"stage": "qualified", "profession": "solicitor", "experience": "2-plus"},
+            4,
+            "a solicitor with about four years of criminal practice",
+        ),
+        (
+            {"stage": "qualified", "profession": "barrister", "experience": "under-2"},
+            None,
+            "a barrister, new to criminal practice",
+        ),
+        (
+            {
+                "stage": "qualified",
+                "profession": "solicitor",
+                "experience": "2-plus",
+                "advocacy": "yes",
+            },
+            12,
+            "a solicitor with about twelve years of criminal practice, interested in court "
+            "advocacy",
+        ),
+        ({"stage": "qualified"}, None, "a qualified lawyer"),
+        ({"stage": "paralegal", "at_cps": "yes"}, None, "a paralegal at the CPS"),
+        ({"stage": "paralegal", "at_cps": "no"}, None, "a paralegal outside the CPS"),
+        (
+            {"stage": "vocational", "course": "solicitor"},
+            None,
+            "taking, or have passed, the LPC or SQE (the solicitor route)",
+        ),
+        ({"stage": "school", "right_to_work": "no"}, None, "at school or college"),
+        ({"stage": "unknown"}, None, None),
+        ({}, None, None),
+    ],
+)
+def test_what_was_understood_is_said_in_one_line(answers, years, said):
+    assert summary(PATHWAY, answers, years) == said
+    line = summary_line(PATHWAY, answers, years)
+    assert line == (PATHWAY.understood.format(summary=said) if said else None)
+
+
+def test_answers_the_stage_does_not_need_are_not_said():
+    answers = {"stage": "school", "profession": "barrister", "at_cps": "yes"}
+    assert summary(PATHWAY, answers) == "at school or college"
+
+
+@pytest.mark.parametrize(
+    ("years", "words"),
+    [
+        (4, "four years"),
+        (1, "one year"),
+        (0.5, "six months"),
+        (1.5, "one and a half years"),
+        (25, "25 years"),
+        (2.01, "two years"),
+    ],
+)
+def test_years_in_words(years, words):
+    assert years_in_words(years) == words
 
 
 # ---------------------------------------------------------------- the knowledge file's section
@@ -386,7 +331,11 @@ def _break(mutate):
             lambda p: p["questions"]["advocacy"]["choices"][0]["phrases"].append("maybe"),
             "the phrase 'maybe' belongs to both",
         ),
-        (lambda p: p["questions"]["course"].pop("default"), "question `course` needs a `default`"),
+        (
+            lambda p: p["questions"]["course"]["choices"][0].pop("understood"),
+            "question `course`: choices solicitor need `understood`",
+        ),
+        (lambda p: p.update(understood="You are."), "must contain {summary}"),
         (lambda p: p.update(route="{number}. {title}"), "must contain {reason}, {source}"),
         (
             lambda p: p["questions"]["stage"]["choices"][0].update(value="pupil"),
