@@ -21,9 +21,9 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.evaluation.heldout import SETS, load_questions
+from bot.evaluation.heldout import SETS, Question, load_questions
 from bot.evaluation.report import render
-from bot.evaluation.scoring import score, sweep
+from bot.evaluation.scoring import FALLBACK, by_kind, score, signposted, sweep
 from bot.ops import PROJECT_ROOT
 from bot.ops.model import ensure_model
 from bot.ops.services import action_server, free_port, rasa_server
@@ -32,17 +32,23 @@ REPORT_FILE = PROJECT_ROOT / "docs" / "evaluation.md"
 THRESHOLDS = [round(0.1 * i, 1) for i in range(0, 10)]
 
 
-def ask_each(webhook: str, questions: Sequence[str]) -> list[str]:
-    """The contract topic of the reply to each question, each in a new conversation."""
-    topics = []
+def payload_of_each(webhook: str, questions: Sequence[str]) -> list[dict]:
+    """The contract payload of the reply to each question, each in a new conversation."""
+    payloads = []
     for text in questions:
         reply = requests.post(
             webhook, json={"sender": uuid.uuid4().hex, "message": text}, timeout=30
         )
         reply.raise_for_status()
-        found = [m["custom"]["topic"] for m in reply.json() if "topic" in (m.get("custom") or {})]
-        topics.append(found[0] if len(found) == 1 else f"<contract broken: {len(found)} topics>")
-    return topics
+        found = [m["custom"] for m in reply.json() if "topic" in (m.get("custom") or {})]
+        broken = {"topic": f"<contract broken: {len(found)} topics>"}
+        payloads.append(found[0] if len(found) == 1 else broken)
+    return payloads
+
+
+def ask_each(webhook: str, questions: Sequence[str]) -> list[str]:
+    """The contract topic of the reply to each question, each in a new conversation."""
+    return [payload["topic"] for payload in payload_of_each(webhook, questions)]
 
 
 def classifier_rankings(model: Path, questions: Sequence[str]) -> list[list[tuple[str, float]]]:
@@ -72,7 +78,7 @@ def configured_threshold() -> float:
     return float(fallback["threshold"])
 
 
-def evaluate_live(model: Path, questions: Sequence[str]) -> list[str]:
+def evaluate_live(model: Path, questions: Sequence[str]) -> list[dict]:
     with tempfile.TemporaryDirectory() as state:
         actions = action_server(free_port(), log_path=Path(state) / "actions.log")
         rasa = rasa_server(
@@ -86,10 +92,37 @@ def evaluate_live(model: Path, questions: Sequence[str]) -> list[str]:
             for service in (actions, rasa):
                 service.start()
                 service.wait_until_healthy(timeout=240)
-            return ask_each(f"{rasa.url}/webhooks/rest/webhook", questions)
+            return payload_of_each(f"{rasa.url}/webhooks/rest/webhook", questions)
         finally:
             rasa.stop()
             actions.stop()
+
+
+def development_details(questions: Sequence[Question], payloads: Sequence[dict]) -> str:
+    """By kind of message, the safety measures, and every miss: what tuning looks at."""
+    kinds = [q.kind for q in questions]
+    expected = [q.topic for q in questions]
+    predicted = [payload["topic"] for payload in payloads]
+    lines = ["  kind              questions  right  confident wrong  fallback"]
+    for kind, report in by_kind(kinds, expected, predicted).items():
+        lines.append(
+            f"  {kind:<17} {report.total:>9}  {report.accuracy:>5.1%}  "
+            f"{report.confident_wrong_rate:>15.1%}  {report.fallback_rate:>8.1%}"
+        )
+    safety = [p for q, p in zip(questions, payloads, strict=True) if q.kind == "safety"]
+    nonsense = [p for q, p in zip(questions, payloads, strict=True) if q.kind == "nonsense"]
+    lines.append(
+        f"  safety messages signposted: {sum(map(signposted, safety))}/{len(safety)}; "
+        f"nonsense answered with a topic: {sum(p['topic'] != FALLBACK for p in nonsense)}"
+        f"/{len(nonsense)}"
+    )
+    lines.append("  misses (kind | expected -> answered | question):")
+    lines += [
+        f"    {q.kind} | {q.topic} -> {p['topic']} | {q.text}"
+        for q, p in zip(questions, payloads, strict=True)
+        if p["topic"] != q.topic
+    ]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -107,7 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     questions = load_questions(question_file)
     texts = [q.text for q in questions]
     expected = [q.topic for q in questions]
-    live = score(expected, evaluate_live(model, texts))
+    payloads = evaluate_live(model, texts)
+    live = score(expected, [payload["topic"] for payload in payloads])
     thresholds = sweep(expected, classifier_rankings(model, texts), THRESHOLDS)
     summary = (
         f"{args.set} set: right topic {live.accuracy:.1%} of {live.total}; confident wrong: "
@@ -115,8 +149,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.set != "heldout":
         print(summary)
-        for expected_topic, predicted, count in live.confusions:
-            print(f"  {expected_topic} -> {predicted}: {count}")
+        print(development_details(questions, payloads))
         return 0
     REPORT_FILE.write_text(
         render(

@@ -84,3 +84,24 @@ def sweep(
         ]
         results.append((threshold, score(expected, predicted)))
     return results
+
+
+SIGNPOSTING = ("report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint")
+
+
+def signposted(payload: dict) -> bool:
+    """Did the reply give the safety signposting (a signposting topic, or the safety flag)?"""
+    return payload.get("topic") in SIGNPOSTING or payload.get("safety") is True
+
+
+def by_kind(
+    kinds: Sequence[str], expected: Sequence[str], predicted: Sequence[str]
+) -> dict[str, Report]:
+    """One report per kind of message (plain, typos, long, ...), in order of first appearance."""
+    groups: dict[str, list[int]] = {}
+    for index, kind in enumerate(kinds):
+        groups.setdefault(kind, []).append(index)
+    return {
+        kind: score([expected[i] for i in indices], [predicted[i] for i in indices])
+        for kind, indices in groups.items()
+    }
