@@ -6,6 +6,7 @@ from rasa_sdk import Tracker
 
 SUBJECT_KINDS = ("role", "scheme", "network", "benefit")
 PLACE = "place"
+ELSEWHERE = "elsewhere"  # a job or help outside the CPS (the knowledge file's pointers)
 
 
 def _entity_values(tracker: Tracker, kinds: tuple) -> list[str]:
@@ -24,6 +25,11 @@ def mentioned_subjects(tracker: Tracker) -> list[str]:
 
 def mentioned_places(tracker: Tracker) -> list[str]:
     return _entity_values(tracker, (PLACE,))
+
+
+def mentioned_elsewhere(tracker: Tracker) -> list[str]:
+    """Ids of the knowledge file's `elsewhere` pointers named in this message."""
+    return _entity_values(tracker, (ELSEWHERE,))
 
 
 def latest_intent(tracker: Tracker) -> str:

@@ -2,7 +2,8 @@
 
 Every reply to a visitor's message carries exactly one `custom` payload with
 its `topic`; knowledge answers add `source` and `reviewed`, a fallback adds
-`suggestions`. All reply text comes from the knowledge file.
+`suggestions`, and a reply that gave the safety signposting first adds
+`"safety": true`. All reply text comes from the knowledge file.
 """
 
 from __future__ import annotations
@@ -13,7 +14,13 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.knowledge import Entry, KnowledgeBase
+from bot.actions.signposting import (
+    SIGNPOSTING_TOPICS,
+    needs_signposting,
+    safety_lead,
+    situations,
+)
+from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.privacy import sensitive_notice
 
 FALLBACK = "fallback"
@@ -31,6 +38,7 @@ class Reply:
     subject: str | None = None
     suggestions: list[str] | None = None
     buttons: list[dict[str, str]] = field(default_factory=list)
+    safety: bool | None = None  # the safety signposting went first
 
     def custom(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"topic": self.topic}
@@ -40,15 +48,30 @@ class Reply:
             "title": self.title,
             "subject": self.subject,
             "suggestions": self.suggestions,
+            "safety": self.safety,
         }
         payload.update({key: value for key, value in optional.items() if value is not None})
         return payload
 
     def send(self, dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> None:
-        """Send the reply; first, if the visitor typed an NI or card number, say it was not kept."""
+        """Send the reply, after what must come first.
+
+        First the safety signposting, to a message about danger, a crime or distress
+        and on every signposting topic; then, if the visitor typed an NI or card number,
+        that it was not kept. Those go without a custom payload: the reply carries it.
+        """
+        found = situations(tracker)
+        if needs_signposting(self.topic, found):
+            lead = safety_lead(load_knowledge(), self.topic, found)
+            if lead:
+                dispatcher.utter_message(text=lead)
+                self.safety = True
+                if self.topic not in SIGNPOSTING_TOPICS:
+                    # No careers buttons for someone describing a crime: the answer only.
+                    self.buttons, self.suggestions = [], None
         notice = sensitive_notice(tracker.latest_message.get("text")) if tracker else None
         if notice:
-            dispatcher.utter_message(text=notice)  # no custom payload: the reply below has it
+            dispatcher.utter_message(text=notice)
         dispatcher.utter_message(
             text=self.text, buttons=self.buttons or None, json_message=self.custom()
         )
