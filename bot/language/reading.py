@@ -10,10 +10,13 @@ earn?" The classifier was trained on questions, so it is given the question:
   kept, with the sentence just before one that refers back to it or says too little
   on its own ("I got a caution at 19. Will that stop me?" and "I'm a barrister back
   from a career break. Is there anything for me?" keep both);
+- within a sentence, the visitor's own background before a comma or dash is set aside
+  the same way ("I look after my mum, is there a carers network?"), never a subject
+  ("LTS eligibility - do I need a 2:1?");
 - a message made only of framing ("hi", "thanks!") is left whole: that is its meaning.
 
-Only sentence ends (. ! ? and new lines) divide a message: a comma may join a list
-("equality, diversity and inclusion"), so it never splits the question from its subject.
+A comma may join a list ("equality, diversity and inclusion"): only a clause that
+opens a question, after clauses about the visitor, starts the question.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n+\s*")
 ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|incl|no)\.$", re.IGNORECASE)
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 PUNCTUATION = ",.!?:;-–—~()"  # what may follow framing before the question starts
+CLAUSE_BREAK = re.compile(r"\s*(?:[,;]|\s[-–—]\s)\s*")  # a comma, or a dash between spaces
 MIN_CONTENT_WORDS = 3  # a question with fewer says too little without the sentence before
 MIN_QUESTION_WORDS = 4  # fewer words than this left after the framing: read it all
 
@@ -55,6 +59,7 @@ class QuestionReader:
         self.longest_framing = max(len(phrase) for phrase in self.framing)
         self.openers = {tuple(phrase.split()) for phrase in wording.question_openers}
         self.back_references = {tuple(phrase.split()) for phrase in wording.back_references}
+        self.first_person = set(wording.first_person)
 
     def question(self, text: str) -> str | None:
         """The part of `text` to classify, or None when that is the whole message."""
@@ -84,9 +89,31 @@ class QuestionReader:
             text = rest
         if rest is None:
             return None
-        text = self._strip_trailing(text)
+        text = self._question_clause(self._strip_trailing(text))
         words = _words(text)
         return Sentence(text, words) if words else None
+
+    def _question_clause(self, text: str) -> str:
+        """ "I look after my mum, is there a carers network?" -> "is there a carers network?"
+
+        Only the visitor's own background is set aside, never a subject: "LTS
+        eligibility - do I need a 2:1?" keeps "LTS eligibility".
+        """
+        clauses = CLAUSE_BREAK.split(text)
+        for position in range(1, len(clauses)):
+            before = clauses[:position]
+            if not all(self._about_me(_words(clause)) for clause in before):
+                break
+            rest = self._strip_leading(clauses[position]) or clauses[position]
+            if self._opens_question(_words(rest)):
+                start = position - 1 if self._needs_context(_words(rest)) else position
+                if start == position:
+                    return ", ".join([rest, *clauses[position + 1 :]])
+                return text
+        return text
+
+    def _about_me(self, words: tuple[str, ...]) -> bool:
+        return bool(self.first_person & set(words))
 
     def _strip_leading(self, text: str) -> str | None:
         """Text after one leading framing phrase; None if nothing else is left."""

@@ -91,6 +91,14 @@ class SafetyCheck:
             found |= (phrases | words) & QUALIFIERS
         return found
 
+    def only_denied(self, doc: Doc, denials: list[Denial]) -> bool:
+        """Are all the cues in `doc`, of any kind, denied? ("I'm not a crime victim")"""
+        every = self._matches(self.cues, doc, []) | self._matches(self.personal_cues, doc, [])
+        kept = self._matches(self.cues, doc, denials) | self._matches(
+            self.personal_cues, doc, denials
+        )
+        return bool(every) and not kept
+
     @staticmethod
     def _matches(matcher: PhraseMatcher, doc: Doc, denials: list[Denial]) -> set[str]:
         return {

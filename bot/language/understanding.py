@@ -60,6 +60,8 @@ VOCABULARY_FILE = "vocabulary.json"
 # they want to go ("I want to be a judge"). Looked for among the words before a job.
 BACKGROUND_WINDOW = 6
 NOW_WORDS = {"currently", "already", "former"}
+# "is the pay good compared to a law firm?": a job elsewhere in a comparison.
+COMPARISON_WORDS = {"compare", "compared", "comparison", "than", "versus", "vs"}
 
 
 def is_command(text: str) -> bool:
@@ -214,9 +216,15 @@ class UnderstandingChecks(GraphComponent):
         if denied:
             found["denied"] = sorted(denied)
             ranking = [item for item in ranking if item.get(INTENT_NAME_KEY) not in denied]
-        top = ranking[0] if ranking else None
 
-        situations = self._safety_check(nlp).situations(doc, denials)
+        safety = self._safety_check(nlp)
+        situations = safety.situations(doc, denials)
+        if not situations and safety.only_denied(doc, denials):
+            # "I'm not a crime victim, I just want a job": denied, so not a signposting topic.
+            found["denied_safety"] = True
+            ranking = [item for item in ranking if _name(item) not in SIGNPOSTING_TOPICS]
+            denied.update(SIGNPOSTING_TOPICS)
+        top = ranking[0] if ranking else None
         pointers = self._jobs_elsewhere(message, doc)
         if situations:
             found["safety"] = sorted(situations)
@@ -268,14 +276,16 @@ class UnderstandingChecks(GraphComponent):
         """Pointers to jobs outside the CPS that the visitor asks about.
 
         Not where the visitor is now: in "I've been a defence solicitor for six years"
-        the job elsewhere is background, and the question is about joining the CPS.
+        the job elsewhere is background, and the question is about joining the CPS; nor
+        a comparison ("is the pension better than at a law firm?").
         """
         found = []
         for entity in message.get(ENTITIES) or []:
             if entity.get("entity") != ELSEWHERE_LABEL:
                 continue
             before = [token for token in doc if token.idx < entity["start"]][-BACKGROUND_WINDOW:]
-            if not _says_where_i_am([token.lemma_ for token in before]):
+            lemmas = [token.lemma_ for token in before]
+            if not _says_where_i_am(lemmas) and not COMPARISON_WORDS & set(lemmas):
                 found.append(entity["value"])
         return found
 

@@ -49,6 +49,7 @@ class Wording(BaseModel):
     fillers: list[str]
     question_openers: list[str] = Field(..., min_items=1)
     back_references: list[str]
+    first_person: list[str] = Field(..., min_items=1)
     negation: Negation
     careers_words: list[str] = Field(..., min_items=1)
     cps_names: list[str] = Field(..., min_items=1)
@@ -59,6 +60,7 @@ class Wording(BaseModel):
         "fillers",
         "question_openers",
         "back_references",
+        "first_person",
         "careers_words",
         "cps_names",
         "personal_words",

@@ -76,3 +76,10 @@ def test_the_most_specific_situation_chooses_the_topic():
     assert signposting_topic({"crime", "decision"}) == "case-enquiry-or-complaint"
     assert signposting_topic({"danger", "victim"}) == "victims-and-witnesses"
     assert signposting_topic({"distress"}) == "report-a-crime"
+
+
+def test_a_message_whose_every_cue_is_denied_is_recognised(nlp, check, negation):
+    doc = nlp("i'm not a victim or a witness, just curious about jobs")
+    assert check.only_denied(doc, negation.denials(doc))
+    doc = nlp("i'm not a lawyer but my neighbour threatened me")
+    assert not check.only_denied(doc, negation.denials(doc))

@@ -157,3 +157,28 @@ def test_commands_are_not_read(nlp, focus, checks, spacy_model):
     checks.process([message], spacy_model)
     assert message.get(TEXT) == '/feedback{"rating": "up"}'
     assert message.get(UNDERSTANDING) is None
+
+
+def test_a_denied_safety_situation_is_not_signposted(nlp, focus, checks, spacy_model):
+    text = "I am not a crime victim, I am asking about jobs. What roles do you have?"
+    ranking = [("victims-and-witnesses", 0.6), ("roles-overview", 0.3)]
+    intent, found = run(checks, spacy_model, classified(nlp, focus, text, ranking))
+    assert intent["name"] == "roles-overview"
+    assert found["denied_safety"] is True
+    assert "safety" not in found
+
+
+def test_a_job_elsewhere_in_a_comparison_is_not_the_question(nlp, focus, checks, spacy_model):
+    text = "are the holidays better than at a law firm"
+    intent, found = run(checks, spacy_model, classified(nlp, focus, text, [("annual-leave", 0.8)]))
+    assert intent["name"] == "annual-leave"
+    assert "elsewhere" not in found
+
+
+def test_a_job_elsewhere_the_visitor_has_now_is_background(nlp, focus, checks, spacy_model):
+    text = "I've been a prison officer for ten years, could I retrain as a lawyer with you?"
+    intent, found = run(
+        checks, spacy_model, classified(nlp, focus, text, [("prosecutor-pathways", 0.7)])
+    )
+    assert intent["name"] == "prosecutor-pathways"
+    assert "elsewhere" not in found
