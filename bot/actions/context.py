@@ -36,6 +36,9 @@ def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
-def ranked_intents(tracker: Tracker) -> list[str]:
-    """The classifier's intents for this message, most likely first."""
-    return [i.get("name") for i in tracker.latest_message.get("intent_ranking") or []]
+def ranked_intents(tracker: Tracker) -> list[tuple[str, float]]:
+    """The classifier's intents for this message with their confidence, most likely first."""
+    return [
+        (i.get("name"), float(i.get("confidence") or 0.0))
+        for i in tracker.latest_message.get("intent_ranking") or []
+    ]

@@ -15,7 +15,7 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language.understanding import TYPED_TEXT
+from bot.language.understanding import TYPED_DOC, TYPED_TEXT
 
 
 @DefaultV1Recipe.register(
@@ -34,6 +34,7 @@ class KnowledgeEntityExtractor(SpacyEntityExtractor):
             # The patterns are lower-cased lemmas; str.lower() keeps offsets for
             # almost all text, and entities whose offsets drift are dropped below.
             doc = model.model(text.lower())
+            message.set(TYPED_DOC, doc)  # the understanding checks read the same doc
             found = self.add_extractor_name(self._entities(doc, len(text)))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

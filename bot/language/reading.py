@@ -13,7 +13,8 @@ earn?" The classifier was trained on questions, so it is given the question:
 - within a sentence, the visitor's own background before a comma or dash is set aside
   the same way ("I look after my mum, is there a carers network?"), never a subject
   ("LTS eligibility - do I need a 2:1?");
-- a message made only of framing ("hi", "thanks!") is left whole: that is its meaning.
+- a message made only of framing ("hi", "thanks!"), or that asks nothing, is left
+  whole: that is its meaning.
 
 A comma may join a list ("equality, diversity and inclusion"): only a clause that
 opens a question, after clauses about the visitor, starts the question.
@@ -68,7 +69,9 @@ class QuestionReader:
         if not sentences:
             return None  # only framing: a greeting or a thank-you means just that
         asking = [i for i, s in enumerate(sentences) if s.asks or self._opens_question(s.words)]
-        if asking and len(asking) < len(sentences):
+        if not asking:
+            return None  # no question to read out: "brilliant, thanks, that's what I needed"
+        if len(asking) < len(sentences):
             keep = set(asking)
             first = asking[0]
             if first > 0 and self._needs_context(sentences[first].words):

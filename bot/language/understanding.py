@@ -52,6 +52,7 @@ from bot.language.wording import Wording, default_wording
 from bot.language.words import Vocabulary, words_of
 
 TYPED_TEXT = "typed_text"  # the message as typed, while TEXT holds its question
+TYPED_DOC = "typed_doc"  # its spaCy doc, lower-cased, made once by the entity extractor
 UNDERSTANDING = "understanding"  # what the checks found, in the parse data
 OUT_OF_SCOPE = "out-of-scope"
 SUBJECT_KINDS = ("role", "scheme", "network", "benefit")
@@ -209,7 +210,7 @@ class UnderstandingChecks(GraphComponent):
             _decide(message, None, [], classified, found, "not words")
             return found
 
-        doc = nlp(text.lower())
+        doc = message.get(TYPED_DOC) or nlp(text.lower())
         denials = self.negation.denials(doc)
         self._drop_denied_entities(message, doc, denied_positions(denials))
         denied = self.negation.denied_topics(doc, denials)

@@ -172,6 +172,21 @@ async def test_a_named_role_corrects_a_close_classification(dispatcher):
     assert only_reply(dispatcher)["custom"]["topic"] == "senior-crown-prosecutor"
 
 
+async def test_a_general_name_does_not_override_a_confident_specific_topic(dispatcher):
+    ranking = [
+        {"name": "network-race-equality", "confidence": 0.9},
+        {"name": "staff-networks", "confidence": 0.03},
+    ]
+    tracker = make_tracker(
+        "network-race-equality",
+        text="do black employees have a staff network",
+        entities=[entity("network", "staff-networks")],
+        ranking=ranking,
+    )
+    await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["custom"]["topic"] == "network-race-equality"
+
+
 async def test_a_named_subject_the_classifier_did_not_consider_is_ignored(dispatcher):
     ranking = [
         {"name": "network-lgbt", "confidence": 0.9},

@@ -68,3 +68,7 @@ def test_a_question_that_needs_the_sentence_before_keeps_it(reader, greeting, co
 def test_an_abbreviation_does_not_end_a_sentence(reader):
     message = "are there networks for e.g. muslim or hindu staff"
     assert reader.question(message) is None
+
+
+def test_a_message_that_asks_nothing_is_left_whole(reader):
+    assert reader.question("great, thanks, that's everything I wanted") is None
