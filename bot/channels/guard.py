@@ -56,10 +56,8 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def valid_sender(sender: object) -> bool:
-    return (
-        isinstance(sender, str)
-        and bool(SENDER_ID.match(sender))
-        and (sender not in RESERVED_SENDERS)
+    return isinstance(sender, str) and bool(SENDER_ID.match(sender)) and (
+        sender not in RESERVED_SENDERS
     )
 
 
