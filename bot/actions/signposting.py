@@ -13,11 +13,7 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from bot.knowledge import KnowledgeBase
-
-SIGNPOSTING_TOPICS = ("report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint")
-CASE_ENQUIRY = "case-enquiry-or-complaint"
-DECISION = "decision"
-DISTRESS = "distress"
+from bot.language.safety import CASE_ENQUIRY, DECISION, DISTRESS, SIGNPOSTING_TOPICS
 
 
 def understanding(tracker: Tracker | None) -> dict:

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.language.safety import SIGNPOSTING_TOPICS
+
 FALLBACK = "fallback"
 
 
@@ -86,12 +88,9 @@ def sweep(
     return results
 
 
-SIGNPOSTING = ("report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint")
-
-
 def signposted(payload: dict) -> bool:
     """Did the reply give the safety signposting (a signposting topic, or the safety flag)?"""
-    return payload.get("topic") in SIGNPOSTING or payload.get("safety") is True
+    return payload.get("topic") in SIGNPOSTING_TOPICS or payload.get("safety") is True
 
 
 def by_kind(

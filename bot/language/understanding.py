@@ -23,7 +23,7 @@ so the actions and the tracker store see what was typed.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -44,6 +44,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.schema import Kind
 from bot.language.build import ELSEWHERE_LABEL
 from bot.language.negation import NegationReader, denied_positions
 from bot.language.reading import QuestionReader
@@ -55,7 +56,7 @@ TYPED_TEXT = "typed_text"  # the message as typed, while TEXT holds its question
 TYPED_DOC = "typed_doc"  # its spaCy doc, lower-cased, made once by the entity extractor
 UNDERSTANDING = "understanding"  # what the checks found, in the parse data
 OUT_OF_SCOPE = "out-of-scope"
-SUBJECT_KINDS = ("role", "scheme", "network", "benefit")
+SUBJECT_KINDS = get_args(Kind)  # role, scheme, network, benefit
 VOCABULARY_FILE = "vocabulary.json"
 # "I'm a / I've been a / I work as a police officer": where the visitor is, not where
 # they want to go ("I want to be a judge"). Looked for among the words before a job.
