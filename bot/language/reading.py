@@ -109,10 +109,11 @@ class QuestionReader:
                 break
             rest = self._strip_leading(clauses[position]) or clauses[position]
             if self._opens_question(_words(rest)):
+                # As with sentences, a question that needs it keeps the clause before.
                 start = position - 1 if self._needs_context(_words(rest)) else position
-                if start == position:
-                    return ", ".join([rest, *clauses[position + 1 :]])
-                return text
+                if start == 0:
+                    return text
+                return ", ".join([*clauses[start:position], rest, *clauses[position + 1 :]])
         return text
 
     def _about_me(self, words: tuple[str, ...]) -> bool:

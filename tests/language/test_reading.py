@@ -72,3 +72,14 @@ def test_an_abbreviation_does_not_end_a_sentence(reader):
 
 def test_a_message_that_asks_nothing_is_left_whole(reader):
     assert reader.question("great, thanks, that's everything I wanted") is None
+
+
+def test_background_clauses_before_a_question_are_set_aside(reader):
+    assert reader.question("I look after my dad, can I work compressed hours at the CPS?") == (
+        "can I work compressed hours at the CPS?"
+    )
+    assert reader.question("I'm a barrister, I took five years out, is there anything for me?") == (
+        "I took five years out, is there anything for me?"
+    )
+    # A subject before the question is not background.
+    assert reader.question("LTS eligibility - do I need a 2:1?") is None
