@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.replies import FALLBACK, conversation_reply, topic_buttons
+from bot.actions.signposting import understanding
 from bot.knowledge import load_knowledge
 from bot.language import PIPELINE_DIR
 from bot.language.search import default_search, merge_rankings
@@ -41,10 +42,11 @@ def classifier_ranking(tracker: Tracker) -> list[tuple]:
 def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     kb = load_knowledge()
     text = tracker.latest_message.get("text") or ""
+    if understanding(tracker).get("made_of_words") is False:
+        text = ""  # keyboard mash: any topic it resembles would be noise, not a suggestion
     search_ranking = default_search().rank(text, limit=MAX_SUGGESTIONS) if text else []
-    suggestions = merge_rankings(
-        classifier_ranking(tracker)[:MAX_SUGGESTIONS], search_ranking, limit=MAX_SUGGESTIONS
-    )
+    ranking = classifier_ranking(tracker)[:MAX_SUGGESTIONS] if text else []
+    suggestions = merge_rankings(ranking, search_ranking, limit=MAX_SUGGESTIONS)
     if suggestions:
         reply = conversation_reply(kb, "fallback", topic=FALLBACK)
         reply.buttons = topic_buttons(kb, suggestions)

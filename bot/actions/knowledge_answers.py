@@ -25,6 +25,7 @@ TELL_ME_MORE = "tell-me-more"
 WHAT_ABOUT = "what-about"
 LONDON = "london"
 RANKED = 3  # how far down the classifier ranking a named subject may be
+CLOSE = 0.5  # ... and how close to the top guess's confidence (a share of it)
 
 
 class ActionAnswerKnowledge(Action):
@@ -68,7 +69,7 @@ class ActionAnswerKnowledge(Action):
         subjects: list[str],
         places: list[str],
         subject: str | None,
-        ranked: list[str],
+        ranked: list[tuple[str, float]],
     ) -> Reply:
         if topic == SALARY:
             return self.pay(subject, london=LONDON in places)
@@ -77,20 +78,22 @@ class ActionAnswerKnowledge(Action):
         entry = self.kb.entries[self.disambiguate(topic, subjects, ranked)]
         return knowledge_reply(self.kb, entry, subject=entry.id if entry.kind else None)
 
-    def disambiguate(self, topic: str, subjects: list[str], ranked: list[str]) -> str:
+    def disambiguate(self, topic: str, subjects: list[str], ranked: list[tuple[str, float]]) -> str:
         """Trust a named role or scheme over a close classifier guess of the same kind.
 
         "What is CPS Direct?" may be classified as crown-prosecutor; the phrase
         "CPS Direct" belongs to senior-crown-prosecutor, which the classifier
-        also ranked near the top, so answer that. A name the classifier did not
-        consider at all ("pride network" also names staff networks) is ignored.
+        also ranked close to the top, so answer that. A name the classifier did not
+        consider at all ("pride network" also names staff networks) is ignored, and so
+        is one it ranked far below a confident choice: "do black employees have a staff
+        network?" is about the race equality network, whatever "staff network" names.
         """
         kind = self.kb.entries[topic].kind
         if not kind or topic in subjects:
             return topic
-        same_kind = [
-            s for s in subjects if self.kb.entries[s].kind == kind and s in ranked[:RANKED]
-        ]
+        best = ranked[0][1] if ranked else 0.0
+        close = {name for name, confidence in ranked[:RANKED] if confidence >= best * CLOSE}
+        same_kind = [s for s in subjects if self.kb.entries[s].kind == kind and s in close]
         return same_kind[0] if len(same_kind) == 1 else topic
 
     def pay(self, subject: str | None, london: bool = False) -> Reply:

@@ -48,8 +48,10 @@ from bot.actions.pathway_routes import (
 )
 from bot.actions.pathway_turns import SKIPPED, UNDERSTOOD, State, Turn, resume, start, take_message
 from bot.actions.replies import conversation_reply
+from bot.actions.signposting import situations
 from bot.actions.situation import looks_like_question, read_answer
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.language.safety import SIGNPOSTING_TOPICS
 
 FORM = "pathway_form"
 TOPIC = "pathway-finder"
@@ -71,7 +73,7 @@ DENY_PAYLOAD = "/deny"
 CONTROL_INTENTS = frozenset({"stop", START_AGAIN, TOPIC, "goodbye"})
 # Topics that signpost people to help: answered first, even in the middle, unless the
 # classifier is unsure and the message is a plain reply ("none in crime yet").
-SIGNPOSTING = frozenset({"report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint"})
+SIGNPOSTING = frozenset(SIGNPOSTING_TOPICS)
 SIGNPOSTING_SURE = 0.8
 # Conversation intents answered in the middle of the form, which then carries on.
 SIDE_CONVERSATION_INTENTS = frozenset(
@@ -186,6 +188,10 @@ def turn_events(turn: Turn) -> list[dict[str, Any]]:
 def is_reply(kb: KnowledgeBase, tracker: Tracker, question: str, text: str) -> bool:
     """Can the message be a reply at all? Not a command, nor an intent the form does
     not know, nor a call for help; `take_message` then tells replies from side questions."""
+    if situations(tracker):
+        # The safety checks found danger, a crime or distress: signposting comes first,
+        # even when the message also reads as a reply ("I'm a paralegal and he threatens me").
+        return False
     intent = latest_intent(tracker)
     if intent == TOPIC:
         # Only a question ("which route is right for me?") starts the finder again:

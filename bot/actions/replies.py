@@ -2,7 +2,8 @@
 
 Every reply to a visitor's message carries exactly one `custom` payload with
 its `topic`; knowledge answers add `source` and `reviewed`, a fallback adds
-`suggestions`. All reply text comes from the knowledge file.
+`suggestions`, and a reply that gave the safety signposting first adds
+`"safety": true`. All reply text comes from the knowledge file.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from typing import Any
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.signposting import (
+    SIGNPOSTING_TOPICS,
+    needs_signposting,
+    safety_lead,
+    situations,
+)
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.privacy import needs_notice
 
@@ -32,6 +39,7 @@ class Reply:
     subject: str | None = None
     suggestions: list[str] | None = None
     buttons: list[dict[str, str]] = field(default_factory=list)
+    safety: bool | None = None  # the safety signposting went first
 
     def custom(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"topic": self.topic}
@@ -41,16 +49,28 @@ class Reply:
             "title": self.title,
             "subject": self.subject,
             "suggestions": self.suggestions,
+            "safety": self.safety,
         }
         payload.update({key: value for key, value in optional.items() if value is not None})
         return payload
 
     def send(self, dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> None:
-        """Send the reply; then, once per conversation, say that personal details were removed.
+        """Send the reply, after what must come first, and before what may come after.
 
-        The answer comes first (a visitor describing danger is signposted before anything
-        else); the notice has no custom payload, as the reply has the turn's topic.
+        First the safety signposting, to a message about danger, a crime or distress and
+        on every signposting topic; then the reply; then, once per conversation, that
+        personal details the visitor typed were removed. Only the reply carries the
+        turn's custom payload.
         """
+        found = situations(tracker)
+        if needs_signposting(self.topic, found):
+            lead = safety_lead(load_knowledge(), self.topic, found)
+            if lead:
+                dispatcher.utter_message(text=lead)
+                self.safety = True
+                if self.topic not in SIGNPOSTING_TOPICS:
+                    # No careers buttons for someone describing a crime: the answer only.
+                    self.buttons, self.suggestions = [], None
         dispatcher.utter_message(
             text=self.text, buttons=self.buttons or None, json_message=self.custom()
         )

@@ -18,11 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.evaluation.heldout import KINDS, Question
+from bot.language.safety import SIGNPOSTING_TOPICS
 
 FALLBACK = "fallback"
-SIGNPOSTING_TOPICS = frozenset(
-    {"report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint"}
-)
 RIGHT, CONFIDENT_WRONG = "right", "confident-wrong"
 
 

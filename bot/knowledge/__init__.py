@@ -9,7 +9,16 @@ lists entries that are due for review.
 """
 
 from bot.knowledge.loader import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
-from bot.knowledge.schema import Entry, FollowUp, KnowledgeError, Pathway, Pay, Reply
+from bot.knowledge.schema import (
+    Entry,
+    FollowUp,
+    KnowledgeError,
+    Pathway,
+    Pay,
+    Pointer,
+    Reply,
+    Safety,
+)
 
 __all__ = [
     "KNOWLEDGE_FILE",
@@ -19,6 +28,8 @@ __all__ = [
     "KnowledgeError",
     "Pathway",
     "Pay",
+    "Pointer",
     "Reply",
+    "Safety",
     "load_knowledge",
 ]

@@ -15,7 +15,15 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.knowledge.schema import Entry, KnowledgeError, KnowledgeFile, Pathway, Reply
+from bot.knowledge.schema import (
+    Entry,
+    KnowledgeError,
+    KnowledgeFile,
+    Pathway,
+    Pointer,
+    Reply,
+    Safety,
+)
 from bot.knowledge.sources import EDITOR_NOTE, promises
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent / "careers.yml"
@@ -62,6 +70,8 @@ class KnowledgeBase:
     conversation: dict[str, Reply]
     path: Path
     pathway: Pathway | None = None  # the pathway finder's wording and routes
+    safety: Safety | None = None  # what anyone in danger or distress is told first
+    elsewhere: tuple[Pointer, ...] = ()  # where to go for jobs and help outside the CPS
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
@@ -107,6 +117,8 @@ def _read(path: Path) -> KnowledgeBase:
         conversation=dict(data.conversation),
         path=path,
         pathway=data.pathway,
+        safety=data.safety,
+        elsewhere=tuple(data.elsewhere),
     )
 
 
@@ -225,6 +237,31 @@ def _whole_file_problems(data: KnowledgeFile) -> list[str]:
     ]
     if data.pathway is not None:
         problems += _pathway_problems(data.pathway, set(ids))
+    problems += _elsewhere_problems(data.elsewhere, owner, places)
+    return problems
+
+
+def _elsewhere_problems(
+    pointers: list[Pointer], entry_phrases: dict[str, str], places: set[str]
+) -> list[str]:
+    """Pointer ids are unique; a phrase names one pointer, and no entry or place."""
+    problems = [
+        f"elsewhere: the id '{i}' is used by {n} pointers; ids must be unique"
+        for i, n in Counter(pointer.id for pointer in pointers).items()
+        if n > 1
+    ]
+    owner: dict[str, str] = {}
+    for pointer in pointers:
+        where = f"elsewhere, pointer '{pointer.id}', field `phrases`"
+        for phrase in pointer.phrases:
+            key = _normal(phrase)
+            if key in entry_phrases:
+                entry = entry_phrases[key]
+                problems.append(f"{where}: '{phrase}' is also a phrase of entry '{entry}'")
+            elif key in places:
+                problems.append(f"{where}: '{phrase}' is also in `places`")
+            elif owner.setdefault(key, pointer.id) != pointer.id:
+                problems.append(f"{where}: '{phrase}' is also a phrase of pointer '{owner[key]}'")
     return problems
 
 

@@ -77,6 +77,15 @@ def _states_date(field: str, text: str | None, advertised: str | None) -> None:
         )
 
 
+def _kebab_case(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lower-case words joined by hyphens, "
+            "like legal-trainee-scheme"
+        )
+    return value
+
+
 def _short(value: str | None) -> str | None:
     # Answers are read in a chat bubble: long ones belong in `detail`.
     if value is not None and word_count(value) > MAX_ANSWER_WORDS:
@@ -203,14 +212,7 @@ class Entry(_Model):
         }
         return {field: month for field, month in fields.items() if month}
 
-    @validator("id")
-    def _kebab_case(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
-            raise ValueError(
-                f"{value!r} is not a valid id: use lower-case words joined by hyphens, "
-                "like legal-trainee-scheme"
-            )
-        return value
+    _id = validator("id", allow_reuse=True)(_kebab_case)
 
     @validator("reviewed", pre=True)
     def _iso_date(cls, value: object) -> date:
@@ -467,10 +469,80 @@ class Pathway(_Model):
         return value
 
 
+# ---------------------------------------------------------------- safety first
+# The situations whose words the safety check looks for (bot/language/safety.py).
+SAFETY_CUES = ("danger", "crime", "distress", "victim", "decision")
+
+
+class SafetyNote(_Model):
+    """One piece of the safety signposting, with the page that backs it."""
+
+    answer: str
+    source: str
+
+    _source = validator("source", allow_reuse=True)(_https)
+    _answer = validator("answer", allow_reuse=True)(_short)
+
+
+def _cue_phrases(value: list[str]) -> list[str]:
+    for phrase in value:
+        if phrase != phrase.lower() or not phrase.strip():
+            raise ValueError(f"write the phrase {phrase!r} in lower case")
+    return value
+
+
+class Safety(_Model):
+    """The `safety` section: what anyone in danger or distress is told first."""
+
+    emergency: SafetyNote
+    support: SafetyNote
+    review: SafetyNote  # a decision not to charge, or to stop a case
+    distress: SafetyNote
+    cues: dict[str, list[str]]
+    personal_cues: dict[str, list[str]] = {}
+
+    @validator("cues")
+    def _situations(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        if set(value) != set(SAFETY_CUES):
+            raise ValueError(f"must have exactly the situations {', '.join(SAFETY_CUES)}")
+        for situation, phrases in value.items():
+            if not phrases:
+                raise ValueError(f"situation `{situation}` needs at least one phrase")
+            _cue_phrases(phrases)
+        return value
+
+    @validator("personal_cues")
+    def _personal(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = set(value) - set(SAFETY_CUES)
+        if unknown:
+            raise ValueError(f"unknown situations {', '.join(sorted(unknown))}")
+        for words in value.values():
+            _cue_phrases(words)
+        return value
+
+
+# ---------------------------------------------------------------- elsewhere
+class Pointer(_Model):
+    """Where to go for a job or help that is not at the CPS (topic out-of-scope)."""
+
+    id: str
+    title: str
+    answer: str
+    source: str
+    phrases: list[str] = Field(..., min_items=1)
+
+    _source = validator("source", allow_reuse=True)(_https)
+    _answer = validator("answer", allow_reuse=True)(_short)
+    _phrases = validator("phrases", allow_reuse=True)(_cue_phrases)
+    _id = validator("id", allow_reuse=True)(_kebab_case)
+
+
 class KnowledgeFile(_Model):
     """The whole file."""
 
     entries: list[Entry]
     places: list[str]
+    safety: Safety | None = None
+    elsewhere: list[Pointer] = []
     conversation: dict[str, Reply]
     pathway: Pathway | None = None

@@ -3,8 +3,8 @@
 The pipeline is a blank English tokenizer, a lookup lemmatizer (tables from the
 pinned `spacy-lookups-data` package, saved inside the pipeline so nothing is
 fetched at run time) and an entity ruler whose patterns are the visitor phrases
-of the knowledge entries and the office places. Patterns match on lemmas, so
-"crown prosecutors" finds the "crown prosecutor" entry.
+of the knowledge entries, of the pointers to jobs elsewhere, and the office places.
+Patterns match on lemmas, so "crown prosecutors" finds the "crown prosecutor" entry.
 
     python -m bot.language.build [output_dir]
 """
@@ -22,6 +22,7 @@ from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.language import PIPELINE_DIR
 
 PLACE_LABEL = "place"
+ELSEWHERE_LABEL = "elsewhere"
 ABBREVIATION_LENGTH = 5  # "SCP", "NBCPA": matched as written, not lemmatised
 
 
@@ -41,6 +42,18 @@ def entity_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
             else:
                 pattern = phrase.lower()
             yield {"label": kind, "pattern": pattern, "id": entry_id}
+
+
+def elsewhere_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
+    """The phrases of the pointers to jobs outside the CPS, as the entity `elsewhere`.
+
+    Matched word for word, not on lemmas: the lemma of "'m" is "be", and "I'm a
+    police officer" (where a visitor is now) must not read as "be a police officer".
+    """
+    for pointer in kb.elsewhere:
+        for phrase in pointer.phrases:
+            tokens = [{"LOWER": token.lower_} for token in nlp.make_doc(phrase.lower())]
+            yield {"label": ELSEWHERE_LABEL, "pattern": tokens, "id": pointer.id}
 
 
 def place_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
@@ -78,7 +91,9 @@ def build_pipeline(kb: KnowledgeBase) -> Language:
     )
     nlp.initialize()  # loads the lemma lookup table before the patterns are lemmatised
     add_plural_lemmas(nlp, kb)
-    ruler.add_patterns([*entity_patterns(nlp, kb), *place_patterns(nlp, kb)])
+    ruler.add_patterns(
+        [*entity_patterns(nlp, kb), *elsewhere_patterns(nlp, kb), *place_patterns(nlp, kb)]
+    )
     nlp.meta["name"] = "careers"
     nlp.meta["description"] = "CPS careers: lemmas and entity patterns from the knowledge file"
     return nlp

@@ -15,6 +15,8 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.language.understanding import TYPED_DOC, TYPED_TEXT
+
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR,
@@ -26,10 +28,13 @@ class KnowledgeEntityExtractor(SpacyEntityExtractor):
 
     def process(self, messages: list[Message], model: SpacyModel) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT) or ""
+            # The whole message as typed, not only its question (bot.language.understanding):
+            # "I'm in the LTS. What does it pay?" is about the scheme.
+            text = message.get(TYPED_TEXT) or message.get(TEXT) or ""
             # The patterns are lower-cased lemmas; str.lower() keeps offsets for
             # almost all text, and entities whose offsets drift are dropped below.
             doc = model.model(text.lower())
+            message.set(TYPED_DOC, doc)  # the understanding checks read the same doc
             found = self.add_extractor_name(self._entities(doc, len(text)))
             message.set(ENTITIES, message.get(ENTITIES, []) + found, add_to_output=True)
         return messages

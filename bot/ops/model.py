@@ -45,11 +45,9 @@ def spacy_inputs() -> list[Path]:
 
 
 def model_inputs(config: Path = CONFIG_FILE) -> list[Path]:
-    # The entity component runs inside the model; the search module does not.
+    # The NLU components in bot/language run inside the model.
     return (
-        [config]
-        + _files(["domain.yml", "bot/data/**/*.yml", "bot/language/entities.py"])
-        + spacy_inputs()
+        [config] + _files(["domain.yml", "bot/data/**/*.yml", "bot/language/*.py"]) + spacy_inputs()
     )
 
 

@@ -27,7 +27,20 @@ async def answer(dispatcher, tracker):
     return await ActionAnswerKnowledge().run(dispatcher, tracker, {})
 
 
-@pytest.mark.parametrize("topic", list(KB.entries))
+SIGNPOSTING = ("report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint")
+
+
+def safety_first(dispatcher):
+    """The signposting message, then the reply: the one with the topic payload."""
+    assert len(dispatcher.messages) == 2, dispatcher.messages
+    lead, reply = dispatcher.messages
+    assert "999" in lead["text"] and "Victim Support" in lead["text"]
+    assert not lead.get("custom") and not lead.get("buttons")
+    assert reply["custom"]["safety"] is True
+    return reply
+
+
+@pytest.mark.parametrize("topic", [t for t in KB.entries if t not in SIGNPOSTING])
 async def test_each_entry_is_answered_with_the_contract_fields(dispatcher, topic):
     events = await answer(dispatcher, make_tracker(topic))
     message = only_reply(dispatcher)
@@ -44,6 +57,51 @@ async def test_each_entry_is_answered_with_the_contract_fields(dispatcher, topic
             **({"subject": topic} if entry.kind else {}),
         }
     assert slots(events)["last_topic"] == topic
+
+
+@pytest.mark.parametrize("topic", SIGNPOSTING)
+async def test_each_signposting_answer_leads_with_the_safety_signposting(dispatcher, topic):
+    await answer(dispatcher, make_tracker(topic))
+    reply = safety_first(dispatcher)
+    entry = KB.entries[topic]
+    assert reply["text"] == entry.answer
+    assert reply["custom"]["topic"] == topic and reply["custom"]["source"] == entry.source
+    assert {b["payload"] for b in reply["buttons"]} == {f"/{r}" for r in entry.related}
+
+
+async def test_a_decision_to_challenge_adds_the_victims_right_to_review(dispatcher):
+    tracker = make_tracker(
+        "case-enquiry-or-complaint",
+        text="they let him off, can I challenge it",
+        understanding={"safety": ["crime", "decision"]},
+    )
+    await answer(dispatcher, tracker)
+    lead = dispatcher.messages[0]["text"]
+    assert KB.safety.review.answer in lead
+    assert KB.safety.distress.answer not in lead
+
+
+async def test_distress_adds_the_samaritans(dispatcher):
+    tracker = make_tracker(
+        "report-a-crime", text="i can't cope", understanding={"safety": ["distress"]}
+    )
+    await answer(dispatcher, tracker)
+    assert KB.safety.distress.answer in dispatcher.messages[0]["text"]
+
+
+async def test_a_careers_question_from_someone_in_danger_is_answered_after_the_signposting(
+    dispatcher,
+):
+    tracker = make_tracker(
+        "security-checks",
+        text="i was assaulted last year, would that affect my vetting",
+        understanding={"safety": ["crime"]},
+    )
+    await answer(dispatcher, tracker)
+    reply = safety_first(dispatcher)
+    assert reply["custom"]["topic"] == "security-checks"
+    assert reply["text"] == KB.entries["security-checks"].answer
+    assert not reply.get("buttons")  # no careers buttons for someone describing a crime
 
 
 async def test_pay_question_answers_for_the_subject_in_context(dispatcher):
@@ -114,6 +172,21 @@ async def test_a_named_role_corrects_a_close_classification(dispatcher):
     assert only_reply(dispatcher)["custom"]["topic"] == "senior-crown-prosecutor"
 
 
+async def test_a_general_name_does_not_override_a_confident_specific_topic(dispatcher):
+    ranking = [
+        {"name": "network-race-equality", "confidence": 0.9},
+        {"name": "staff-networks", "confidence": 0.03},
+    ]
+    tracker = make_tracker(
+        "network-race-equality",
+        text="do black employees have a staff network",
+        entities=[entity("network", "staff-networks")],
+        ranking=ranking,
+    )
+    await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["custom"]["topic"] == "network-race-equality"
+
+
 async def test_a_named_subject_the_classifier_did_not_consider_is_ignored(dispatcher):
     ranking = [
         {"name": "network-lgbt", "confidence": 0.9},
@@ -142,6 +215,35 @@ async def test_fallback_offers_classifier_and_search_guesses(dispatcher):
     assert message["custom"]["topic"] == "fallback"
     assert suggestions[0] == "pension" and 1 <= len(suggestions) <= 3
     assert [b["payload"] for b in message["buttons"]] == [f"/{s}" for s in suggestions]
+
+
+async def test_keyboard_mash_gets_no_suggestions(dispatcher):
+    ranking = [{"name": "security-checks", "confidence": 0.4}]
+    tracker = make_tracker(
+        "nlu_fallback", text="asdf pension", ranking=ranking, understanding={"made_of_words": False}
+    )
+    await ActionSuggestTopics().run(dispatcher, tracker, {})
+    message = only_reply(dispatcher)
+    assert message["custom"] == {"topic": "fallback", "suggestions": []}
+    assert message["text"] == KB.conversation["fallback-no-suggestions"].answer
+    assert not message.get("buttons")
+
+
+async def test_a_job_elsewhere_is_pointed_to_the_right_place(dispatcher):
+    tracker = make_tracker(
+        "out-of-scope",
+        text="how do I become a magistrate",
+        entities=[entity("elsewhere", "magistrates")],
+    )
+    await ActionConverse().run(dispatcher, tracker, {})
+    message = only_reply(dispatcher)
+    pointer = next(p for p in KB.elsewhere if p.id == "magistrates")
+    assert message["text"] == pointer.answer
+    assert message["custom"] == {
+        "topic": "out-of-scope",
+        "source": pointer.source,
+        "title": pointer.title,
+    }
 
 
 async def test_fallback_search_finds_an_entry_by_its_phrase(dispatcher):

@@ -11,16 +11,20 @@ def make_tracker(
     entities: Iterable[dict] = (),
     slots: dict | None = None,
     ranking: list | None = None,
+    understanding: dict | None = None,
 ) -> Tracker:
+    latest_message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": ranking or [],
+        "entities": list(entities),
+    }
+    if understanding is not None:
+        latest_message["understanding"] = understanding  # what the NLU's checks found
     return Tracker(
         sender_id="unit-test",
         slots=slots or {},
-        latest_message={
-            "text": text,
-            "intent": {"name": intent, "confidence": 0.9},
-            "intent_ranking": ranking or [],
-            "entities": list(entities),
-        },
+        latest_message=latest_message,
         events=[],
         paused=False,
         followup_action=None,

@@ -12,6 +12,7 @@ from bot.knowledge import load_knowledge
 
 pytestmark = pytest.mark.e2e
 KB = load_knowledge()
+SIGNPOSTING = ("report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint")
 
 
 @pytest.mark.parametrize("topic", list(KB.entries))
@@ -22,7 +23,12 @@ def test_every_topic_is_reachable_with_its_source_and_review_date(assistant, top
     assert payload["topic"] == topic
     assert payload["source"] == entry.source and payload["source"].startswith("https://")
     assert payload["reviewed"] == entry.reviewed.isoformat()
-    assert reply_text(messages) == entry.answer
+    texts = [m["text"] for m in messages if m.get("text")]
+    assert texts[-1] == entry.answer
+    if topic in SIGNPOSTING:  # safety first: the signposting, then the answer
+        assert "999" in messages[0]["text"] and payload["safety"] is True
+    else:
+        assert reply_text(messages) == entry.answer
     related_payloads = {b["payload"] for b in buttons(messages)}
     assert {f"/{r}" for r in entry.related} <= related_payloads
 
@@ -107,7 +113,7 @@ def test_human_handoff_gives_a_contact_route(assistant):
     assert reply_text(messages) == KB.conversation["human-handoff"].answer
 
 
-def test_nonsense_gets_a_fallback_with_suggestions(assistant):
+def test_an_unclear_question_gets_suggestions_and_nonsense_gets_none(assistant):
     messages = assistant.send(new_sender(), "pension money for my retirement, how does that work")
     payload = contract_payload(messages)
     if payload["topic"] != "pension":  # understood outright is fine; otherwise it must offer it
@@ -115,12 +121,8 @@ def test_nonsense_gets_a_fallback_with_suggestions(assistant):
         assert "pension" in payload["suggestions"]
     gibberish = assistant.send(new_sender(), "zxqv blorp snarf")
     payload = contract_payload(gibberish)
-    assert payload["topic"] in ("fallback", "out-of-scope")
-    if payload["topic"] == "fallback":
-        assert isinstance(payload["suggestions"], list)
-        assert {b["payload"] for b in buttons(gibberish)} == {
-            f"/{s}" for s in payload["suggestions"]
-        }
+    assert payload == {"topic": "fallback", "suggestions": []}  # no guesses from noise
+    assert not buttons(gibberish)
 
 
 def test_feedback_is_acknowledged_with_the_rated_topic(assistant):

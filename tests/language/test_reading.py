@@ -1,0 +1,85 @@
+"""Reading the question out of a message: framing and background set aside, nothing lost."""
+
+import pytest
+
+from bot.language.reading import QuestionReader
+
+
+@pytest.fixture(scope="module")
+def reader(wording):
+    return QuestionReader(wording)
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        ("hiya! what do paralegals get paid?", "what do paralegals get paid?"),
+        ("ok great, and is there a pension?", "is there a pension?"),
+        ("thanks so much. do you have offices in york?", "do you have offices in york?"),
+        ("cool cool what about the carers network", "what about the carers network"),
+        ("how do I apply, cheers", "how do I apply"),
+        (
+            "Good evening. I trained as a nurse and now I want a change of career. "
+            "Does the CPS run apprenticeships for adults?",
+            "Does the CPS run apprenticeships for adults?",
+        ),
+        (
+            "I've read lots about prosecutors. I'm in year 13.\nWhich A level subjects help most?",
+            "Which A level subjects help most?",
+        ),
+    ],
+)
+def test_the_question_is_read_without_framing_or_background(reader, message, question):
+    assert reader.question(message) == question
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "hello there",
+        "thanks a lot!",
+        "ok",
+        "what does a crown advocate earn",
+        # A comma may join a list: it never splits a question from its subject.
+        "do you offer hybrid, part-time or compressed hours",
+        # Framing words that are part of the question stay: "right to work".
+        "right to work checks for eu citizens",
+        "well being support for new starters",
+    ],
+)
+def test_a_message_that_is_all_question_or_all_framing_is_left_whole(reader, message):
+    assert reader.question(message) is None
+
+
+@pytest.mark.parametrize(
+    ("greeting", "context", "question"),
+    [
+        # The question refers back to what came before.
+        ("Hi.", "I was cautioned for shoplifting at 17.", "Would that show up on the checks?"),
+        # The question says too little on its own.
+        ("Hello.", "I hold a Canadian passport and live in Leeds.", "Could I apply?"),
+        ("Good evening.", "I trained as a nurse.", "Are there apprenticeships for adults?"),
+    ],
+)
+def test_a_question_that_needs_the_sentence_before_keeps_it(reader, greeting, context, question):
+    assert reader.question(f"{greeting} {context} {question}") == f"{context} {question}"
+
+
+def test_an_abbreviation_does_not_end_a_sentence(reader):
+    message = "are there networks for e.g. muslim or hindu staff"
+    assert reader.question(message) is None
+
+
+def test_a_message_that_asks_nothing_is_left_whole(reader):
+    assert reader.question("great, thanks, that's everything I wanted") is None
+
+
+def test_background_clauses_before_a_question_are_set_aside(reader):
+    assert reader.question("I look after my dad, can I work compressed hours at the CPS?") == (
+        "can I work compressed hours at the CPS?"
+    )
+    assert reader.question("I'm a barrister, I took five years out, is there anything for me?") == (
+        "I took five years out, is there anything for me?"
+    )
+    # A subject before the question is not background.
+    assert reader.question("LTS eligibility - do I need a 2:1?") is None

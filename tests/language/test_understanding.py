@@ -1,0 +1,184 @@
+"""The understanding components, on messages as the classifier leaves them."""
+
+import pytest
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language.entities import KnowledgeEntityExtractor
+from bot.language.understanding import (
+    TYPED_TEXT,
+    UNDERSTANDING,
+    QuestionFocus,
+    UnderstandingChecks,
+)
+
+TRAINING = [
+    "what does a crown prosecutor earn",
+    "how many days holiday do staff get",
+    "how do I become a magistrate",
+    "I want to report a crime",
+]
+
+
+@pytest.fixture(scope="module")
+def spacy_model(nlp):
+    return SpacyModel(model=nlp, model_name="careers")
+
+
+@pytest.fixture(scope="module")
+def checks(tmp_path_factory, spacy_model):
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    resource = Resource("understanding_checks")
+    component = UnderstandingChecks.create({}, storage, resource, None)
+    component.train(TrainingData([Message(data={TEXT: t}) for t in TRAINING]), spacy_model)
+    return UnderstandingChecks.load({}, storage, resource, None)
+
+
+@pytest.fixture(scope="module")
+def focus():
+    return QuestionFocus.create({}, None, None, None)
+
+
+def classified(nlp, focus, text, ranking):
+    """A message as DIET leaves it: read by QuestionFocus, entities found, intents ranked."""
+    message = Message(data={TEXT: text})
+    focus.process([message])
+    doc = nlp(text.lower())
+    items = [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    message.set(ENTITIES, KnowledgeEntityExtractor._entities(doc, len(text)))
+    message.set(INTENT, items[0] if items else {"name": None, "confidence": 0.0})
+    message.set(INTENT_RANKING_KEY, items)
+    return message
+
+
+def run(checks, spacy_model, message):
+    checks.process([message], spacy_model)
+    return message.get(INTENT), message.get(UNDERSTANDING)
+
+
+def test_the_vocabulary_learned_in_training_is_loaded(checks):
+    assert "magistrate" in checks.domain_words
+    assert checks.vocabulary.is_word("prosecuter")  # a typo of a training word
+
+
+def test_the_classifier_sees_the_question_and_the_actions_see_the_text_as_typed(
+    nlp, focus, checks, spacy_model
+):
+    text = "Hi there! Lovely site. How many days of annual leave do staff get?"
+    message = classified(nlp, focus, text, [("annual-leave", 0.97)])
+    assert message.get(TEXT) == "How many days of annual leave do staff get?"
+    intent, found = run(checks, spacy_model, message)
+    assert message.get(TEXT) == text
+    assert message.get(TYPED_TEXT) == text
+    assert intent == {"name": "annual-leave", "confidence": 0.97}
+    assert found == {"question_read": True}
+
+
+def test_keyboard_mash_gets_no_intent_however_sure_the_classifier_was(
+    nlp, focus, checks, spacy_model
+):
+    message = classified(nlp, focus, "qwzx lkjhgf", [("security-checks", 0.99)])
+    intent, found = run(checks, spacy_model, message)
+    assert intent == {"name": None, "confidence": 0.0}
+    assert message.get(INTENT_RANKING_KEY) == []
+    assert found["made_of_words"] is False
+    assert found["classified"] == {"name": "security-checks", "confidence": 0.99}
+
+
+def test_a_denied_premise_gives_way_to_the_next_topic(nlp, focus, checks, spacy_model):
+    text = "I'm a receptionist and not qualified in law, how could I start prosecuting?"
+    ranking = [("qualified-lawyer-entry", 0.7), ("prosecutor-pathways", 0.2)]
+    intent, found = run(checks, spacy_model, classified(nlp, focus, text, ranking))
+    assert intent == {"name": "prosecutor-pathways", "confidence": 0.2}
+    assert found["denied"] == ["go-prosecute", "qualified-lawyer-entry"]
+    assert found["changed_by"] == "negation"
+
+
+def test_an_entity_inside_a_denial_is_dropped(nlp, focus, checks, spacy_model):
+    text = "not a crown advocate question, what does a paralegal officer earn"
+    message = classified(nlp, focus, text, [("salary", 0.9)])
+    run(checks, spacy_model, message)
+    assert [e["value"] for e in message.get(ENTITIES)] == ["paralegal-officer"]
+
+
+def test_a_safety_message_gets_its_signposting_topic_whatever_the_classifier_said(
+    nlp, focus, checks, spacy_model
+):
+    text = "my stepbrother keeps threatening me and i'm scared to go out"
+    message = classified(nlp, focus, text, [("flexible-working", 0.93)])
+    intent, found = run(checks, spacy_model, message)
+    assert intent == {"name": "report-a-crime", "confidence": 1.0}
+    assert set(found["safety"]) >= {"crime", "danger"}
+    assert found["classified"]["name"] == "flexible-working"
+
+
+def test_a_decision_to_challenge_goes_to_the_complaints_route(nlp, focus, checks, spacy_model):
+    text = "the man who mugged me was never charged, the cps dropped the case"
+    intent, found = run(
+        checks, spacy_model, classified(nlp, focus, text, [("report-a-crime", 0.8)])
+    )
+    assert intent["name"] == "case-enquiry-or-complaint"
+    assert "decision" in found["safety"]
+
+
+def test_a_clear_careers_question_is_kept_beside_the_signposting(nlp, focus, checks, spacy_model):
+    text = "I was assaulted years ago. Would that stop me getting a job as a paralegal?"
+    intent, found = run(
+        checks, spacy_model, classified(nlp, focus, text, [("security-checks", 0.91)])
+    )
+    assert intent == {"name": "security-checks", "confidence": 0.91}
+    assert found["safety"] == ["crime"]
+
+
+def test_a_job_elsewhere_is_out_of_scope(nlp, focus, checks, spacy_model):
+    text = "what do I need to do to join the police"
+    message = classified(nlp, focus, text, [("how-to-apply", 0.75)])
+    intent, found = run(checks, spacy_model, message)
+    assert intent == {"name": "out-of-scope", "confidence": 1.0}
+    assert found["elsewhere"] == "police"
+
+
+def test_a_question_naming_the_cps_is_about_the_cps(nlp, focus, checks, spacy_model):
+    text = "is working at the cps like working for the met police"
+    intent, found = run(
+        checks, spacy_model, classified(nlp, focus, text, [("values-and-culture", 0.6)])
+    )
+    assert intent["name"] == "values-and-culture"
+    assert "elsewhere" not in found
+
+
+def test_commands_are_not_read(nlp, focus, checks, spacy_model):
+    message = Message(data={TEXT: '/feedback{"rating": "up"}'})
+    focus.process([message])
+    checks.process([message], spacy_model)
+    assert message.get(TEXT) == '/feedback{"rating": "up"}'
+    assert message.get(UNDERSTANDING) is None
+
+
+def test_a_denied_safety_situation_is_not_signposted(nlp, focus, checks, spacy_model):
+    text = "I am not a crime victim, I am asking about jobs. What roles do you have?"
+    ranking = [("victims-and-witnesses", 0.6), ("roles-overview", 0.3)]
+    intent, found = run(checks, spacy_model, classified(nlp, focus, text, ranking))
+    assert intent["name"] == "roles-overview"
+    assert found["denied_safety"] is True
+    assert "safety" not in found
+
+
+def test_a_job_elsewhere_in_a_comparison_is_not_the_question(nlp, focus, checks, spacy_model):
+    text = "are the holidays better than at a law firm"
+    intent, found = run(checks, spacy_model, classified(nlp, focus, text, [("annual-leave", 0.8)]))
+    assert intent["name"] == "annual-leave"
+    assert "elsewhere" not in found
+
+
+def test_a_job_elsewhere_the_visitor_has_now_is_background(nlp, focus, checks, spacy_model):
+    text = "I've been a prison officer for ten years, could I retrain as a lawyer with you?"
+    intent, found = run(
+        checks, spacy_model, classified(nlp, focus, text, [("prosecutor-pathways", 0.7)])
+    )
+    assert intent["name"] == "prosecutor-pathways"
+    assert "elsewhere" not in found

@@ -1,0 +1,56 @@
+"""The word check: keyboard mash is not a question; typos and text-speak are."""
+
+import pytest
+
+from bot.language.words import Vocabulary, english_words
+
+DOMAIN = ["pupillage", "prosecutor", "paralegal", "cps", "wat", "pls", "lts", "hols"]
+
+
+@pytest.fixture(scope="module")
+def vocabulary(wording):
+    return Vocabulary(DOMAIN, wording.fillers)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "lkjhgf",
+        "qazwsx edcrfv",
+        "hhhhhhhh",
+        "###",
+        "98765",
+        "uhm",
+        "grzzl bloop",
+        ";-(",
+    ],
+)
+def test_noise_is_not_made_of_words(vocabulary, message):
+    assert not vocabulary.count(message).made_of_words
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "wat hols do staff get",
+        "pupilige at the cps?",  # two typos in a long domain word
+        "prosecuter",  # one typo
+        "lts deadline pls",
+        "does the CPS hire chemists",  # ordinary English from the word list
+        "can't I apply?",
+    ],
+)
+def test_words_typos_and_text_speak_are_words(vocabulary, message):
+    assert vocabulary.count(message).made_of_words
+
+
+def test_the_word_list_is_the_offline_english_lemma_tables():
+    words = english_words()
+    assert len(words) > 50_000
+    assert {"salary", "prosecute", "holidays"} <= words
+    assert "asdfgh" not in words
+
+
+def test_more_than_half_the_words_must_be_words(vocabulary):
+    assert vocabulary.count("pension qqqq xkcdz zzkt").made_of_words is False
+    assert vocabulary.count("pension scheme zzkt").made_of_words is True
