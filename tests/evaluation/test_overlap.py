@@ -26,8 +26,9 @@ from bot.evaluation.overlap import (
 def test_no_measurement_question_copies_what_the_assistant_was_built_or_tuned_from():
     overlaps = measurement_overlaps()
     assert not overlaps, (
-        f"{len(overlaps)} held-out or safety questions copy text the assistant saw; reword "
-        "them (before any model sees them), never the other way round:\n"
+        f"{len(overlaps)} held-out or safety questions copy text the assistant saw. Remove or "
+        "reword the training example or development question; a held-out question may be "
+        "reworded only before any model has been measured on it:\n"
         + "\n".join(map(str, overlaps))
     )
 
