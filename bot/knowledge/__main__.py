@@ -97,7 +97,7 @@ def welsh(args: argparse.Namespace) -> int:
     kb = load_knowledge(args.file, reload=True)  # always the file as it is now
     total, with_welsh, reviewed = counts(kb)
     print(
-        f"Welsh: {with_welsh} of {total} items a visitor can see have Welsh; "
+        f"Welsh: {with_welsh} of {total} items have Welsh; "
         f"{reviewed} reviewed by a Welsh speaker."
     )
     missing = missing_welsh(kb)
@@ -127,8 +127,12 @@ def welsh(args: argparse.Namespace) -> int:
             print("  (--all lists each one)")
     if changed or waiting:
         print(
-            "After a review, set the block's `status: reviewed` and its `english:` to the "
-            "fingerprint of the English it was checked against (shown above when it changed)."
+            textwrap.fill(
+                "After a review, set the block's `status: reviewed` and its `english:` to the "
+                "fingerprint of the English it was checked against (shown above when it "
+                "changed).",
+                width=98,
+            )
         )
     return 0  # a report: the Welsh reviewer decides when; tests/knowledge fails on gaps
 

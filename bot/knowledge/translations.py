@@ -247,10 +247,13 @@ def outdated(kb: Any) -> list[Outdated]:
 
 
 def counts(kb: Any) -> tuple[int, int, int]:
-    """(items with visitor text, with Welsh, with reviewed Welsh)."""
-    items = list(blocks_of(kb))
-    welsh = [block for block in items if block.item.cy is not None]
-    return len(items), len(welsh), sum(_status(block.item) == REVIEWED for block in welsh)
+    """(items with visitor text or words, with Welsh, with reviewed Welsh); the safety
+    cues count as one item."""
+    statuses = [_status(block.item) for block in blocks_of(kb)]
+    if kb.safety is not None:
+        statuses.append(kb.safety.cy.status if kb.safety.cy is not None else None)
+    welsh = [status for status in statuses if status is not None]
+    return len(statuses), len(welsh), welsh.count(REVIEWED)
 
 
 def _status(item: Bilingual) -> str | None:
