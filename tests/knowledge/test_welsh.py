@@ -342,3 +342,29 @@ def test_the_pathway_welsh_follows_the_english_rules(tmp_path):
     assert "field `cy.stop`: is a button title" in message
     assert "routes.item 1.cy.reason`: has 91 words" in message
     assert 'write yes, no, on and off in quotes, like "yes"' in message
+
+
+def test_pathway_texts_are_read_the_same_way():
+    pathway = KB.pathway
+    assert pathway.text("source_names.www.cps.gov.uk", "cy").text == "gwefan y CPS"
+    assert pathway.text("right_to_work_notes.no", "cy").text.startswith("Fe ddywedoch chi")
+    assert "{summary}" in pathway.text("understood", "cy").text
+    stage = pathway.questions["stage"]
+    school = stage.choices[0]
+    assert stage.text("ask", "cy").lang == "cy"
+    assert school.text("title", "cy").text == "Yn yr ysgol neu'r coleg"
+    assert "chweched dosbarth" in school.words("phrases", "cy")
+    not_sure = pathway.questions["advocacy"].choices[2]
+    assert "dwn i ddim" in not_sure.words("replies", "cy")
+    route = pathway.profiles["school"].routes[0]
+    assert route.text("reason", "cy").lang == "cy"
+    assert route.source_in("cy") is None  # no page of its own: the entry's source is used
+
+
+def test_the_tell_me_more_button_takes_its_label_from_the_knowledge_file():
+    from bot.actions.replies import MORE_PAYLOAD, entry_buttons
+
+    buttons = entry_buttons(KB, KB.get("salary"))
+    assert buttons[0] == {"title": KB.label("tell-me-more", "en").text, "payload": MORE_PAYLOAD}
+    assert KB.label("tell-me-more", "en").text == "Tell me more"
+    assert KB.label("source-in-english", "cy").text == "(Saesneg)"
