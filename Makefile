@@ -75,9 +75,10 @@ bench-console: install  ## The recruiter console at 100,000 conversations; write
 soak: install  ## Hundreds of conversations on the production profile while components restart; writes docs/soak.md
 	$(PY) -m pytest -m soak tests/soak -s -q -p no:cacheprovider
 
-check-knowledge: install  ## Validate the knowledge file, report its official sources, list what is due for review
+check-knowledge: install  ## Validate the knowledge file, report its official sources, list what is due for review and the Welsh still to write or review
 	$(PY) -m bot.knowledge check
 	$(PY) -m bot.knowledge stale --months 12
+	$(PY) -m bot.knowledge welsh
 
 add-recruiter: install  ## Console account: make add-recruiter EMAIL=... ROLE=recruiter|admin (PASSWORD=... or asks)
 	$(PY) -m web.console.accounts add "$(EMAIL)" --role "$(or $(ROLE),recruiter)"

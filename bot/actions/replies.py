@@ -21,11 +21,13 @@ from bot.actions.signposting import (
     situations,
 )
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.knowledge.welsh import ENGLISH
 from bot.privacy import needs_notice
 
 FALLBACK = "fallback"
 PERSONAL_DETAILS_REMOVED = "personal-details-removed"
 MORE_PAYLOAD = "/tell-me-more"
+TELL_ME_MORE = "tell-me-more"  # the label of the button that sends it
 PATHWAY_PAYLOAD = "/pathway-finder"
 
 
@@ -101,7 +103,7 @@ def offer_button(kb: KnowledgeBase, entry_id: str) -> dict[str, str] | None:
 def entry_buttons(kb: KnowledgeBase, entry: Entry, offer_more: bool = True) -> list[dict[str, str]]:
     buttons = []
     if offer_more and entry.detail:
-        buttons.append({"title": "Tell me more", "payload": MORE_PAYLOAD})
+        buttons.append({"title": kb.label(TELL_ME_MORE, ENGLISH).text, "payload": MORE_PAYLOAD})
     offer = offer_button(kb, entry.id)
     if offer:
         buttons.append(offer)

@@ -2,17 +2,21 @@
 
 python -m bot.knowledge check [--file PATH]              validate; exit 1 on a problem
 python -m bot.knowledge stale [--months 12] [--file PATH]  what is due for review (a report)
+python -m bot.knowledge welsh [--all] [--file PATH]        Welsh missing, in draft or out of date
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
+from collections import Counter
 
 from bot.knowledge.loader import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
 from bot.knowledge.schema import KnowledgeError, month_and_year
 from bot.knowledge.sources import MIN_OFFICIAL_SHARE, host, is_official
 from bot.knowledge.stale import old_facts, stale_entries
+from bot.knowledge.translations import counts, drafts, missing_welsh, outdated
 
 
 def check(args: argparse.Namespace) -> int:
@@ -78,6 +82,61 @@ def stale(args: argparse.Namespace) -> int:
     return 0  # a report, not a failure: the editor decides when to review
 
 
+# How the Welsh drafts are counted, by the first word of where they are.
+DRAFT_GROUPS = {
+    "entry": "entries",
+    "safety": "in safety",
+    "elsewhere": "elsewhere pointers",
+    "conversation": "conversation replies",
+    "label": "labels",
+    "pathway": "in the pathway finder",
+}
+
+
+def welsh(args: argparse.Namespace) -> int:
+    kb = load_knowledge(args.file, reload=True)  # always the file as it is now
+    total, with_welsh, reviewed = counts(kb)
+    print(
+        f"Welsh: {with_welsh} of {total} items have Welsh; "
+        f"{reviewed} reviewed by a Welsh speaker."
+    )
+    missing = missing_welsh(kb)
+    if missing:
+        print(f"{len(missing)} without Welsh (a visitor reads these in English; make test fails):")
+        print("\n".join(f"  {line}" for line in missing))
+    changed = outdated(kb)
+    for status, said in (("reviewed", "reviewed"), ("draft", "written as a draft")):
+        rows = [row for row in changed if row.status == status]
+        if rows:
+            print(f"{len(rows)} whose English changed after the Welsh was {said}:")
+            width = max(len(row.where) for row in rows)
+            for row in rows:
+                where, was, now = row.where, row.written_for, row.now
+                print(f'  {where:<{width}}  translates {was}, English now "{now}"')
+    if not changed:
+        print("No English has changed since its Welsh was written or reviewed.")
+    waiting = drafts(kb)
+    if waiting:
+        print(f"{len(waiting)} Welsh drafts wait for review by a Welsh speaker:")
+        if args.all:
+            print("\n".join(f"  {where}" for where in waiting))
+        else:
+            groups = Counter(DRAFT_GROUPS[where.split()[0]] for where in waiting)
+            line = ", ".join(f"{n} {group}" for group, n in groups.items())
+            print(textwrap.fill(line, width=96, initial_indent="  ", subsequent_indent="  "))
+            print("  (--all lists each one)")
+    if changed or waiting:
+        print(
+            textwrap.fill(
+                "After a review, set the block's `status: reviewed` and its `english:` to the "
+                "fingerprint of the English it was checked against (shown above when it "
+                "changed).",
+                width=98,
+            )
+        )
+    return 0  # a report: the Welsh reviewer decides when; tests/knowledge fails on gaps
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bot.knowledge", description=__doc__.splitlines()[0]
@@ -86,10 +145,14 @@ def main(argv: list[str] | None = None) -> int:
     for name, run, help_text in (
         ("check", check, "validate the knowledge file; report the share of official sources"),
         ("stale", stale, "list entries and dated facts due for review"),
+        ("welsh", welsh, "list Welsh texts missing, in draft, or behind their English"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--file", default=KNOWLEDGE_FILE, help="default: %(default)s")
         command.set_defaults(run=run)
+    commands.choices["welsh"].add_argument(
+        "--all", action="store_true", help="list every Welsh draft, not only how many"
+    )
     commands.choices["stale"].add_argument(
         "--months", type=int, default=12, help="age that counts as stale (default: 12)"
     )

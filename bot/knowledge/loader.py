@@ -8,7 +8,7 @@ is reported with the entry and field it concerns, in words an editor can act on.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +19,15 @@ from bot.knowledge.schema import (
     Entry,
     KnowledgeError,
     KnowledgeFile,
+    Label,
     Pathway,
     Pointer,
     Reply,
     Safety,
 )
 from bot.knowledge.sources import EDITOR_NOTE, promises
+from bot.knowledge.translations import welsh_problems
+from bot.knowledge.welsh import WELSH, Said, check_language
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent / "careers.yml"
 
@@ -50,6 +53,11 @@ REQUIRED_CONVERSATION = (
     "conversation-full",
     "unavailable",
 )
+# Labels the code puts beside replies (bot/actions/replies.py, the widget).
+REQUIRED_LABELS = (
+    "tell-me-more",  # the button that asks for an answer's detail
+    "source-in-english",  # said beside a Welsh answer's source when the page is in English
+)
 # The pay answers have a London variant, asked for as "what about London?".
 REQUIRED_PLACE = "London"
 
@@ -72,9 +80,26 @@ class KnowledgeBase:
     pathway: Pathway | None = None  # the pathway finder's wording and routes
     safety: Safety | None = None  # what anyone in danger or distress is told first
     elsewhere: tuple[Pointer, ...] = ()  # where to go for jobs and help outside the CPS
+    labels: dict[str, Label] = field(default_factory=dict)  # button titles the code adds
+    places_cy: dict[str, list[str]] = field(default_factory=dict)  # Welsh names of places
 
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
+
+    def conversation_text(self, key: str, lang: str) -> Said:
+        """A conversation reply in `lang` (English, flagged, where it has no Welsh yet)."""
+        return self.conversation[key].text("answer", lang)
+
+    def label(self, key: str, lang: str) -> Said:
+        """A label ("tell-me-more") in `lang` (English, flagged, where it has no Welsh)."""
+        return self.labels[key].text("wording", lang)
+
+    def places_in(self, lang: str) -> dict[str, str]:
+        """{a place as visitors write it in `lang`: the place's name in `places`}."""
+        check_language(lang)
+        if lang == WELSH:
+            return {name: place for place, names in self.places_cy.items() for name in names}
+        return {place: place for place in self.places}
 
     def phrases_by_kind(self) -> dict[str, dict[str, str]]:
         """{kind: {phrase: entry id}} for the entries that have a kind (entity patterns)."""
@@ -119,6 +144,8 @@ def _read(path: Path) -> KnowledgeBase:
         pathway=data.pathway,
         safety=data.safety,
         elsewhere=tuple(data.elsewhere),
+        labels=dict(data.labels),
+        places_cy=dict(data.places_cy),
     )
 
 
@@ -174,6 +201,8 @@ def _describe(error: dict, raw: dict) -> str:
         where = f"entry '{entry_id}'" if entry_id else f"entry number {index + 1}"
     elif head == "conversation" and loc:
         where = f"conversation reply '{loc.pop(0)}'"
+    elif head == "labels" and loc:
+        where = f"label '{loc.pop(0)}'"
     field = ".".join(f"item {part + 1}" if isinstance(part, int) else str(part) for part in loc)
     message = FRIENDLY_MESSAGES.get(error["msg"], error["msg"])
     return f"{where}, field `{field}`: {message}" if field else f"{where}: {message}"
@@ -235,9 +264,15 @@ def _whole_file_problems(data: KnowledgeFile) -> list[str]:
         for key in REQUIRED_CONVERSATION
         if key not in data.conversation
     ]
+    problems += [
+        f"labels: the label '{key}' is missing (the assistant uses it)"
+        for key in REQUIRED_LABELS
+        if key not in data.labels
+    ]
     if data.pathway is not None:
         problems += _pathway_problems(data.pathway, set(ids))
     problems += _elsewhere_problems(data.elsewhere, owner, places)
+    problems += welsh_problems(data)
     return problems
 
 

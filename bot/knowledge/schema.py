@@ -3,17 +3,23 @@
 Each model forbids unknown fields, so a misspelt field name ("anwser") is an
 error instead of being silently ignored. Rules that need the whole file
 (unique ids, related ids, shared phrases) are checked in `bot.knowledge.loader`.
+
+Every model whose text a visitor can see has a `cy` block with the same field names:
+its Welsh (the `...Cy` model defined just before it), read through the `Bilingual`
+API of bot/knowledge/welsh.py. Welsh texts follow the English rules here; the rules
+that compare the two (figures, dates, phrases) are in bot/knowledge/translations.py.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field, root_validator, validator
 
 from bot.knowledge.sources import EDITOR_NOTE, session_problem
+from bot.knowledge.welsh import FINGERPRINT_PATTERN, Bilingual
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ADVERTISED_PATTERN = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
@@ -104,15 +110,79 @@ class _Model(BaseModel):
         min_anystr_length = 1  # an empty answer or source is an editing slip
 
 
-class Reply(_Model):
-    """A reply of the `conversation` section (greeting, fallback, ...)."""
+# ---------------------------------------------------------------- Welsh blocks
+def _texts_in(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _texts_in(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in _texts_in(item)]
+    return []
 
-    answer: str
+
+class _WelshTexts(_Model):
+    """Welsh texts: every one of them, like the English, without notes for an editor."""
+
+    @root_validator(skip_on_failure=True)
+    def _no_editor_notes(cls, values: dict) -> dict:
+        for text in _texts_in(values):
+            _no_editor_note(text)
+        return values
+
+
+class _Welsh(_WelshTexts):
+    """A `cy` block: the Welsh of the texts beside it, and where its review stands."""
+
+    status: Literal["draft", "reviewed"]  # draft until a Welsh speaker has reviewed it
+    english: str  # the fingerprint of the English it translates
+
+    @validator("english", pre=True)
+    def _fingerprint(cls, value: object) -> str:
+        # YAML reads an unquoted 12345678 as a number and 1e345678 as a float.
+        if not isinstance(value, str) or not FINGERPRINT_PATTERN.match(value):
+            raise ValueError(
+                "must be the 8-character fingerprint `make check-knowledge` prints, "
+                f'in quotes, like english: "3fa91c2e" (got {value!r})'
+            )
+        return value
+
+
+class ReplyCy(_Welsh):
+    """The Welsh of a reply (or of a piece of the safety signposting) and its Welsh page."""
+
+    answer: str | None = None
     source: str | None = None
 
     _source = validator("source", allow_reuse=True)(_https)
     _answer = validator("answer", allow_reuse=True)(_short)
+
+
+class Reply(_Model, Bilingual):
+    """A reply of the `conversation` section (greeting, fallback, ...)."""
+
+    answer: str
+    source: str | None = None
+    cy: ReplyCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("answer",)
+
+    _source = validator("source", allow_reuse=True)(_https)
+    _answer = validator("answer", allow_reuse=True)(_short)
     _note = validator("answer", allow_reuse=True)(_no_editor_note)
+
+
+class LabelCy(_Welsh):
+    wording: str | None = None
+
+
+class Label(_Model, Bilingual):
+    """A word or two the code puts beside the replies: a button title, a link's note."""
+
+    wording: str
+    cy: LabelCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("wording",)
 
 
 class FollowUp(_Model):
@@ -160,7 +230,39 @@ class Pay(_Model):
         return values
 
 
-class Entry(_Model):
+class PayCy(_WelshTexts):
+    answer: str | None = None
+    london: str | None = None
+    source: str | None = None
+
+    _source = validator("source", allow_reuse=True)(_https)
+    _answers = validator("answer", "london", allow_reuse=True)(_short)
+
+
+class FollowUpCy(_WelshTexts):
+    answer: str | None = None
+    source: str | None = None
+
+    _source = validator("source", allow_reuse=True)(_https)
+    _answer = validator("answer", allow_reuse=True)(_short)
+
+
+class EntryCy(_Welsh):
+    title: str | None = None
+    answer: str | None = None
+    detail: str | None = None
+    source: str | None = None  # the Welsh version of the page, where one exists
+    # The words Welsh visitors use: Welsh terms, common mutated forms, English loanwords.
+    phrases: list[str] = Field(default_factory=list, max_items=16)
+    quoted: list[str] = Field(default_factory=list)
+    pay: PayCy | None = None
+    apply: FollowUpCy | None = None
+
+    _source = validator("source", allow_reuse=True)(_https)
+    _answer = validator("answer", allow_reuse=True)(_short)
+
+
+class Entry(_Model, Bilingual):
     """One knowledge topic: its short answer, source and follow-ups."""
 
     id: str
@@ -180,6 +282,11 @@ class Entry(_Model):
     phrases: list[str] = Field(..., min_items=3, max_items=12)
     pay: Pay | None = None
     apply: FollowUp | None = None
+    cy: EntryCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = (
+        "title", "answer", "detail", "pay.answer", "pay.london", "apply.answer",
+    )  # fmt: skip
 
     _source = validator("source", allow_reuse=True)(_https)
     _other_sources = validator("other_sources", each_item=True, allow_reuse=True)(_https)
@@ -299,7 +406,24 @@ def _button(value: str) -> str:
     return value
 
 
-class PathwayChoice(_Model):
+def _strings(value: object) -> object:
+    # YAML reads a bare yes, no, on or off as true/false, not as the word.
+    if isinstance(value, list) and any(not isinstance(item, str) for item in value):
+        raise ValueError('write yes, no, on and off in quotes, like "yes"')
+    return value
+
+
+class PathwayChoiceCy(_Welsh):
+    title: str | None = None
+    understood: str | None = None
+    phrases: list[str] = []
+    replies: list[str] = []
+
+    _title = validator("title", allow_reuse=True)(_button)
+    _words = validator("phrases", "replies", pre=True, allow_reuse=True)(_strings)
+
+
+class PathwayChoice(_Model, Bilingual):
     """One answer to a pathway question: its button and the words visitors use for it."""
 
     value: str
@@ -312,24 +436,31 @@ class PathwayChoice(_Model):
     understood: str | None = None
     # Counts only when no other choice matches ("uni" alone, "CPS" alone).
     weak: bool = False
+    cy: PathwayChoiceCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("title", "understood")
 
     _title = validator("title", allow_reuse=True)(_button)
-
-    @validator("phrases", "replies", pre=True)
-    def _words(cls, value: object) -> object:
-        # YAML reads a bare yes, no, on or off as true/false, not as the word.
-        if isinstance(value, list) and any(not isinstance(item, str) for item in value):
-            raise ValueError('write yes, no, on and off in quotes, like "yes"')
-        return value
+    _words = validator("phrases", "replies", pre=True, allow_reuse=True)(_strings)
 
 
-class PathwayQuestion(_Model):
+class PathwayQuestionCy(_Welsh):
+    ask: str | None = None
+    rephrase: str | None = None
+
+    _texts = validator("ask", "rephrase", allow_reuse=True)(_short)
+
+
+class PathwayQuestion(_Model, Bilingual):
     ask: str
     rephrase: str  # asked once after an answer the assistant did not understand
     # Taken after a second answer it could not use: what "not sure" means here. Without
     # one, the answer stays unknown and the routes are chosen without it.
     default: str | None = None
     choices: list[PathwayChoice] = Field(..., min_items=2, max_items=9)
+    cy: PathwayQuestionCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("ask", "rephrase")
 
     _texts = validator("ask", "rephrase", allow_reuse=True)(_short)
 
@@ -353,25 +484,54 @@ class PathwayQuestion(_Model):
         return values
 
 
-class PathwayRoute(_Model):
+class PathwayRouteCy(_Welsh):
+    reason: str | None = None
+
+    _reason = validator("reason", allow_reuse=True)(_reason)
+
+
+class PathwayRoute(_Model, Bilingual):
     route: str  # a knowledge entry id
     reason: str
     # The page that backs the reason, when it is not the entry's own source.
     source: str | None = None
+    cy: PathwayRouteCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("reason",)
 
     _reason = validator("reason", allow_reuse=True)(_reason)
     _source = validator("source", allow_reuse=True)(_https)
 
 
-class PathwayProfile(_Model):
-    lead: str | None = None  # replaces the heading, e.g. when the stage was not understood
-    note: str | None = None  # said after the routes, e.g. what a rough guide rests on
-    routes: list[PathwayRoute] = Field(..., min_items=1, max_items=3)
+class PathwayProfileCy(_Welsh):
+    lead: str | None = None
+    note: str | None = None
 
     _note = validator("note", allow_reuse=True)(_short)
 
 
-class PathwayOffer(_Model):
+class PathwayProfile(_Model, Bilingual):
+    lead: str | None = None  # replaces the heading, e.g. when the stage was not understood
+    note: str | None = None  # said after the routes, e.g. what a rough guide rests on
+    routes: list[PathwayRoute] = Field(..., min_items=1, max_items=3)
+    cy: PathwayProfileCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("lead", "note")
+
+    _note = validator("note", allow_reuse=True)(_short)
+
+
+class PathwayOfferCy(_Welsh):
+    title: str | None = None
+    ask: str | None = None
+    no_thanks: str | None = None
+    declined: str | None = None
+
+    _title = validator("title", "no_thanks", allow_reuse=True)(_button)
+    _texts = validator("ask", "declined", allow_reuse=True)(_short)
+
+
+class PathwayOffer(_Model, Bilingual):
     """Offers to start the pathway finder: a button on some answers, and a question to
     visitors who describe their situation without asking for a route."""
 
@@ -380,6 +540,9 @@ class PathwayOffer(_Model):
     ask: str  # said after the summary of what the visitor said
     no_thanks: str  # the button that declines
     declined: str  # the reply when they decline
+    cy: PathwayOfferCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("title", "ask", "no_thanks", "declined")
 
     _title = validator("title", "no_thanks", allow_reuse=True)(_button)
     _texts = validator("ask", "declined", allow_reuse=True)(_short)
@@ -389,7 +552,69 @@ class PathwayOffer(_Model):
 _PATHWAY_TEXTS = ("intro", "disclaimer", "cancelled", "nothing_to_stop", "skipped", "correct_me")
 
 
-class Pathway(_Model):
+def _route_template(value: str | None) -> str | None:
+    missing = [field for field in ROUTE_TEMPLATE_FIELDS if value and field not in value]
+    if missing:
+        raise ValueError(f"must contain {', '.join(missing)}")
+    return value
+
+
+def _with_field(name: str):  # noqa: ANN202 (a validator factory)
+    def check(value: str | None) -> str | None:
+        if value is not None and name not in value:
+            raise ValueError(f"must contain {name}")
+        return value
+
+    return check
+
+
+def _right_to_work_notes(value: dict[str, str]) -> dict[str, str]:
+    if not set(value) <= {"no", "not-sure"}:
+        raise ValueError("must have only the notes `no` and `not-sure`")
+    for text in value.values():
+        _short(text)
+    return value
+
+
+class _PathwayWording(_Model):
+    """The rules the pathway finder's wording follows in both languages."""
+
+    _texts = validator(*_PATHWAY_TEXTS, allow_reuse=True, check_fields=False)(_short)
+    _buttons = validator("start_again", "stop", allow_reuse=True, check_fields=False)(_button)
+    _nationality = validator("nationality_reason", allow_reuse=True, check_fields=False)(
+        _reason
+    )
+    _route = validator("route", allow_reuse=True, check_fields=False)(_route_template)
+    _understood = validator("understood", allow_reuse=True, check_fields=False)(
+        _with_field(SUMMARY_FIELD)
+    )
+    _years = validator("understood_years", allow_reuse=True, check_fields=False)(
+        _with_field(YEARS_FIELD)
+    )
+    _notes = validator("right_to_work_notes", allow_reuse=True, check_fields=False)(
+        _right_to_work_notes
+    )
+
+
+class PathwayCy(_PathwayWording, _Welsh):
+    intro: str | None = None
+    heading: str | None = None
+    route: str | None = None
+    disclaimer: str | None = None
+    right_to_work_notes: dict[str, str] = {}
+    nationality_reason: str | None = None
+    cancelled: str | None = None
+    nothing_to_stop: str | None = None
+    start_again: str | None = None
+    stop: str | None = None
+    understood: str | None = None
+    understood_years: str | None = None
+    correct_me: str | None = None
+    skipped: str | None = None
+    source_names: dict[str, str] = {}  # the sites' Welsh names, by host
+
+
+class Pathway(_PathwayWording, Bilingual):
     """The `pathway` section: every word the pathway finder says."""
 
     intro: str
@@ -412,36 +637,19 @@ class Pathway(_Model):
     offer: PathwayOffer
     questions: dict[str, PathwayQuestion]
     profiles: dict[str, PathwayProfile]
+    cy: PathwayCy | None = None
 
-    _texts = validator(*_PATHWAY_TEXTS, allow_reuse=True)(_short)
-    _buttons = validator("start_again", "stop", allow_reuse=True)(_button)
-    _nationality = validator("nationality_reason", allow_reuse=True)(_reason)
-
-    @validator("route")
-    def _template(cls, value: str) -> str:
-        missing = [field for field in ROUTE_TEMPLATE_FIELDS if field not in value]
-        if missing:
-            raise ValueError(f"must contain {', '.join(missing)}")
-        return value
-
-    @validator("understood")
-    def _summary(cls, value: str) -> str:
-        if SUMMARY_FIELD not in value:
-            raise ValueError(f"must contain {SUMMARY_FIELD}")
-        return value
-
-    @validator("understood_years")
-    def _years(cls, value: str) -> str:
-        if YEARS_FIELD not in value:
-            raise ValueError(f"must contain {YEARS_FIELD}")
-        return value
+    translated: ClassVar[tuple[str, ...]] = (
+        "intro", "heading", "route", "disclaimer", "understood", "understood_years",
+        "correct_me", "skipped", "right_to_work_notes", "nationality_reason", "cancelled",
+        "nothing_to_stop", "start_again", "stop", "source_names",
+    )  # fmt: skip
 
     @validator("right_to_work_notes")
-    def _notes(cls, value: dict[str, str]) -> dict[str, str]:
+    def _both_notes(cls, value: dict[str, str]) -> dict[str, str]:
+        # The Welsh may lack one (it is then listed as missing); the English has both.
         if set(value) != {"no", "not-sure"}:
             raise ValueError("must have exactly the notes `no` and `not-sure`")
-        for text in value.values():
-            _short(text)
         return value
 
     @validator("questions")
@@ -474,11 +682,14 @@ class Pathway(_Model):
 SAFETY_CUES = ("danger", "crime", "distress", "victim", "decision")
 
 
-class SafetyNote(_Model):
+class SafetyNote(_Model, Bilingual):
     """One piece of the safety signposting, with the page that backs it."""
 
     answer: str
     source: str
+    cy: ReplyCy | None = None  # a Welsh answer and its page, as for a reply
+
+    translated: ClassVar[tuple[str, ...]] = ("answer",)
 
     _source = validator("source", allow_reuse=True)(_https)
     _answer = validator("answer", allow_reuse=True)(_short)
@@ -491,6 +702,26 @@ def _cue_phrases(value: list[str]) -> list[str]:
     return value
 
 
+def _situation_cues(value: dict[str, list[str]]) -> dict[str, list[str]]:
+    unknown = set(value) - set(SAFETY_CUES)
+    if unknown:
+        raise ValueError(f"unknown situations {', '.join(sorted(unknown))}")
+    for words in value.values():
+        _cue_phrases(words)
+    return value
+
+
+class SafetyCuesCy(_WelshTexts):
+    """The words Welsh visitors use for each situation: not a translation of the English
+    cues (so no fingerprint), but Welsh written for itself."""
+
+    status: Literal["draft", "reviewed"]
+    cues: dict[str, list[str]]
+    personal_cues: dict[str, list[str]] = {}
+
+    _cues = validator("cues", "personal_cues", allow_reuse=True)(_situation_cues)
+
+
 class Safety(_Model):
     """The `safety` section: what anyone in danger or distress is told first."""
 
@@ -500,6 +731,7 @@ class Safety(_Model):
     distress: SafetyNote
     cues: dict[str, list[str]]
     personal_cues: dict[str, list[str]] = {}
+    cy: SafetyCuesCy | None = None
 
     @validator("cues")
     def _situations(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -511,18 +743,22 @@ class Safety(_Model):
             _cue_phrases(phrases)
         return value
 
-    @validator("personal_cues")
-    def _personal(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
-        unknown = set(value) - set(SAFETY_CUES)
-        if unknown:
-            raise ValueError(f"unknown situations {', '.join(sorted(unknown))}")
-        for words in value.values():
-            _cue_phrases(words)
-        return value
+    _personal = validator("personal_cues", allow_reuse=True)(_situation_cues)
 
 
 # ---------------------------------------------------------------- elsewhere
-class Pointer(_Model):
+class PointerCy(_Welsh):
+    title: str | None = None
+    answer: str | None = None
+    source: str | None = None
+    phrases: list[str] = []
+
+    _source = validator("source", allow_reuse=True)(_https)
+    _answer = validator("answer", allow_reuse=True)(_short)
+    _phrases = validator("phrases", allow_reuse=True)(_cue_phrases)
+
+
+class Pointer(_Model, Bilingual):
     """Where to go for a job or help that is not at the CPS (topic out-of-scope)."""
 
     id: str
@@ -530,6 +766,9 @@ class Pointer(_Model):
     answer: str
     source: str
     phrases: list[str] = Field(..., min_items=1)
+    cy: PointerCy | None = None
+
+    translated: ClassVar[tuple[str, ...]] = ("title", "answer")
 
     _source = validator("source", allow_reuse=True)(_https)
     _answer = validator("answer", allow_reuse=True)(_short)
@@ -542,7 +781,10 @@ class KnowledgeFile(_Model):
 
     entries: list[Entry]
     places: list[str]
+    # Welsh names of the places, by the English name: "Cardiff: [Caerdydd, Nghaerdydd]".
+    places_cy: dict[str, list[str]] = {}
     safety: Safety | None = None
     elsewhere: list[Pointer] = []
     conversation: dict[str, Reply]
+    labels: dict[str, Label] = {}
     pathway: Pathway | None = None

@@ -45,6 +45,19 @@ ABSOLUTE_PROMISES = (
     re.compile(r"(?<!not )(?<!no )(?<!never )\bguarantee(?:d|s)?\b", re.IGNORECASE),
     re.compile(r"\b(?:will definitely|certain to|always be offered)\b", re.IGNORECASE),
 )
+# The same promises in Welsh texts (which are checked against both lists). Welsh "pob"
+# is also "each" ("pob hysbyseb": each advert), so only "every applicant" and "every
+# trainee" are refused; "heb ei warantu" and "dim gwarant" are the honest opposite.
+WELSH_PROMISES = (
+    re.compile(r"\bpawb sy'n\b", re.IGNORECASE),
+    re.compile(
+        r"\bholl\s+(?:[\w'-]+\s+){0,2}?(?:swyddi|rolau|ymgeiswyr|hyfforddeion|staff)\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\b(?:pob|bob|mhob) (?:ymgeisydd|hyfforddai)\b", re.IGNORECASE),
+    re.compile(r"(?<!dim )(?<!heb ei )(?<!heb eu )\b(?:g|ng)?warant\w*", re.IGNORECASE),
+    re.compile(r"\b(?:yn sicr o|bob amser yn cael cynnig)\b", re.IGNORECASE),
+)
 
 
 def host(url: str) -> str:
@@ -74,15 +87,17 @@ def session_problem(url: str) -> str | None:
     return None
 
 
-def promises(text: str, quoted: Iterable[str] = ()) -> list[str]:
-    """The absolute promises in `text` that are not inside one of the `quoted` passages."""
+def promises(text: str, quoted: Iterable[str] = (), lang: str = "en") -> list[str]:
+    """The absolute promises in `text` that are not inside one of the `quoted` passages
+    (a Welsh text, `lang="cy"`, is checked for the Welsh promises too)."""
     allowed = [
         range(match.start(), match.end())
         for passage in quoted
         for match in re.finditer(re.escape(passage), text)
     ]
     found = []
-    for pattern in ABSOLUTE_PROMISES:
+    patterns = ABSOLUTE_PROMISES + (WELSH_PROMISES if lang == "cy" else ())
+    for pattern in patterns:
         for match in pattern.finditer(text):
             if not any(match.start() in span and match.end() - 1 in span for span in allowed):
                 found.append(match.group(0))

@@ -17,7 +17,7 @@ import yaml
 
 from bot.knowledge import KNOWLEDGE_FILE, KnowledgeError, load_knowledge
 from bot.knowledge.__main__ import main
-from bot.knowledge.loader import REQUIRED_CONVERSATION
+from bot.knowledge.loader import REQUIRED_CONVERSATION, REQUIRED_LABELS
 from bot.knowledge.sources import is_official, promises, session_problem
 from bot.knowledge.stale import months_before, old_facts, stale_entries
 
@@ -55,6 +55,7 @@ def valid_data() -> dict:
         ],
         "places": ["London", "Leeds"],
         "conversation": {key: {"answer": f"The {key} reply."} for key in REQUIRED_CONVERSATION},
+        "labels": {key: {"wording": f"The {key} label"} for key in REQUIRED_LABELS},
     }
 
 
