@@ -135,7 +135,8 @@ def seed_conversations(store, now: float | None = None) -> dict[str, str]:
         "parking": "fa11bac0" + uuid.uuid4().hex[:24],
         "scheme": "5c4e3e00" + uuid.uuid4().hex[:24],
     }
-    save(store, ids["salary"], SALARY, start=now - 3600)
+    # Today (UTC) even just after midnight: the tests filter on "from today".
+    save(store, ids["salary"], SALARY, start=max(now - 3600, now - now % DAY))
     save(store, ids["dog"], DOG, start=now - 2 * DAY)
     save(store, ids["parking"], PARKING, start=now - 3 * DAY)
     save(store, ids["scheme"], SCHEME, start=now - 200 * DAY)

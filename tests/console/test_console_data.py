@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -264,7 +265,7 @@ def test_list_filters_and_search_match_the_rows(loaded, generated, long_pages):
     with loaded.begin() as connection:
         for name, (args, expected) in cases.items():
             assert ids(connection, **args) == newest_first(expected), name
-        assert len(cases["search parking"][1]) > 5  # the searches found something to check
+        assert len(cases["search parking"][1]) >= 3  # the searches found something to check
         assert cases["search zebra crossing"][1] == []
 
 
@@ -336,8 +337,14 @@ def test_insights_and_export_match_the_rows(loaded, generated):
     ]
     assert sum(group["count"] for group in data["unanswered"]) == len(unanswered)
     assert data["unanswered"][0]["count"] > 5  # families of wordings were grouped
-    salary = sum(1 for c in period if "salary" in c.intents)
-    assert dict(data["topics"]).get("salary") == salary
+    # The top topics, each with its count of conversations: as many as the page shows.
+    counted = Counter(
+        "fallback" if intent == "nlu_fallback" else intent for c in period for intent in c.intents
+    )
+    shown = dict(data["topics"])
+    assert len(shown) == min(20, len(counted)) and "salary" in counted
+    assert all(shown[topic] == counted[topic] for topic in shown)
+    assert min(shown.values()) >= max((n for t, n in counted.items() if t not in shown), default=0)
     week = midnight(6).timestamp()
     expected = {
         c.sender_id: c for c in every if c.fallbacks and c.last_at >= week and not c.sensitive
