@@ -86,11 +86,14 @@ _FILTER = RedactingFilter()
 
 def keep_visitor_text_out_of_logs() -> None:
     """Install both protections (idempotent)."""
-    import structlog
-
-    processors = structlog.get_config()["processors"]
-    if withhold_visitor_text not in processors:
-        processors.insert(0, withhold_visitor_text)
+    try:
+        import structlog
+    except ModuleNotFoundError:  # the action server's image: rasa-sdk logs through logging
+        structlog = None
+    if structlog is not None:
+        processors = structlog.get_config()["processors"]
+        if withhold_visitor_text not in processors:
+            processors.insert(0, withhold_visitor_text)
     for handler in logging.getLogger().handlers:
         if _FILTER not in handler.filters:
             handler.addFilter(_FILTER)

@@ -55,7 +55,8 @@ def _days(env, name: str, default: int) -> int:
 
 
 def retention_days(env=None) -> int:
-    return _days(os.environ if env is None else env, "RETENTION_DAYS", DEFAULT_DAYS)
+    env = os.environ if env is None else env
+    return _days(env, "RETENTION_DAYS", DEFAULT_DAYS)
 
 
 def sensitive_retention_days(env=None) -> int:

@@ -145,7 +145,7 @@ def code_env_names() -> set[str]:
         r"""(?:env|environ|settings)\.get\(\s*["']([A-Z][A-Z0-9_]+)["']""",
         r"""(?:env|environ)\[\s*["']([A-Z][A-Z0-9_]+)["']\s*\]""",
         # the project's typed readers: _int(env, "X", ...), env_int(env, "X", ...), ...
-        r"""\b(?:_int|_float|env_int|env_float|_port|_required_url|_identifier)\(\s*"""
+        r"""\b(?:_int|_float|_days|env_int|env_float|_port|_required_url|_identifier)\(\s*"""
         r"""(?:env,\s*)?["']([A-Z][A-Z0-9_]+)["']""",
     ]
     names: set[str] = set()
