@@ -1,4 +1,4 @@
-"""The targets issue 6 sets, each judged by the figure it names.
+"""The performance goals of the production profile, each judged by the figure it names.
 
 All three concern the production profile on this 2-core machine; the last one
 compares it with the stock baseline measured in the same run.

@@ -149,7 +149,7 @@ def terminal(result: BenchResult) -> str:
             f"  {t.config}: {t.seconds:.0f} s, peak {mib(t.peak_bytes)} MiB"
             for t in result.training
         ]
-    parts += ["", "Targets of issue 6:"]
+    parts += ["", "Performance goals:"]
     parts += [f"  {g.name}: {g.measured} ({_verdict(g.met)})" for g in goals(result)]
     return "\n".join(parts)
 

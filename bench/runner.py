@@ -32,7 +32,7 @@ WORK_DIR = PROJECT_ROOT / "var" / "bench" / "assistant"
 REPORT_FILE = PROJECT_ROOT / "docs" / "benchmarks.md"
 RESULTS_FILE = WORK_DIR / "results.json"
 LEVELS = (1, 10, 50)
-# Messages per level; the production profile must hold 50 visitors for 10,000 (issue 6).
+# Messages per level; the production profile must hold 50 visitors for 10,000.
 MESSAGES = {1: 300, 10: 3000, 50: 3000}
 PRODUCTION_MESSAGES = {50: 10_000}
 WARM_UP_MESSAGES = 40

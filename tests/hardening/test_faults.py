@@ -1,4 +1,4 @@
-"""Faults seen at the channel, with real processes stopped, slowed and broken (issue 7, "Faults").
+"""Faults seen at the channel, with real processes stopped, slowed and broken.
 
 The action server is really stopped; for a slow one, a stand-in takes its port that
 accepts each call and answers only after 30 s (the real action server cannot be made

@@ -1,5 +1,5 @@
 """The REST channel over HTTP, on the running assistant: bad requests, odd messages,
-button imitations and the per-conversation limit (issue 7, "Bad input" and "Abuse")."""
+button imitations and the per-conversation limit."""
 
 from __future__ import annotations
 
