@@ -51,7 +51,7 @@ from bot.actions.replies import conversation_reply
 from bot.actions.signposting import situations
 from bot.actions.situation import looks_like_question, read_answer
 from bot.knowledge import KnowledgeBase, load_knowledge
-from bot.language.safety import SIGNPOSTING_TOPICS
+from bot.language.safety import SIGNPOSTING_TOPICS, UNSURE
 
 FORM = "pathway_form"
 TOPIC = "pathway-finder"
@@ -188,9 +188,10 @@ def turn_events(turn: Turn) -> list[dict[str, Any]]:
 def is_reply(kb: KnowledgeBase, tracker: Tracker, question: str, text: str) -> bool:
     """Can the message be a reply at all? Not a command, nor an intent the form does
     not know, nor a call for help; `take_message` then tells replies from side questions."""
-    if situations(tracker):
+    if set(situations(tracker)) - {UNSURE}:
         # The safety checks found danger, a crime or distress: signposting comes first,
         # even when the message also reads as a reply ("I'm a paralegal and he threatens me").
+        # A message that was merely not understood may still be a typed answer.
         return False
     intent = latest_intent(tracker)
     if intent == TOPIC:

@@ -13,7 +13,14 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from bot.knowledge import KnowledgeBase
-from bot.language.safety import CASE_ENQUIRY, DECISION, DISTRESS, SIGNPOSTING_TOPICS
+from bot.language.safety import (
+    CASE_ENQUIRY,
+    CHARGING,
+    DECISION,
+    DISTRESS,
+    SIGNPOSTING_TOPICS,
+    UNSURE,
+)
 
 
 def understanding(tracker: Tracker | None) -> dict:
@@ -25,7 +32,8 @@ def understanding(tracker: Tracker | None) -> dict:
 
 
 def situations(tracker: Tracker | None) -> list[str]:
-    """The danger, crime, distress, victim or decision situations of the latest message."""
+    """The danger, crime, distress, victim or decision situations of the latest message
+    ("unsure" for a message about the visitor that was not understood)."""
     found = understanding(tracker).get("safety")
     return [str(s) for s in found] if isinstance(found, list) else []
 
@@ -40,9 +48,9 @@ def safety_lead(kb: KnowledgeBase, topic: str, found: list[str]) -> str | None:
     if safety is None:
         return None
     parts = [safety.emergency.answer]
-    if DISTRESS in found:
+    if DISTRESS in found or UNSURE in found:
         parts.append(safety.distress.answer)
     parts.append(safety.support.answer)
-    if DECISION in found or topic == CASE_ENQUIRY:
+    if DECISION in found or CHARGING in found or topic == CASE_ENQUIRY:
         parts.append(safety.review.answer)
     return " ".join(parts)

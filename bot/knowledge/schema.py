@@ -679,7 +679,7 @@ class Pathway(_PathwayWording, Bilingual):
 
 # ---------------------------------------------------------------- safety first
 # The situations whose words the safety check looks for (bot/language/safety.py).
-SAFETY_CUES = ("danger", "crime", "distress", "victim", "decision")
+SAFETY_CUES = ("danger", "crime", "distress", "victim", "decision", "charging")
 
 
 class SafetyNote(_Model, Bilingual):
@@ -731,7 +731,10 @@ class Safety(_Model):
     distress: SafetyNote
     cues: dict[str, list[str]]
     personal_cues: dict[str, list[str]] = {}
+    harm_verbs: list[str] = []  # with a person as object: "hurt the kids"
     cy: SafetyCuesCy | None = None
+
+    _harm = validator("harm_verbs", allow_reuse=True)(_cue_phrases)
 
     @validator("cues")
     def _situations(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:

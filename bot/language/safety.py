@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
+from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from bot.knowledge import Safety
@@ -26,15 +26,24 @@ VICTIMS_AND_WITNESSES = "victims-and-witnesses"
 CASE_ENQUIRY = "case-enquiry-or-complaint"
 SIGNPOSTING_TOPICS = (REPORT_A_CRIME, VICTIMS_AND_WITNESSES, CASE_ENQUIRY)
 DECISION = "decision"
+CHARGING = "charging"
+DANGER = "danger"
 VICTIM = "victim"
 DISTRESS = "distress"
+# Not a cue: a message about the visitor that will not be answered and is not about
+# careers (bot.language.understanding). Signposted in full, as distress is.
+UNSURE = "unsure"
 QUALIFIERS = {VICTIM, DECISION}  # they count only beside another situation (see SafetyCheck)
+# Personal words that cannot be the person harmed: subjects ("I hurt"), possessives
+# ("hurt my chances") and what the distress cues cover ("hurt myself").
+NOT_OBJECTS = {"i", "im", "i'm", "ive", "i've", "we", "myself", "ourselves", "my", "our", "mine"}
+BREAKS = {",", ".", "?", "!", ";", "and", "but", "or", "if"}  # the object is in the same clause
 
 
 def signposting_topic(situations: Iterable[str]) -> str:
     """The signposting topic for the situations found, the most specific first."""
     found = set(situations)
-    if DECISION in found:
+    if found & {DECISION, CHARGING}:
         return CASE_ENQUIRY
     if VICTIM in found:
         return VICTIMS_AND_WITNESSES
@@ -50,7 +59,11 @@ class SafetyCheck:
       "my", "someone");
     - a decision to challenge, and a victim's single word ("trial", "witness"), count
       only beside another situation: "can I appeal a rejected application?" and "how do
-      trials work?" are careers questions.
+      trials work?" are careers questions; a charging decision ("dropped the case")
+      counts on its own;
+    - `harm_verbs` with a person as their object, a word or two apart, are danger:
+      "he'll hurt the kids", "she said she'd kill my little brother" (the people are
+      the `personal` words that can be an object: not "i", "we", "myself").
     """
 
     def __init__(
@@ -59,6 +72,7 @@ class SafetyCheck:
         cues: dict[str, list[str]],
         personal_cues: dict[str, list[str]] | None = None,
         personal: Iterable[str] = (),
+        harm_verbs: Iterable[str] = (),
     ):
         # The same pipeline makes the lemmas of the cues and of the messages.
         self.cues = PhraseMatcher(nlp.vocab, attr="LEMMA")
@@ -69,12 +83,18 @@ class SafetyCheck:
             forms = {form for word in words for form in _with_s(word.lower())}
             self.personal_cues.add(situation, [nlp.make_doc(form) for form in sorted(forms)])
         self.personal = set(personal)
+        self.harm = Matcher(nlp.vocab)
+        verbs = sorted({token.lemma_ for verb in harm_verbs for token in nlp(verb.lower())})
+        people = sorted(self.personal - NOT_OBJECTS)
+        if verbs and people:
+            between = [{"OP": "?", "LOWER": {"NOT_IN": sorted(BREAKS)}}] * 2
+            self.harm.add(DANGER, [[{"LEMMA": {"IN": verbs}}, *between, {"LOWER": {"IN": people}}]])
 
     @classmethod
     def from_knowledge(
         cls, nlp: Language, safety: Safety, personal: Iterable[str] = ()
     ) -> SafetyCheck:
-        return cls(nlp, safety.cues, safety.personal_cues, personal)
+        return cls(nlp, safety.cues, safety.personal_cues, personal, safety.harm_verbs)
 
     def situations(self, doc: Doc, denials: list[Denial] = ()) -> set[str]:
         """The situations whose cues appear in `doc`, outside any denial.
@@ -82,7 +102,7 @@ class SafetyCheck:
         A cue that holds its own negation ("don't feel safe") counts: only a cue
         denied from outside ("I'm not a victim") is set aside.
         """
-        phrases = self._matches(self.cues, doc, denials)
+        phrases = self._matches(self.cues, doc, denials) | self._matches(self.harm, doc, denials)
         words: set[str] = set()
         if any(token.lower_ in self.personal for token in doc):
             words = self._matches(self.personal_cues, doc, denials)
@@ -100,7 +120,7 @@ class SafetyCheck:
         return bool(every) and not kept
 
     @staticmethod
-    def _matches(matcher: PhraseMatcher, doc: Doc, denials: list[Denial]) -> set[str]:
+    def _matches(matcher: Matcher | PhraseMatcher, doc: Doc, denials: list[Denial]) -> set[str]:
         return {
             doc.vocab.strings[match_id]
             for match_id, start, end in matcher(doc)

@@ -48,7 +48,7 @@ from bot.knowledge.schema import Kind
 from bot.language.build import ELSEWHERE_LABEL
 from bot.language.negation import NegationReader, denied_positions
 from bot.language.reading import QuestionReader
-from bot.language.safety import SIGNPOSTING_TOPICS, SafetyCheck, signposting_topic
+from bot.language.safety import SIGNPOSTING_TOPICS, UNSURE, SafetyCheck, signposting_topic
 from bot.language.wording import Wording, default_wording
 from bot.language.words import Vocabulary, words_of
 
@@ -128,6 +128,10 @@ class UnderstandingChecks(GraphComponent):
             # From this confidence in a CPS topic, a job elsewhere named in passing is
             # a comparison, not the question.
             "elsewhere_confidence": 0.95,
+            # Below this (the FallbackClassifier's threshold) a message will not be
+            # answered: if it is about the visitor and not about careers, it may be
+            # someone in trouble in words no cue has, so the signposting goes first.
+            "unsure_confidence": 0.5,
         }
 
     @classmethod
@@ -238,6 +242,8 @@ class UnderstandingChecks(GraphComponent):
             _decide(message, OUT_OF_SCOPE, ranking, classified, found, "elsewhere", True)
         elif denied:
             _decide(message, _name(top), ranking, classified, found, "negation")
+        elif self._personal_and_unclear(top, message, doc, pointers):
+            found["safety"] = [UNSURE]  # the intent stands: a fallback, led by the signposting
         return found
 
     def _safety_check(self, nlp: Language) -> SafetyCheck:
@@ -260,6 +266,16 @@ class UnderstandingChecks(GraphComponent):
             and self._asks_about_careers(message, doc)
         )
         return name if careers else signposting_topic(situations)
+
+    def _personal_and_unclear(
+        self, top: dict | None, message: Message, doc: Doc, pointers: list[str]
+    ) -> bool:
+        """Will not be answered, speaks of the visitor or someone close, asks nothing
+        about careers: "my daughter hasn't come home and isn't answering her phone"."""
+        if _confidence(top) >= self.config["unsure_confidence"] or pointers:
+            return False
+        personal = any(token.lower_ in self.wording.personal_words for token in doc)
+        return personal and not self._asks_about_careers(message, doc)
 
     def _asks_about_careers(self, message: Message, doc: Doc) -> bool:
         if _entity_values(message, SUBJECT_KINDS):

@@ -63,9 +63,43 @@ def test_a_single_word_counts_only_about_the_visitor_or_someone_close(nlp, check
 
 
 def test_a_decision_counts_only_beside_another_situation(nlp, check, negation):
-    found = situations(nlp, check, negation, "the guy who stabbed me got off with a caution")
-    assert found == {"crime", "decision"}
+    found = situations(nlp, check, negation, "my neighbour punched me and was only cautioned")
+    assert {"crime", "decision"} <= found
+    assert signposting_topic(found) == "case-enquiry-or-complaint"
     assert situations(nlp, check, negation, "can I appeal if my application is rejected") == set()
+    assert situations(nlp, check, negation, "how do I challenge a decision on my sift") == set()
+
+
+def test_a_charging_decision_counts_on_its_own(nlp, check, negation):
+    found = situations(nlp, check, negation, "the police said the cps decided not to charge")
+    assert found == {"charging"}
+    assert signposting_topic(found) == "case-enquiry-or-complaint"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "he says he'll hurt the kids",
+        "she threatened to kill my little brother",
+        "my flatmate keeps hitting his girlfriend",
+        "they said they would attack us",
+    ],
+)
+def test_a_verb_of_harm_with_a_person_as_object_is_danger(nlp, check, negation, message):
+    assert "danger" in situations(nlp, check, negation, message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "would a speeding ticket hurt my chances",
+        "will working part time hurt my career",
+        "does the cps deal with people who hit police officers",
+        "I hurt, and I want a new job",
+    ],
+)
+def test_harm_to_a_thing_or_a_possessive_is_not_danger(nlp, check, negation, message):
+    assert "danger" not in situations(nlp, check, negation, message)
 
 
 def test_a_cue_that_holds_its_own_negation_counts(nlp, check, negation):

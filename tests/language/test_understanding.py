@@ -134,6 +134,31 @@ def test_a_clear_careers_question_is_kept_beside_the_signposting(nlp, focus, che
     assert found["safety"] == ["crime"]
 
 
+def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(
+    nlp, focus, checks, spacy_model
+):
+    text = "my daughter hasn't come home and isn't answering her phone"
+    intent, found = run(checks, spacy_model, classified(nlp, focus, text, [("locations", 0.31)]))
+    assert found["safety"] == ["unsure"]
+    assert intent == {"name": "locations", "confidence": 0.31}  # the fallback still decides
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence"),
+    [
+        ("my daughter hasn't come home and isn't answering her phone", 0.62),  # understood
+        ("could my daughter apply for a job with you", 0.31),  # about careers
+        ("what is the weather like in leeds", 0.2),  # not about the visitor
+    ],
+)
+def test_understood_careers_or_impersonal_messages_are_not_unsure(
+    nlp, focus, checks, spacy_model, text, confidence
+):
+    message = classified(nlp, focus, text, [("locations", confidence)])
+    _, found = run(checks, spacy_model, message)
+    assert "safety" not in found
+
+
 def test_a_job_elsewhere_is_out_of_scope(nlp, focus, checks, spacy_model):
     text = "what do I need to do to join the police"
     message = classified(nlp, focus, text, [("how-to-apply", 0.75)])
