@@ -13,9 +13,16 @@ from pathlib import Path
 
 import pytest
 from assistant_client import Assistant
+from hypothesis import settings
 
 from bot.ops.model import ensure_model, ensure_spacy_pipeline
 from bot.ops.services import Service, action_server, free_port, rasa_server
+
+# Property tests are reproducible: the same examples on every run and machine (derived
+# from each test, not a random seed), no example database, and a failing example is
+# printed with the blob that replays it (@reproduce_failure).
+settings.register_profile("reproducible", derandomize=True, database=None, print_blob=True)
+settings.load_profile("reproducible")
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"

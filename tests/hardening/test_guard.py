@@ -225,17 +225,16 @@ async def test_a_slow_turn_is_answered_in_time_finishes_anyway_and_its_late_repl
     finished = asyncio.Event()
 
     async def slow(message: UserMessage) -> None:
-        await asyncio.sleep(0.5)
+        await asyncio.sleep(3.0)
         await message.output_channel.send_response(
             message.sender_id, {"text": "Late.", "custom": {"topic": "pension"}}
         )
         finished.set()
 
-    started = asyncio.get_running_loop().time()
     messages = await run(guard(reply_timeout=0.2), "hello", slow)
-    assert asyncio.get_running_loop().time() - started < 0.45
+    assert not finished.is_set()  # answered before the slow turn ended
     assert [m["custom"]["notice"] for m in messages if "custom" in m] == [UNAVAILABLE]
-    await asyncio.wait_for(finished.wait(), 2)  # shielded: the turn still completed
+    await asyncio.wait_for(finished.wait(), 10)  # shielded: the turn still completed
     assert all(m.get("text") != "Late." for m in messages)
 
 
