@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 	command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$p"; break; }; \
 	done)
 
-.PHONY: help install run train spacy test lint validate evaluate check-knowledge \
+.PHONY: help install run train spacy test test-unit lint validate evaluate check-knowledge \
 	add-recruiter remove-recruiter purge redact-stored lock clean bench audit bench-console soak profile
 
 help:  ## List the commands
@@ -50,6 +50,9 @@ run: install node_modules/.installed  ## Build what is missing and start every s
 
 test: install node_modules/.installed lint  ## The whole test suite
 	$(PY) -m pytest
+
+test-unit: install  ## The fast lane: every test that starts no service, server or browser
+	$(PY) -m pytest -m "not soak and not service" -q
 
 lint: install  ## ruff
 	$(VENV)/bin/ruff check .

@@ -24,6 +24,13 @@ from bot.ops.services import Service, action_server, free_port, rasa_server
 settings.register_profile("reproducible", derandomize=True, database=None, print_blob=True)
 settings.load_profile("reproducible")
 
+# Folders whose tests start services (PostgreSQL, Redis, the web app, HAProxy, kubectl,
+# Chromium or the Rasa servers): marked `service`, as are tests that need the running
+# assistant or a trained model, so `make test-unit` can leave them out.
+SERVICE_FOLDERS = {"console", "deploy", "e2e", "faults", "hardening", "production", "security",
+                   "soak", "web"}
+SERVICE_MARKS = {"e2e", "browser", "model"}
+
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -112,3 +119,13 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        folder = Path(item.fspath).resolve().relative_to(tests).parts[0]
+        marked = {mark.name for mark in item.iter_markers()} & SERVICE_MARKS
+        needs = {"assistant", "trained_model"} & set(item.fixturenames)  # servers, or minutes
+        if folder in SERVICE_FOLDERS or marked or needs:
+            item.add_marker(pytest.mark.service)
