@@ -111,27 +111,8 @@ AUDIT_PROBE_URL ?= https://api.osv.dev/v1/query
 AUDIT_NOTES ?= docs/security.md
 
 audit:  ## Known vulnerabilities in requirements.txt (pip-audit and OSV; needs the network)
-	@$(or $(PYTHON310),python3) -c 'import json, sys, urllib.request as r; \
-		query = {"package": {"name": "jinja2", "ecosystem": "PyPI"}, "version": "2.4.1"}; \
-		answer = r.urlopen(sys.argv[1], json.dumps(query).encode(), timeout=15); \
-		sys.exit("vulns" not in json.load(answer))' "$(AUDIT_PROBE_URL)" >/dev/null 2>&1 || { \
-		echo "make audit needs the network: the OSV vulnerability database did not answer at" \
-			"$(AUDIT_PROBE_URL). Run it where that is reachable; $(AUDIT_NOTES) records" \
-			"the last review." >&2; \
-		exit 2; }
-	@test -x $(AUDIT_VENV)/bin/pip-audit || { $(or $(PYTHON310),python3) -m venv $(AUDIT_VENV) \
-		&& $(AUDIT_VENV)/bin/pip install --quiet "pip==24.0" "pip-audit==2.10.1"; }
-	@accepted=$$(sed -n '/audit:accepted:start/,/audit:accepted:end/p' $(AUDIT_NOTES)); \
-	whole=$$(awk -F'|' '$$4 ~ /every advisory/ { gsub(/[ `]/, "", $$2); print $$2 }' \
-		<<<"$$accepted" | paste -sd'|'); \
-	ids=$$(grep -oE 'GHSA(-[0-9a-z]{4}){3}|PYSEC-[0-9]+-[0-9]+|CVE-[0-9]+-[0-9]+' \
-		<<<"$$accepted" | sort -u); \
-	grep -viE "^($${whole:-^})==" requirements.txt > $(AUDIT_VENV)/requirements.txt; \
-	echo "Accepted after review ($(AUDIT_NOTES)): every advisory of $${whole//|/, }," \
-		"and $$(wc -w <<<"$$ids") advisories by id."; \
-	$(AUDIT_VENV)/bin/pip-audit --requirement $(AUDIT_VENV)/requirements.txt --no-deps \
-		--disable-pip --strict --vulnerability-service osv --progress-spinner off \
-		$$(printf -- '--ignore-vuln %s ' $$ids)
+	@$(or $(PYTHON310),python3) -m bot.ops.audit --probe-url "$(AUDIT_PROBE_URL)" \
+		--venv "$(AUDIT_VENV)" --notes "$(AUDIT_NOTES)"
 
 clean:  ## Remove built models, state and caches (not the virtual environment)
 	rm -rf bot/models/careers-*.tar.gz bot/models/spacy-careers .rasa results .pytest_cache
