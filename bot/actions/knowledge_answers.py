@@ -3,6 +3,12 @@
 "Tell me about the Legal Trainee Scheme" sets the subject; "what does it pay?"
 and "how do I apply for it?" then answer for that subject from its `pay` and
 `apply` blocks; after a pay answer, "what about London?" gives its London figure.
+
+A question is answered for the subject it names, never for a neighbouring one: pay
+for a role or scheme the knowledge file has no pay details for says so and where to
+find out ("do apprentices get paid?"), a benefit asked about in a role ("a job share
+as a crown prosecutor") is answered from the benefit, and a name with a typo
+("paralegel") counts as named. An answer just given is not given again word for word.
 """
 
 from __future__ import annotations
@@ -15,8 +21,17 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects, ranked_intents
 from bot.actions.fallback import suggest_topics
-from bot.actions.replies import Reply, conversation_reply, knowledge_reply
+from bot.actions.finder_buttons import answer_old_choice
+from bot.actions.repetition import without_repetition
+from bot.actions.replies import (
+    Reply,
+    contact_button,
+    conversation_reply,
+    knowledge_reply,
+    topic_buttons,
+)
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
+from bot.language.subjects import subject_names
 
 SALARY = "salary"
 HOW_TO_APPLY = "how-to-apply"
@@ -26,6 +41,9 @@ WHAT_ABOUT = "what-about"
 LONDON = "london"
 RANKED = 3  # how far down the classifier ranking a named subject may be
 CLOSE = 0.5  # ... and how close to the top guess's confidence (a share of it)
+NOT_COVERED = "not-covered"
+PAID_KINDS = ("role", "scheme")  # what has pay of its own, where the knowledge file gives it
+ASKED_IN_A_ROLE = ("benefit",)  # what a question naming a role may still be about
 
 
 class ActionAnswerKnowledge(Action):
@@ -40,8 +58,10 @@ class ActionAnswerKnowledge(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if answer_old_choice(dispatcher, tracker):
+            return []
         intent = latest_intent(tracker)
-        subjects = [s for s in mentioned_subjects(tracker) if s in self.kb.entries]
+        subjects = named_subjects(self.kb, tracker)
         places = [p.lower() for p in mentioned_places(tracker)]
         subject = subjects[0] if subjects else tracker.get_slot("subject")
         last_topic = tracker.get_slot("last_topic")
@@ -57,6 +77,7 @@ class ActionAnswerKnowledge(Action):
         if reply is None:
             return suggest_topics(dispatcher, tracker)
 
+        reply = without_repetition(self.kb, reply, tracker)
         reply.send(dispatcher, tracker)
         return [
             SlotSet("last_topic", reply.topic),
@@ -72,11 +93,22 @@ class ActionAnswerKnowledge(Action):
         ranked: list[tuple[str, float]],
     ) -> Reply:
         if topic == SALARY:
-            return self.pay(subject, london=LONDON in places)
+            return self.pay(subject, london=LONDON in places, named=subjects)
         if topic == HOW_TO_APPLY:
             return self.apply(subject)
         entry = self.kb.entries[self.disambiguate(topic, subjects, ranked)]
+        asked = self.asked_in_role(entry, subjects)
+        if asked is not None:
+            return knowledge_reply(self.kb, asked, subject=entry.id)
         return knowledge_reply(self.kb, entry, subject=entry.id if entry.kind else None)
+
+    def asked_in_role(self, entry: Entry, subjects: list[str]) -> Entry | None:
+        """A benefit named in a question about a role ("could I do a job share as a crown
+        prosecutor?") is what the question asks about: its entry, not the role's."""
+        if entry.kind not in PAID_KINDS:
+            return None
+        kinds = ((s, self.kb.entries[s].kind) for s in subjects)
+        return next((self.kb.entries[s] for s, kind in kinds if kind in ASKED_IN_A_ROLE), None)
 
     def disambiguate(self, topic: str, subjects: list[str], ranked: list[tuple[str, float]]) -> str:
         """Trust a named role or scheme over a close classifier guess of the same kind.
@@ -96,12 +128,16 @@ class ActionAnswerKnowledge(Action):
         same_kind = [s for s in subjects if self.kb.entries[s].kind == kind and s in close]
         return same_kind[0] if len(same_kind) == 1 else topic
 
-    def pay(self, subject: str | None, london: bool = False) -> Reply:
-        """Pay for the subject in context, else the salary entry's own answer."""
+    def pay(self, subject: str | None, london: bool = False, named: list[str] = ()) -> Reply:
+        """Pay for the subject in context, else the salary entry's own answer; for a role
+        or scheme named in the question without pay details, say so."""
         salary = self.kb.entries[SALARY]
         entry = self._with_block(subject, "pay") or salary
         block = entry.pay
         general_london = salary.pay.london if salary.pay else None
+        asked = self.kb.entries.get(subject or "")
+        if entry is salary and subject in named and asked and asked.kind in PAID_KINDS:
+            return self.not_covered(asked, SALARY)
         if entry is salary:
             if london and general_london:
                 return knowledge_reply(
@@ -131,6 +167,21 @@ class ActionAnswerKnowledge(Action):
         reply.title = f"{general.title}: {entry.title}"
         return reply
 
+    def not_covered(self, entry: Entry, topic: str) -> Reply:
+        """The question names `entry`, whose knowledge has nothing on `topic`: say so,
+        point to its page and the human route, and offer the general answer as a button."""
+        said = self.kb.conversation[NOT_COVERED]
+        return Reply(
+            text=said.answer.replace("{subject}", entry.title),
+            topic=topic,
+            source=entry.source,
+            reviewed=entry.reviewed.isoformat(),
+            title=entry.title,
+            subject=entry.id,
+            buttons=topic_buttons(self.kb, [entry.id, topic]) + [contact_button(self.kb)],
+            rateable=True,
+        )
+
     def _with_block(self, subject: str | None, block: str) -> Entry | None:
         entry = self.kb.entries.get(subject or "")
         return entry if entry is not None and getattr(entry, block) is not None else None
@@ -155,7 +206,7 @@ class ActionAnswerKnowledge(Action):
         """Ask the last question again about a new subject or place."""
         if subjects:
             if last_topic == SALARY:
-                return self.pay(subjects[0], london=LONDON in places)
+                return self.pay(subjects[0], london=LONDON in places, named=subjects)
             if last_topic == HOW_TO_APPLY:
                 return self.apply(subjects[0])
             return self.answer(subjects[0], subjects, places, subjects[0], [])
@@ -164,3 +215,12 @@ class ActionAnswerKnowledge(Action):
                 return self.pay(subject, london=LONDON in places)
             return knowledge_reply(self.kb, self.kb.entries[LOCATIONS])
         return None
+
+
+def named_subjects(kb: KnowledgeBase, tracker: Tracker) -> list[str]:
+    """The entries the message names: its entities, then any name it misspells."""
+    subjects = [s for s in mentioned_subjects(tracker) if s in kb.entries]
+    text = tracker.latest_message.get("text") or ""
+    if text.startswith("/"):
+        return subjects  # a button: its payload names the topic
+    return subjects + [s for s in subject_names().misspelt(text) if s not in subjects]
