@@ -6,13 +6,16 @@ and "how do I apply for it?" then answer for that subject from its `pay` and
 
 A question is answered for the subject it names, never for a neighbouring one: pay
 for a role or scheme the knowledge file has no pay details for says so and where to
-find out ("do apprentices get paid?"), a benefit asked about in a role ("a job share
+find out ("do apprentices get paid?"), and so does a general pay or application answer
+to a question about a course or body the knowledge file only mentions ("does the CPS
+pay for the LPC?", bot.actions.terms); a benefit asked about in a role ("a job share
 as a crown prosecutor") is answered from the benefit, and a name with a typo
 ("paralegel") counts as named. An answer just given is not given again word for word.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -30,6 +33,7 @@ from bot.actions.replies import (
     knowledge_reply,
     topic_buttons,
 )
+from bot.actions.terms import knowledge_terms
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.language.subjects import subject_names
 
@@ -42,8 +46,14 @@ LONDON = "london"
 RANKED = 3  # how far down the classifier ranking a named subject may be
 CLOSE = 0.5  # ... and how close to the top guess's confidence (a share of it)
 NOT_COVERED = "not-covered"
+PAGES = 2  # pages offered that mention a term the answer does not
 PAID_KINDS = ("role", "scheme")  # what has pay of its own, where the knowledge file gives it
 ASKED_IN_A_ROLE = ("benefit",)  # what a question naming a role may still be about
+
+# Read the word lists when the action server starts, not on a visitor's first question:
+# Rasa gives an action only so long (bot/channels/guard.py apologises after REPLY_TIMEOUT).
+subject_names()
+knowledge_terms()
 
 
 class ActionAnswerKnowledge(Action):
@@ -62,6 +72,8 @@ class ActionAnswerKnowledge(Action):
             return []
         intent = latest_intent(tracker)
         subjects = named_subjects(self.kb, tracker)
+        text = tracker.latest_message.get("text") or ""
+        terms = [] if text.startswith("/") else knowledge_terms().named(text)
         places = [p.lower() for p in mentioned_places(tracker)]
         subject = subjects[0] if subjects else tracker.get_slot("subject")
         last_topic = tracker.get_slot("last_topic")
@@ -71,7 +83,7 @@ class ActionAnswerKnowledge(Action):
         elif intent == WHAT_ABOUT:
             reply = self.what_about(last_topic, subjects, places, subject)
         elif intent in self.kb.entries:
-            reply = self.answer(intent, subjects, places, subject, ranked_intents(tracker))
+            reply = self.answer(intent, subjects, places, subject, ranked_intents(tracker), terms)
         else:
             reply = None
         if reply is None:
@@ -91,11 +103,12 @@ class ActionAnswerKnowledge(Action):
         places: list[str],
         subject: str | None,
         ranked: list[tuple[str, float]],
+        terms: Sequence[str] = (),
     ) -> Reply:
         if topic == SALARY:
-            return self.pay(subject, london=LONDON in places, named=subjects)
+            return self.pay(subject, london=LONDON in places, named=subjects, terms=terms)
         if topic == HOW_TO_APPLY:
-            return self.apply(subject)
+            return self.apply(subject, terms=terms)
         entry = self.kb.entries[self.disambiguate(topic, subjects, ranked)]
         asked = self.asked_in_role(entry, subjects)
         if asked is not None:
@@ -128,16 +141,25 @@ class ActionAnswerKnowledge(Action):
         same_kind = [s for s in subjects if self.kb.entries[s].kind == kind and s in close]
         return same_kind[0] if len(same_kind) == 1 else topic
 
-    def pay(self, subject: str | None, london: bool = False, named: list[str] = ()) -> Reply:
+    def pay(
+        self,
+        subject: str | None,
+        london: bool = False,
+        named: Sequence[str] = (),
+        terms: Sequence[str] = (),
+    ) -> Reply:
         """Pay for the subject in context, else the salary entry's own answer; for a role
-        or scheme named in the question without pay details, say so."""
+        or scheme named in the question without pay details, or a term the general answer
+        does not mention, say so."""
         salary = self.kb.entries[SALARY]
         entry = self._with_block(subject, "pay") or salary
         block = entry.pay
         general_london = salary.pay.london if salary.pay else None
         asked = self.kb.entries.get(subject or "")
         if entry is salary and subject in named and asked and asked.kind in PAID_KINDS:
-            return self.not_covered(asked, SALARY)
+            return self.not_covered(asked.title, [asked], SALARY)
+        if entry is salary and (missed := self.unmentioned(terms, salary, london)):
+            return missed
         if entry is salary:
             if london and general_london:
                 return knowledge_reply(
@@ -151,11 +173,13 @@ class ActionAnswerKnowledge(Action):
         reply.title = f"{salary.title}: {entry.title}"
         return reply
 
-    def apply(self, subject: str | None) -> Reply:
+    def apply(self, subject: str | None, terms: Sequence[str] = ()) -> Reply:
         general = self.kb.entries[HOW_TO_APPLY]
         entry = self._with_block(subject, "apply")
         if entry is None:
-            return knowledge_reply(self.kb, general, subject=subject)
+            return self.unmentioned(terms, general) or knowledge_reply(
+                self.kb, general, subject=subject
+            )
         reply = knowledge_reply(
             self.kb,
             entry,
@@ -167,18 +191,37 @@ class ActionAnswerKnowledge(Action):
         reply.title = f"{general.title}: {entry.title}"
         return reply
 
-    def not_covered(self, entry: Entry, topic: str) -> Reply:
-        """The question names `entry`, whose knowledge has nothing on `topic`: say so,
-        point to its page and the human route, and offer the general answer as a button."""
+    def unmentioned(
+        self, terms: Sequence[str], general: Entry, london: bool = False
+    ) -> Reply | None:
+        """The general answer would not mention a term the question asks about ("does the
+        CPS pay for the LPC?"): say so, with the pages that use the term."""
+        text = " ".join(filter(None, [general.answer, general.detail]))
+        if london and general.pay:
+            text += f" {general.pay.london}"
+        missing = [term for term in terms if term not in text]
+        if not missing:
+            return None
+        pages = [self.kb.entries[e] for e in knowledge_terms().entries[missing[0]][:PAGES]]
+        reply = self.not_covered(" and ".join(missing), pages, general.id)
+        reply.subject = None  # a page that mentions the term is not what is discussed
+        return reply
+
+    def not_covered(self, name: str, pages: list[Entry], topic: str) -> Reply:
+        """The question asks about `name`, and the knowledge has nothing on it for `topic`:
+        say so, link the first page about it and offer the pages, the general answer and
+        the human route as buttons."""
         said = self.kb.conversation[NOT_COVERED]
+        first = pages[0]
+        offered = [page.id for page in pages] + [topic]
         return Reply(
-            text=said.answer.replace("{subject}", entry.title),
+            text=said.answer.replace("{subject}", name),
             topic=topic,
-            source=entry.source,
-            reviewed=entry.reviewed.isoformat(),
-            title=entry.title,
-            subject=entry.id,
-            buttons=topic_buttons(self.kb, [entry.id, topic]) + [contact_button(self.kb)],
+            source=first.source,
+            reviewed=first.reviewed.isoformat(),
+            title=first.title,
+            subject=first.id,
+            buttons=topic_buttons(self.kb, offered) + [contact_button(self.kb)],
             rateable=True,
         )
 

@@ -13,6 +13,7 @@ from bot.actions.knowledge_answers import ActionAnswerKnowledge
 from bot.actions.pathway import RUN_BOUNDARIES
 from bot.actions.repetition import without_repetition
 from bot.actions.replies import knowledge_reply
+from bot.actions.terms import knowledge_terms
 from bot.knowledge import load_knowledge
 from bot.language.subjects import subject_names
 from web.console.log import Message, final_ratings
@@ -66,6 +67,28 @@ async def test_pay_for_a_scheme_without_pay_details_says_so(dispatcher):
     assert message["custom"]["source"] == scheme.source
     assert [b["payload"] for b in message["buttons"]] == [
         "/apprenticeships",
+        "/salary",
+        "/human-handoff",
+    ]
+
+
+def test_terms_are_the_knowledge_files_particular_abbreviations():
+    terms = knowledge_terms()
+    assert terms.named("does the cps pay for the lpc") == ["LPC"]
+    assert terms.named("is the pay different in the UK or for CPS staff?") == []  # too general
+    assert terms.named("what does an SQE cost") == []  # a phrase: the entity ruler finds it
+
+
+async def test_pay_for_a_course_the_general_answer_does_not_mention_says_so(dispatcher):
+    tracker = make_tracker("salary", text="does the cps pay for the lpc")
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    assert message["text"] == SAID["not-covered"].answer.replace("{subject}", "LPC")
+    assert message["custom"]["topic"] == "salary" and "subject" not in message["custom"]
+    pages = knowledge_terms().entries["LPC"][:2]
+    assert message["custom"]["source"] == KB.entries[pages[0]].source
+    assert [b["payload"] for b in message["buttons"]] == [
+        *(f"/{page}" for page in pages),
         "/salary",
         "/human-handoff",
     ]

@@ -515,12 +515,13 @@
     ui.messages.appendChild(item);
     scrollToEnd(item);
     updateHint();
-    if (turn.who === "bot") announce(turn);
+    if (turn.who === "bot") announce(item);
   }
 
-  // What a screen reader hears of a new reply: who said it and its text, not its buttons.
-  function announce(turn) {
-    var said = turn.texts.join(" ") || "Sorry, I have no answer to that. Please ask in another way.";
+  // What a screen reader hears of a new reply: who said it and its text as shown (links
+  // by their names), not its buttons.
+  function announce(item) {
+    var said = item.querySelector(".cw-bubble").innerText.replace(/\s+/g, " ").trim();
     ui.announcer.textContent = "";
     window.setTimeout(function () { ui.announcer.textContent = config.title + " said: " + said; }, 50);
   }
