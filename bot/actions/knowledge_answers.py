@@ -110,17 +110,22 @@ class ActionAnswerKnowledge(Action):
         if topic == HOW_TO_APPLY:
             return self.apply(subject, terms=terms)
         entry = self.kb.entries[self.disambiguate(topic, subjects, ranked)]
-        asked = self.asked_in_role(entry, subjects)
+        asked = self.asked_in_role(entry, subjects, ranked)
         if asked is not None:
             return knowledge_reply(self.kb, asked, subject=entry.id)
         return knowledge_reply(self.kb, entry, subject=entry.id if entry.kind else None)
 
-    def asked_in_role(self, entry: Entry, subjects: list[str]) -> Entry | None:
-        """A benefit named in a question about a role ("could I do a job share as a crown
-        prosecutor?") is what the question asks about: its entry, not the role's."""
+    def asked_in_role(
+        self, entry: Entry, subjects: list[str], ranked: list[tuple[str, float]]
+    ) -> Entry | None:
+        """A benefit named in a question about a role ("crown prosecutor job share?") is
+        what the question asks about, when the classifier also ranks it next after the
+        role: its entry, not the role's. A benefit word in passing ("is there training when
+        you start as a paralegal officer?", ranked lower) leaves the role's answer."""
         if entry.kind not in PAID_KINDS:
             return None
-        kinds = ((s, self.kb.entries[s].kind) for s in subjects)
+        runner_up = [name for name, _ in ranked if name in self.kb.entries][1:2]
+        kinds = ((s, self.kb.entries[s].kind) for s in subjects if s in runner_up)
         return next((self.kb.entries[s] for s, kind in kinds if kind in ASKED_IN_A_ROLE), None)
 
     def disambiguate(self, topic: str, subjects: list[str], ranked: list[tuple[str, float]]) -> str:

@@ -105,14 +105,37 @@ async def test_pay_in_context_without_a_name_keeps_the_general_answer(dispatcher
 async def test_a_benefit_named_with_a_role_is_the_subject(dispatcher):
     tracker = make_tracker(
         "crown-prosecutor",
-        text="could I do a job share as a crown prosecutor",
+        text="crown prosecutor job share?",
         entities=[entity("role", "crown-prosecutor"), entity("benefit", "flexible-working")],
+        ranking=[
+            {"name": "crown-prosecutor", "confidence": 0.54},
+            {"name": "flexible-working", "confidence": 0.16},
+        ],
     )
     await ActionAnswerKnowledge().run(dispatcher, tracker, {})
     (message,) = dispatcher.messages
     assert message["text"] == KB.entries["flexible-working"].answer
     assert message["custom"]["topic"] == "flexible-working"
     assert message["custom"]["subject"] == "crown-prosecutor"
+
+
+async def test_a_benefit_word_in_passing_leaves_the_roles_answer(dispatcher):
+    tracker = make_tracker(
+        "paralegal-officer",
+        text="is there training when you start as a paralegal officer?",
+        entities=[
+            entity("benefit", "learning-and-development"),
+            entity("role", "paralegal-officer"),
+        ],
+        ranking=[
+            {"name": "paralegal-officer", "confidence": 0.93},
+            {"name": "associate-prosecutor", "confidence": 0.01},
+            {"name": "learning-and-development", "confidence": 0.01},
+        ],
+    )
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    assert message["text"] == KB.entries["paralegal-officer"].answer
 
 
 # ---------------------------------------------------------------- repeats
