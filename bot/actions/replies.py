@@ -25,6 +25,12 @@ from bot.actions.signposting import (
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.knowledge.welsh import ENGLISH
 from bot.privacy import needs_notice
+from bot.privacy.names import find_names
+
+# The check for personal details builds its name finder on first use, which takes seconds
+# on a busy machine: build it when the action server starts, so the first visitor who
+# writes a capital letter is not given the apology after ACTION_TIMEOUT.
+find_names("my name is Warm Up")
 
 FALLBACK = "fallback"
 PERSONAL_DETAILS_REMOVED = "personal-details-removed"
