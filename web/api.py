@@ -40,8 +40,8 @@ api = Blueprint("api", url_prefix="/api")
 Work = Callable[[Request, str, Any], Awaitable[HTTPResponse]]
 
 
-def error(status: int, code: str, reason: str) -> HTTPResponse:
-    return json({"error": code, "reason": reason}, status=status)
+def error(status: int, code: str, reason: str, **details: int) -> HTTPResponse:
+    return json({"error": code, "reason": reason, **details}, status=status)
 
 
 def read_json(request: Request) -> Any:
@@ -68,7 +68,7 @@ async def guarded(request: Request, work: Work) -> HTTPResponse:
         sender = validation.conversation_id(body.get("conversation"))
         response = await work(request, sender, body)
     except validation.InvalidRequest as invalid:
-        return error(invalid.status, invalid.code, str(invalid))
+        return error(invalid.status, invalid.code, str(invalid), **invalid.details)
     return response
 
 

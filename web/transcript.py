@@ -7,7 +7,9 @@ here from Rasa's ``events`` rows:
 * a typed message is a visitor turn with its stored text, redacted as stored;
 * a button press is a visitor turn with the button's title (the payload is not shown);
 * the widget's opening payload (its ``data-greeting``, ``/greeting`` by default) is not
-  shown, and the answer to it cannot be rated;
+  shown;
+* a turn can be rated when the assistant marked it as an answer (``"rateable": true`` in
+  its ``custom`` payload, ../shared/README.md), as the widget decides for a new reply;
 * a rating (the ``feedback`` intent) sets ``rating`` on the newest answer of that topic,
   and the assistant's acknowledgement becomes that answer's ``ack``;
 * every other assistant message joins the assistant turn in progress, as Rasa sent it:
@@ -57,10 +59,12 @@ def widget_turns(rows: Iterable[Any], opening: str = "/greeting") -> list[dict[s
                 acknowledged["ack"] = " ".join(filter(None, [acknowledged.get("ack"), text]))
                 continue
             if answer is None:
-                answer = {"who": "bot", "messages": [], "rateable": True, "rating": None}
+                answer = {"who": "bot", "messages": [], "rateable": False, "rating": None}
                 turns.append(answer)
             message = _bot_message(data)
             answer["messages"].append(message)
+            if message.get("custom", {}).get("rateable") is True:
+                answer["rateable"] = True
             offered.update({b["payload"]: b["title"] for b in message.get("buttons", [])})
             continue
         text = data.get("text") if isinstance(data.get("text"), str) else ""

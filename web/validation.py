@@ -16,10 +16,11 @@ RATINGS = ("up", "down")
 class InvalidRequest(Exception):
     """The request cannot be served as it is. `status`, `code` and the message go to the widget."""
 
-    def __init__(self, code: str, reason: str, status: int = 400):
+    def __init__(self, code: str, reason: str, status: int = 400, **details: int):
         super().__init__(reason)
         self.code = code
         self.status = status
+        self.details = details  # numbers the widget puts in its own words (the limit)
 
 
 def conversation_id(value: Any) -> str:
@@ -46,7 +47,10 @@ def message(body: Any, max_chars: int) -> str:
         raise InvalidRequest("empty_message", "The message is empty.")
     if len(text) > max_chars:
         raise InvalidRequest(
-            "message_too_long", f"The message is longer than {max_chars} characters.", status=413
+            "message_too_long",
+            f"The message is longer than {max_chars} characters.",
+            status=413,
+            limit=max_chars,
         )
     # Rasa reads "/intent{...}" as a command with entities; only bare intents (buttons) may
     # pass, so a visitor cannot forge feedback or set entities by typing.

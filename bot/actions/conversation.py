@@ -21,12 +21,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import latest_intent, mentioned_elsewhere
 from bot.actions.fallback import suggest_topics
+from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.replies import Reply, conversation_reply
 from bot.knowledge import KnowledgeBase, Pointer, load_knowledge
 
 OUT_OF_SCOPE = "out-of-scope"
 PRIVACY = "privacy"
 TOPICS = {PRIVACY: "bot-identity"}
+# Replies that answer a question, which the visitor may rate (not a greeting or thanks).
+ANSWERS = frozenset({"bot-identity", PRIVACY, "human-handoff"})
 
 logger = logging.getLogger(__name__)
 
@@ -50,15 +53,24 @@ class ActionConverse(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if answer_old_choice(dispatcher, tracker):
+            return []
         kb = load_knowledge()
         intent = latest_intent(tracker)
         if intent not in kb.conversation:
             return suggest_topics(dispatcher, tracker)
         pointer = elsewhere_pointer(kb, tracker) if intent == OUT_OF_SCOPE else None
         if pointer is not None:
-            reply = Reply(pointer.answer, OUT_OF_SCOPE, source=pointer.source, title=pointer.title)
+            reply = Reply(
+                pointer.answer,
+                OUT_OF_SCOPE,
+                source=pointer.source,
+                title=pointer.title,
+                rateable=True,
+            )
         else:
             reply = conversation_reply(kb, intent, topic=TOPICS.get(intent))
+            reply.rateable = intent in ANSWERS
         if intent == PRIVACY:
             reply.source = privacy_notice_url(kb)
         reply.send(dispatcher, tracker)

@@ -12,6 +12,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.replies import FALLBACK, conversation_reply, topic_buttons
 from bot.actions.signposting import understanding
 from bot.knowledge import load_knowledge
@@ -64,6 +65,8 @@ class ActionSuggestTopics(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        if answer_old_choice(dispatcher, tracker):
+            return []
         return suggest_topics(dispatcher, tracker)
 
 

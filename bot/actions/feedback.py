@@ -1,8 +1,10 @@
 """Thumbs up or down from the widget, recorded in the conversation with its topic.
 
-The widget sends `/feedback{"rating": "up", "rated_topic": "salary"}`; the
-event stays in the tracker (and so in the conversation log), and the reply's
-topic is the topic that was rated.
+The widget sends `/feedback{"rating": "up", "rated_topic": "salary"}` for an answer
+whose payload says `"rateable": true`, route-finder recommendations included; the
+event stays in the tracker (and so in the conversation log), and the reply's topic is
+the topic that was rated. A visitor who changes their mind sends a second rating for the
+same answer: the console counts the last one only (web/console/log.py).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from bot.actions.replies import FALLBACK, conversation_reply
 from bot.knowledge import KnowledgeBase, load_knowledge
 
 RATINGS = ("up", "down")
+PATHWAY_FINDER = "pathway-finder"  # its recommendations are answers too
 
 
 def valid_rating(kb: KnowledgeBase, rating: object, topic: object) -> bool:
     """A rating this action records (the channels let only these through as a command)."""
     if not isinstance(topic, str) or rating not in RATINGS:
         return False
+    if topic == PATHWAY_FINDER:
+        return kb.pathway is not None
     return topic in kb.entries or topic in kb.conversation or topic == FALLBACK
 
 

@@ -39,6 +39,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.context import latest_intent
+from bot.actions.finder_buttons import answer_old_choice, old_answers
 from bot.actions.pathway_routes import (
     QUESTIONS,
     pathway_of,
@@ -315,7 +316,8 @@ class ActionPathwayRecommend(Action):
             more.append("eligibility-nationality")
         buttons = [{"title": kb.entries[r].title, "payload": f"/{r}"} for r in more]
         buttons.append({"title": pathway.start_again, "payload": START_AGAIN_PAYLOAD})
-        send(dispatcher, tracker, text, buttons, routes=recommendation.route_ids)
+        # The recommendation is an answer: the visitor may rate it, once.
+        send(dispatcher, tracker, text, buttons, routes=recommendation.route_ids, rateable=True)
         return cleared_answers()
 
 
@@ -329,14 +331,19 @@ class ActionPathwayStart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
-        pathway = pathway_of(load_knowledge())
+        kb = load_knowledge()
+        pathway = pathway_of(kb)
+        pressed: dict[str, str] = {}
         if latest_intent(tracker) == START_AGAIN:
             # Starting again means new answers: only this message counts.
             messages = [(tracker.latest_message.get("text") or "", True)]
         else:
             messages = messages_since_last_run(tracker)
+            # Buttons of an earlier run pressed since, which the visitor chose to start with.
+            pressed = old_answers(kb, tracker.events, RUN_BOUNDARIES)
         told = start(pathway, messages)
-        filled = [SlotSet(SLOTS[q], value) for q, value in told.answers.items()]
+        answers = {**told.answers, **pressed}
+        filled = [SlotSet(SLOTS[q], value) for q, value in answers.items()]
         said = [SlotSet(YEARS_SLOT, told.years), SlotSet(REQUESTED_SLOT, None)]
         return cleared_answers() + filled + said
 
@@ -351,6 +358,8 @@ class ActionPathwayOffer(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[dict[str, Any]]:
+        if answer_old_choice(dispatcher, tracker):
+            return []
         pathway = pathway_of(load_knowledge())
         told = start(pathway, messages_since_last_run(tracker))
         understood = summary_line(pathway, told.answers, told.years)

@@ -3,7 +3,9 @@
 Every reply to a visitor's message carries exactly one `custom` payload with
 its `topic`; knowledge answers add `source` and `reviewed`, a fallback adds
 `suggestions`, and a reply that gave the safety signposting first adds
-`"safety": true`. All reply text comes from the knowledge file.
+`"safety": true`. An answer the visitor may rate (not a question of the route finder,
+a "you're welcome" or a reply that did not understand) says so with `"rateable": true`.
+All reply text comes from the knowledge file.
 """
 
 from __future__ import annotations
@@ -23,12 +25,20 @@ from bot.actions.signposting import (
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.knowledge.welsh import ENGLISH
 from bot.privacy import needs_notice
+from bot.privacy.names import find_names
+
+# The check for personal details builds its name finder on first use, which takes seconds
+# on a busy machine: build it when the action server starts, so the first visitor who
+# writes a capital letter is not given the apology after ACTION_TIMEOUT.
+find_names("my name is Warm Up")
 
 FALLBACK = "fallback"
 PERSONAL_DETAILS_REMOVED = "personal-details-removed"
 MORE_PAYLOAD = "/tell-me-more"
 TELL_ME_MORE = "tell-me-more"  # the label of the button that sends it
 PATHWAY_PAYLOAD = "/pathway-finder"
+HUMAN_PAYLOAD = "/human-handoff"
+CONTACT_A_PERSON = "contact-a-person"  # the label of the button that sends it
 
 
 @dataclass
@@ -42,6 +52,8 @@ class Reply:
     suggestions: list[str] | None = None
     buttons: list[dict[str, str]] = field(default_factory=list)
     safety: bool | None = None  # the safety signposting went first
+    rateable: bool = False  # an answer, which the widget asks the visitor to rate
+    entry: str | None = None  # the knowledge entry the text comes from (not sent)
 
     def custom(self) -> dict[str, Any]:
         payload: dict[str, Any] = {"topic": self.topic}
@@ -52,6 +64,7 @@ class Reply:
             "subject": self.subject,
             "suggestions": self.suggestions,
             "safety": self.safety,
+            "rateable": self.rateable or None,
         }
         payload.update({key: value for key, value in optional.items() if value is not None})
         return payload
@@ -70,6 +83,7 @@ class Reply:
             if lead:
                 dispatcher.utter_message(text=lead)
                 self.safety = True
+                self.rateable = False  # nobody describing a crime is asked to rate the reply
                 if self.topic not in SIGNPOSTING_TOPICS:
                     # No careers buttons for someone describing a crime: the answer only.
                     self.buttons, self.suggestions = [], None
@@ -91,6 +105,11 @@ def topic_buttons(kb: KnowledgeBase, topic_ids: list[str]) -> list[dict[str, str
         for topic_id in topic_ids
         if topic_id in kb.entries
     ]
+
+
+def contact_button(kb: KnowledgeBase) -> dict[str, str]:
+    """The human route, as a button: how to reach a person at the CPS."""
+    return {"title": kb.label(CONTACT_A_PERSON, ENGLISH).text, "payload": HUMAN_PAYLOAD}
 
 
 def offer_button(kb: KnowledgeBase, entry_id: str) -> dict[str, str] | None:
@@ -129,6 +148,8 @@ def knowledge_reply(
         title=entry.title,
         subject=subject,
         buttons=entry_buttons(kb, entry, offer_more=offer_more and text is None),
+        rateable=True,
+        entry=entry.id,
     )
 
 

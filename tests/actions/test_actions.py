@@ -55,6 +55,7 @@ async def test_each_entry_is_answered_with_the_contract_fields(dispatcher, topic
             "reviewed": entry.reviewed.isoformat(),
             "title": entry.title,
             **({"subject": topic} if entry.kind else {}),
+            "rateable": True,  # an answer: the widget asks for a rating
         }
     assert slots(events)["last_topic"] == topic
 
@@ -243,6 +244,7 @@ async def test_a_job_elsewhere_is_pointed_to_the_right_place(dispatcher):
         "topic": "out-of-scope",
         "source": pointer.source,
         "title": pointer.title,
+        "rateable": True,
     }
 
 
@@ -326,6 +328,7 @@ async def test_the_privacy_question_is_answered_as_bot_identity_from_the_notice(
     assert reply["custom"] == {
         "topic": "bot-identity",
         "source": KB.conversation["privacy"].source,
+        "rateable": True,
     }
     dispatcher.messages.clear()
     monkeypatch.setenv("PRIVACY_NOTICE_URL", "https://careers.example.org/privacy")

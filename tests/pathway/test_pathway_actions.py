@@ -423,6 +423,7 @@ async def test_the_recommendation_lists_routes_and_clears_every_answer(dispatche
     assert message["custom"] == {
         "topic": TOPIC,
         "routes": ["crown-advocate", "senior-crown-prosecutor"],
+        "rateable": True,  # a recommendation is an answer, and can be rated
     }
     payloads = [b["payload"] for b in message["buttons"]]
     assert payloads == ["/crown-advocate", "/senior-crown-prosecutor", "/start-again"]

@@ -189,7 +189,9 @@ def test_the_text_gives_each_route_a_reason_and_a_named_source_and_says_the_adve
     assert len(lines) == len(recommendation.routes)  # one route a line, numbered
     for number, (line, route) in enumerate(zip(lines, recommendation.routes, strict=True), 1):
         assert line.startswith(f"{number}. {KB.entries[route.id].title}: {route.reason}")
-        assert line.endswith(f"Source: {source_name(PATHWAY, route.source)}, {route.source}")
+        # The link is named after its site and the route, never shown as a bare address.
+        named = f"{source_name(PATHWAY, route.source)}: {KB.entries[route.id].title}"
+        assert line.endswith(f"Source: [{named}]({route.source})")
     assert PATHWAY.disclaimer in text
     assert "not a decision about your eligibility" in text
     assert "advert" in PATHWAY.disclaimer

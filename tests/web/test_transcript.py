@@ -12,8 +12,9 @@ def user(text, intent="salary", entities=()):
     return SimpleNamespace(type_name="user", data=json.dumps(data))
 
 
-def bot(text, topic=None, buttons=None):
-    body = {"buttons": buttons, "custom": {"topic": topic} if topic else None}
+def bot(text, topic=None, buttons=None, rateable=False):
+    custom = {"topic": topic, **({"rateable": True} if rateable else {})} if topic else None
+    body = {"buttons": buttons, "custom": custom}
     return SimpleNamespace(
         type_name="bot", data=json.dumps({"event": "bot", "text": text, "data": body})
     )
@@ -27,10 +28,10 @@ def test_turns_as_the_widget_shows_them():
         user("/greeting", "greeting"),
         bot("Hello.", "greeting"),
         user("my name is [name], what is the pay?"),
-        bot("Pay is ...", "salary", TELL_ME_MORE),
+        bot("Pay is ...", "salary", TELL_ME_MORE, rateable=True),
         bot("There's no need to share personal details."),
         user("/tell-me-more", "tell-me-more"),
-        bot("More about pay.", "salary"),
+        bot("More about pay.", "salary", rateable=True),
         user(
             '/feedback{"rating": "up", "rated_topic": "salary"}',
             "feedback",
@@ -60,6 +61,17 @@ def test_turns_as_the_widget_shows_them():
     assert answer["rating"] is None  # the rating went to the newest salary answer
     assert pressed == {"who": "user", "text": "Tell me more"}  # the title, not the payload
     assert more["rating"] == "down" and more["ack"] == "Thank you for your feedback."
+
+
+def test_only_answers_can_be_rated():
+    rows = [
+        user("thanks", "thanks"),
+        bot("You're welcome.", "thanks"),
+        user("what is the pay?"),
+        bot("Pay is ...", "salary", rateable=True),
+    ]
+    thanked, welcome, _, answer = widget_turns(rows)
+    assert welcome["rateable"] is False and answer["rateable"] is True
 
 
 def test_odd_rows_and_unknown_payloads_are_skipped():

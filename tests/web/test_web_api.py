@@ -184,6 +184,12 @@ def test_the_body_must_be_json(web_without_rasa):
     assert response.json()["error"] == "bad_content_type"
 
 
+def test_a_message_too_long_says_the_limit_for_the_widget_to_state(web_without_rasa):
+    response = post(web_without_rasa, MESSAGES, {"message": "x" * 51})
+    assert response.status_code == 413
+    assert response.json()["limit"] == 50  # its MAX_MESSAGE_CHARS
+
+
 def test_a_huge_body_is_refused_with_json(web_without_rasa):
     response = post(web_without_rasa, MESSAGES, {"message": "x" * 200_000})
     assert response.status_code == 413

@@ -65,7 +65,16 @@ def test_a_keyboard_user_holds_a_conversation(web, page):
     expect(user_messages(page)).to_have_count(2)
     expect(user_messages(page).last).to_contain_text(title)
     expect(bot_messages(page)).to_have_count(3, timeout=ANSWER_TIMEOUT)
-    assert is_focused(suggestion), "pressing a button leaves focus where it was"
+    # The pressed button scrolls away: focus goes to the message box, in sight, whose hint
+    # says where the new suggestions are, and Shift+Tab reaches them.
+    assert is_focused(message_box(page)), "focus follows to the message box"
+    expect(message_box(page)).to_be_in_viewport(ratio=1)
+    latest = bot_messages(page).last
+    if latest.locator(".cw-suggestion").count():
+        expect(page.locator(".cw-hint")).to_contain_text("press Shift and Tab to reach them")
+        page.keyboard.press("Shift+Tab")
+        assert is_focused(latest.locator(".cw-suggestion").last)
+        page.keyboard.press("Tab")
 
     # Rate the first answer: the rating goes to the assistant, which acknowledges it.
     helpful = answer.get_by_role("button", name="Helpful", exact=True)
@@ -158,7 +167,7 @@ def test_after_a_reload_the_stored_transcript_is_back_and_storage_holds_no_visit
         "aria-pressed", "true"
     )
     log = page.get_by_role("log")
-    expect(log).to_have_attribute("aria-live", "polite")
+    expect(log).to_have_attribute("aria-live", "off")  # replies are announced by their text
     assert log.get_attribute("aria-busy") is None
     assert axe_violations(page) == [], "restored"
 

@@ -152,6 +152,24 @@ def messages(rows: Iterable[Any]) -> list[Message]:
     return out
 
 
+def final_ratings(conversation: list[Message]) -> list[str]:
+    """One rating per rated answer, the last the visitor gave: a changed rating replaces
+    the earlier one. A rating is of the newest answer with its topic (as the widget shows
+    it); the acknowledgement of a rating is not an answer."""
+    final: dict[Any, str] = {}
+    newest: dict[str, int] = {}  # topic -> position of its newest answer
+    acknowledging = False
+    for position, message in enumerate(conversation):
+        if message.speaker == "visitor":
+            acknowledging = message.is_feedback
+            if message.rating in ("up", "down"):
+                answer = newest.get(message.rated_topic or "")
+                final[answer if answer is not None else ("unmatched", position)] = message.rating
+        elif message.topic and not acknowledging:
+            newest[message.topic] = position
+    return list(final.values())
+
+
 def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str], list[dict]]:
     """Counts and topic ids for one conversation (no text), and its typed messages."""
     stamps = [row.timestamp for row in rows if row.timestamp is not None]
@@ -160,7 +178,9 @@ def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]
         if row.type_name == "user":
             channel = event_data(row.data).get("input_channel")
             break
-    visitor = [m for m in messages(rows) if m.speaker == "visitor"]
+    conversation = messages(rows)
+    visitor = [m for m in conversation if m.speaker == "visitor"]
+    ratings = final_ratings(conversation)
     topics = {m.topic for m in visitor if m.topic and not m.is_feedback and not m.automatic}
     categories = frozenset().union(*(special_categories(m.text) for m in visitor if m.is_typed))
     summary = {
@@ -169,8 +189,8 @@ def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]
         "last_at": max(stamps) if stamps else None,
         "user_messages": sum(1 for m in visitor if not m.is_feedback and not m.automatic),
         "fallbacks": sum(1 for m in visitor if m.topic == FALLBACK and not m.is_feedback),
-        "feedback_up": sum(1 for m in visitor if m.rating == "up"),
-        "feedback_down": sum(1 for m in visitor if m.rating == "down"),
+        "feedback_up": ratings.count("up"),
+        "feedback_down": ratings.count("down"),
         "channel": channel,
         "topics": " ".join(sorted(topics)),
         "sensitive": bool(categories),

@@ -20,8 +20,9 @@
   var MAX_TURNS = 200; // keeps the page's memory small however long the conversation
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December"];
+  var NEAR_LIMIT = 0.8; // the character count shows from this share of the limit
   var ERRORS = {
-    message_too_long: "Your message is too long. Please shorten it and send it again.",
+    message_too_long: "Your message is too long: it can be up to {limit} characters. Please shorten it and send it again.",
     empty_message: "Please type a question first.",
     bad_command: "Please type your question in words.",
     rate_limited: "You are sending messages faster than the assistant can answer. Please wait a minute, then send your message again.",
@@ -54,7 +55,9 @@
       accessibilityUrl: configUrl(data.accessibility) || origin + "/accessibility",
       transparencyUrl: configUrl(data.transparency) || origin + "/algorithmic-transparency",
       accuracyUrl: configUrl(data.accuracy) || origin + "/accuracy",
-      lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || "") ? data.lang : "en-GB"
+      lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || "") ? data.lang : "en-GB",
+      // The server's MAX_MESSAGE_CHARS; a refusal from the server corrects it.
+      maxLength: /^[0-9]{1,6}$/.test(data.maxLength || "") && +data.maxLength > 0 ? +data.maxLength : 1000
     };
   }
 
@@ -146,7 +149,8 @@
   }
 
   // Rasa sends each text (with its buttons) and the contract's `custom` payload as
-  // separate messages; keep only the fields we render, as plain strings.
+  // separate messages; keep only the fields we render, as plain strings. Only an answer
+  // (the payload says `"rateable": true`) asks for a rating.
   function botTurn(messages, rateable) {
     var turn = { who: "bot", texts: [], buttons: [], custom: null, rateable: rateable, rating: null, ack: null };
     (Array.isArray(messages) ? messages : []).forEach(function (message) {
@@ -166,6 +170,7 @@
           reviewed: asString(custom.reviewed, 10),
           title: asString(custom.title, 200)
         };
+        turn.rateable = rateable && custom.rateable === true;
       }
     });
     if (!turn.custom) turn.rateable = false; // nothing to say which topic a rating is about
@@ -246,8 +251,10 @@
   }
 
   var BULLET = /^\s*[-*•]\s+/;
+  var NUMBERED = /^\s*\d{1,2}\.\s+/;
 
-  // Paragraphs on blank lines, runs of "- " lines as lists, other line breaks kept.
+  // Paragraphs on blank lines, runs of "- " lines as lists and of "1. " lines as numbered
+  // lists (the list numbers them), other line breaks kept.
   function richText(text) {
     var fragment = document.createDocumentFragment();
     var open = null; // the paragraph or list being filled
@@ -256,10 +263,12 @@
         open = null;
         return;
       }
-      var bullet = BULLET.test(line);
-      if (bullet) {
-        if (!open || open.tagName !== "UL") open = fragment.appendChild(el("ul", { "class": "cw-list" }));
-        open.appendChild(el("li", {}, inlineText(line.replace(BULLET, ""))));
+      var list = BULLET.test(line) ? "UL" : NUMBERED.test(line) ? "OL" : null;
+      if (list) {
+        if (!open || open.tagName !== list) {
+          open = fragment.appendChild(el(list.toLowerCase(), { "class": "cw-list" }));
+        }
+        open.appendChild(el("li", {}, inlineText(line.replace(list === "UL" ? BULLET : NUMBERED, ""))));
         return;
       }
       if (open && open.tagName === "P") open.appendChild(el("br"));
@@ -304,19 +313,27 @@
     ui.close = el("button", { type: "button", "class": "cw-header-button" },
       ["Close", hiddenText(" the careers assistant")]);
     ui.messages = el("ol", { "class": "cw-messages" });
+    // The log itself is silent: a new reply is announced by its text alone (ui.announcer),
+    // not with every button label; the buttons are there to be found.
     ui.log = el("div", {
-      "class": "cw-log", role: "log", "aria-live": "polite", "aria-labelledby": titleId, tabindex: "0"
+      "class": "cw-log", role: "log", "aria-live": "off", "aria-labelledby": titleId, tabindex: "0"
     }, [ui.messages]);
+    ui.announcer = el("div", { "class": "cw-visually-hidden", "aria-live": "polite", "aria-atomic": "true" });
     ui.typing = el("div", { "class": "cw-typing", role: "status" });
     ui.error = el("div", { "class": "cw-error", role: "alert" });
+    var countId = uid("count");
     ui.input = el("textarea", {
-      id: inputId, "class": "cw-input", rows: "2", autocomplete: "off", "aria-describedby": hintId
+      id: inputId, "class": "cw-input", rows: "2", autocomplete: "off", "aria-describedby": hintId + " " + countId
     });
+    // Shown near the limit; screen readers hear it when typing pauses (ui.countStatus).
+    ui.count = el("p", { id: countId, "class": "cw-count", "aria-hidden": "true", hidden: true });
+    ui.countStatus = el("div", { "class": "cw-visually-hidden", "aria-live": "polite" });
+    ui.hint = el("p", { id: hintId, "class": "cw-hint", text: HINT });
     ui.send = el("button", { type: "submit", "class": "cw-send", text: "Send" });
     ui.form = el("form", { "class": "cw-form", novalidate: true }, [
       el("label", { "for": inputId, "class": "cw-label", text: "Type your question" }),
       el("div", { "class": "cw-row" }, [ui.input, ui.send]),
-      el("p", { id: hintId, "class": "cw-hint", text: "Press Enter to send. Press Shift and Enter for a new line." })
+      ui.count, ui.countStatus, ui.hint
     ]);
     ui.panel = el("section", { id: "cw-panel", "class": "cw-panel", "aria-labelledby": titleId, hidden: true }, [
       el("div", { "class": "cw-header" }, [
@@ -335,7 +352,7 @@
           el("a", { href: config.accuracyUrl, "class": "cw-notice-link", text: "how accurate it is" }), "."
         ])
       ]),
-      ui.log, ui.typing, ui.error, ui.form
+      ui.log, ui.announcer, ui.typing, ui.error, ui.form
     ]);
     ui.root = el("div", {
       "class": "cw cw--" + config.position, lang: config.lang, hidden: true
@@ -343,7 +360,10 @@
     ui.shadow = root;
 
     // Show nothing until our stylesheet has loaded, so the page never flashes unstyled parts.
-    stylesheet.addEventListener("load", function () { ui.root.hidden = false; });
+    stylesheet.addEventListener("load", function () {
+      ui.root.hidden = false;
+      if (state.open) scrollToLatest(); // a restored log had no size to scroll while hidden
+    });
     stylesheet.addEventListener("error", function () { ui.root.hidden = false; });
     root.appendChild(stylesheet);
     root.appendChild(ui.root);
@@ -358,7 +378,6 @@
   // while the turns go in.
   function restore() {
     ui.log.setAttribute("aria-busy", "true");
-    ui.log.setAttribute("aria-live", "off");
     request("transcript", { opening: config.greeting }, function (data) {
       data.turns.map(storedTurn).filter(Boolean).slice(-MAX_TURNS).forEach(function (turn) {
         state.turns.push(turn);
@@ -372,9 +391,9 @@
   // starts again with the greeting; one that could not be loaded waits for Retry.
   function settle(loaded) {
     state.saved = !loaded;
-    ui.log.setAttribute("aria-live", "polite");
     ui.log.removeAttribute("aria-busy");
-    scrollToEnd();
+    updateHint();
+    scrollToLatest(); // opens at the latest message, not the greeting
     if (loaded && state.open && !state.turns.length && !busy) startConversation();
   }
 
@@ -386,6 +405,7 @@
       event.preventDefault();
       sendTyped();
     });
+    ui.input.addEventListener("input", updateCount);
     ui.input.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
         event.preventDefault();
@@ -443,7 +463,12 @@
       item.appendChild(el("div", { "class": "cw-buttons", role: "group", "aria-label": "Suggested questions" },
         turn.buttons.map(function (button) {
           var node = el("button", { type: "button", "class": "cw-suggestion", text: button.title });
-          node.addEventListener("click", function () { sendMessage(button.payload, button.title); });
+          node.addEventListener("click", function (event) {
+            sendMessage(button.payload, button.title);
+            // Pressed from the keyboard (a click with no pointer): the button is about to
+            // scroll out of sight, so focus goes where the next question is typed.
+            if (event.detail === 0) ui.input.focus();
+          });
           return node;
         })));
     }
@@ -489,6 +514,48 @@
     var item = renderTurn(turn);
     ui.messages.appendChild(item);
     scrollToEnd(item);
+    updateHint();
+    if (turn.who === "bot") announce(item);
+  }
+
+  // What a screen reader hears of a new reply: who said it and its text as shown (links
+  // by their names), not its buttons.
+  function announce(item) {
+    var said = item.querySelector(".cw-bubble").innerText.replace(/\s+/g, " ").trim();
+    ui.announcer.textContent = "";
+    window.setTimeout(function () { ui.announcer.textContent = config.title + " said: " + said; }, 50);
+  }
+
+  function scrollToLatest() {
+    var last = state.turns[state.turns.length - 1];
+    scrollToEnd(last ? nodes.get(last) : null);
+  }
+
+  // The suggestions of the latest reply come before the message box in the Tab order;
+  // the box's hint says how to reach them.
+  var HINT = "Press Enter to send. Press Shift and Enter for a new line.";
+  var HINT_SUGGESTIONS = " Suggested questions for the last answer are just above: press Shift and Tab to reach them.";
+
+  function updateHint() {
+    var last = state.turns[state.turns.length - 1];
+    var suggested = last && last.who === "bot" && last.buttons.length > 0;
+    ui.hint.textContent = HINT + (suggested ? HINT_SUGGESTIONS : "");
+  }
+
+  // The count of characters left, shown from NEAR_LIMIT of the limit; over the limit it
+  // says by how much, and the server's refusal says the same.
+  var countTimer = null;
+  function updateCount() {
+    var length = ui.input.value.trim().length;
+    var left = config.maxLength - length;
+    var near = length >= config.maxLength * NEAR_LIMIT;
+    ui.count.hidden = !near;
+    ui.count.className = "cw-count" + (left < 0 ? " cw-count--over" : "");
+    ui.count.textContent = !near ? "" : left >= 0 ?
+      "You have " + left + " character" + (left === 1 ? "" : "s") + " left." :
+      "You have " + -left + " character" + (left === -1 ? "" : "s") + " too many.";
+    window.clearTimeout(countTimer);
+    countTimer = window.setTimeout(function () { ui.countStatus.textContent = ui.count.textContent; }, 1000);
   }
 
   // The log scrolls inside the panel; on a very short screen the whole panel scrolls instead.
@@ -516,7 +583,7 @@
 
   function openPanel() {
     showPanel(true);
-    scrollToEnd();
+    scrollToLatest();
     ui.input.focus();
     if (!state.turns.length && !busy && !state.saved) startConversation();
   }
@@ -557,13 +624,22 @@
       ui.input.focus();
       return;
     }
+    if (text.length > config.maxLength) {
+      // Said at once, and nothing is lost: the text stays in the box to be shortened.
+      showError(ERRORS.message_too_long.replace("{limit}", String(config.maxLength)), null);
+      ui.input.focus();
+      return;
+    }
     sendMessage(text, text, true);
   }
 
   function sendMessage(payload, shownText, typed) {
     if (busy) return;
     clearError();
-    if (typed) ui.input.value = "";
+    if (typed) {
+      ui.input.value = "";
+      updateCount();
+    }
     var userTurn = { who: "user", text: shownText };
     appendTurn(userTurn);
     request("messages", { message: payload }, function (data) {
@@ -576,6 +652,7 @@
       // Not answered: take the visitor's words back out of the log and into the box.
       removeTurn(userTurn);
       if (typed && !ui.input.value) ui.input.value = shownText;
+      updateCount();
     });
   }
 
@@ -631,7 +708,12 @@
       if (onFailure) onFailure();
       var code = result.data.error;
       var temporary = result.status >= 500 || !ERRORS[code];
-      showError(temporary ? failureText || ERRORS.unavailable : ERRORS[code], temporary ? retry : null);
+      if (code === "message_too_long" && typeof result.data.limit === "number" && result.data.limit > 0) {
+        config.maxLength = result.data.limit; // the server's limit is the one that counts
+        updateCount();
+      }
+      var text = temporary ? failureText || ERRORS.unavailable : ERRORS[code];
+      showError(text.replace("{limit}", String(config.maxLength)), temporary ? retry : null);
     }).catch(function () {
       if (mine !== generation) return;
       busy = false;
