@@ -31,6 +31,10 @@ class Turn:
     reply: str = "An answer from the knowledge file."
     buttons: list[dict[str, str]] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)
+    # The classifier's other intents [(name, confidence)], as parse_data's intent_ranking.
+    ranking: list[tuple[str, float]] = field(default_factory=list)
+    understanding: dict = field(default_factory=dict)  # what the checks found
+    custom: dict = field(default_factory=dict)  # more of the reply's answer contract
 
 
 def feedback(rating: str, topic: str) -> Turn:
@@ -66,6 +70,9 @@ def events_for(turns: list[Turn], start: float) -> list:
                     "text": turn.text,
                     "intent": {"name": intent, "confidence": turn.confidence},
                     "entities": turn.entities,
+                    "intent_ranking": [{"name": intent, "confidence": turn.confidence}]
+                    + [{"name": name, "confidence": c} for name, c in turn.ranking],
+                    **({"understanding": turn.understanding} if turn.understanding else {}),
                 },
                 input_channel="rest",
                 timestamp=at,
@@ -75,7 +82,10 @@ def events_for(turns: list[Turn], start: float) -> list:
         events.append(
             BotUttered(
                 turn.reply,
-                data={"buttons": turn.buttons or None, "custom": {"topic": turn.topic}},
+                data={
+                    "buttons": turn.buttons or None,
+                    "custom": {"topic": turn.topic, **turn.custom},
+                },
                 timestamp=at + 1,
             )
         )
