@@ -9,68 +9,17 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
-from seed import Turn, feedback, save
+from seed import RECRUITER_CASES, Turn, save, seed_recruiter_cases
 
 from bot.storage import database as db
 from bot.storage.retention import erase_conversation
 from web.console import dismissals, queries, signals, trends
 from web.console.log import refresh_summaries
 
-SAFETY = {"source": "https://www.police.uk/", "safety": True}
-SOURCE = {"source": "https://www.cps.gov.uk/careers"}
-
-CONVERSATIONS = {
-    # Answered, but the classifier was unsure; the visitor then left.
-    "unsure": [
-        Turn(
-            "does the cps pay for the sqe",
-            "salary",
-            confidence=0.55,
-            ranking=[("legal-trainee-scheme", 0.3), ("benefits-overview", 0.1)],
-            custom=SOURCE,
-        ),
-    ],
-    # The widget opened it; the visitor asked the same question twice in other words,
-    # rated the answer up, changed their mind to down, and rated another answer up.
-    "rephrased": [
-        Turn("/greeting", "greeting", intent="greeting", confidence=1.0),
-        Turn("can I work from home most of the week", "flexible-working", custom=SOURCE),
-        Turn("can I work from home most days of the week?", "flexible-working", custom=SOURCE),
-        feedback("up", "flexible-working"),
-        feedback("down", "flexible-working"),
-        Turn("what is the pension", "pension", custom=SOURCE),
-        feedback("up", "pension"),
-        Turn("thanks", "thanks", intent="thanks", confidence=0.99),
-    ],
-    # Danger described and signposted.
-    "signposted": [
-        Turn(
-            "im scared he will come back, what do i do",
-            "report-a-crime",
-            confidence=1.0,
-            understanding={"safety": ["danger"]},
-            custom=SAFETY,
-        ),
-    ],
-    # Danger described, but the reply had no signposting: the gap a recruiter must see.
-    "missed": [
-        Turn(
-            "someone is following me home every night",
-            "fallback",
-            confidence=0.2,
-            understanding={"safety": ["danger"]},
-        ),
-    ],
-}
-
 
 @pytest.fixture
 def seeded(database):
-    now = time.time()
-    ids = {}
-    for number, (name, turns) in enumerate(CONVERSATIONS.items()):
-        ids[name] = f"{name}-{number}-" + "0" * 8
-        save(database.store(), ids[name], turns, start=now - 3000 + number * 100)
+    ids = seed_recruiter_cases(database.store())
     with database.engine.begin() as connection:
         refresh_summaries(connection)
     return ids
@@ -174,7 +123,7 @@ def test_sorted_lists_page_by_number(database, seeded, monkeypatch):
         )
     assert first.next_key is None and first.pages == 2  # by number, not by keyset
     ids = [row["sender_id"] for row in first.rows + second.rows]
-    assert ids == [seeded[name] for name in CONVERSATIONS]
+    assert ids == [seeded[name] for name in RECRUITER_CASES]
 
 
 def test_erasing_a_conversation_removes_its_ratings(database, seeded):
