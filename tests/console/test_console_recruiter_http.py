@@ -9,16 +9,12 @@ import csv
 import io
 import re
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import requests
 import sqlalchemy as sa
-from backends import start_web_app
 from conftest import Console
-from postgres_schemas import fresh_schema, pg_store_kwargs, pg_url, rasa_schema
-from seed import PASSWORD, seed_recruiter_cases, store_for
+from seed import PASSWORD
 
 from bench.console_client import csrf_token
 from bench.console_client import sign_in as bench_sign_in
@@ -26,30 +22,9 @@ from bot.storage import database as db
 from web.console import dismissals
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def app(request, tmp_path_factory) -> Iterator[Console]:
-    """The web app on a log of the recruiter cases (its own: the counts differ)."""
-    state = tmp_path_factory.mktemp(f"recruiter-{request.param}")
-    if request.param == "sqlite":
-        path = state / "tracker.db"
-        ids = seed_recruiter_cases(store_for(path))
-        yield from _running({"TRACKER_DB": str(path)}, f"sqlite:///{path}", "", ids, state)
-        return
-    with fresh_schema("recruiter") as schema:
-        with rasa_schema(schema):
-            ids = seed_recruiter_cases(store_for(**pg_store_kwargs()))
-        env = {"CONVERSATIONS_DB_URL": pg_url(), "CONVERSATIONS_DB_SCHEMA": schema}
-        yield from _running(env, pg_url(), schema, ids, state)
-
-
-def _running(env, url: str, schema: str, ids, state: Path) -> Iterator[Console]:
-    service = start_web_app(env, state / "web.log")
-    engine = db.make_engine(url, schema=schema)
-    try:
-        yield Console(service, "", env, ids, engine)
-    finally:
-        service.stop()
-        engine.dispose()
+@pytest.fixture
+def app(recruiter_console: Console) -> Console:
+    return recruiter_console
 
 
 def signed_in(app: Console, role: str = "recruiter") -> requests.Session:
