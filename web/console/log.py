@@ -10,11 +10,13 @@ Rasa stores each event as the JSON of ``Event.as_dict()``. The console reads:
 * ``bot`` events: the reply text, its buttons, and the answer contract's
   ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic.
 
-The summary of a conversation (:func:`summarise`) holds counts, topic ids and whether the
+The summary of a conversation (:func:`summarise`) holds counts, topic ids, whether the
 visitor said something special-category about themselves (``sensitive``, with the
-categories), never text, and is kept in ``console_summaries`` by :func:`refresh_summaries`,
-together with the conversation's typed visitor messages in ``console_messages``
-(for text search and the unanswered questions).
+categories) and the signs worked out in :mod:`web.console.signals` (unsure answers, a
+question asked again, leaving after an answer, safeguarding), never text, and is kept in
+``console_summaries`` by :func:`refresh_summaries`, together with the conversation's typed
+visitor messages in ``console_messages`` (for text search and the unanswered questions)
+and its ratings, one per answer, in ``console_ratings``.
 """
 
 from __future__ import annotations
