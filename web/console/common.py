@@ -29,7 +29,7 @@ from bot.storage import database as db
 from bot.storage.audit import Client, record
 from bot.storage.retention import retention_days, sensitive_retention_days
 from web.console import auth, passwords, throttle
-from web.console.topics import topic_title
+from web.console.topics import read_titles, topic_title
 from web.security import own_origin
 
 HERE = Path(__file__).parent
@@ -152,6 +152,12 @@ async def open_database(app, _loop) -> None:
         throttle.Rule("address", 30),
         throttle.Rule("code-account", 10),
     )
+
+
+@console.listener("after_server_start")
+async def read_topic_titles(app, loop) -> None:
+    # In a thread, while the server already answers: the first page needs the titles.
+    app.add_task(loop.run_in_executor(None, read_titles))
 
 
 @console.listener("after_server_stop")

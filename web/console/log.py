@@ -76,6 +76,11 @@ class Message:
         return self.rating is not None
 
     @property
+    def unsure(self) -> bool:
+        """Answered with a topic below the confident threshold."""
+        return signals.is_low_confidence(self)
+
+    @property
     def is_typed(self) -> bool:
         """A visitor message typed, not a button, a rating or the widget's greeting."""
         return (
