@@ -7,6 +7,9 @@ checked first (:class:`Filters`), so a bad value is refused, not passed on.
 The list is ordered newest first by ``(last_at, sender_id)`` and paged by keyset:
 "Next" and "Previous" links carry the boundary row's key (``after``/``before``), so
 a deep page costs what the first one does; a bare ``page=N`` still works, by offset.
+The other orders (``SORTS``: oldest first, most visitor messages, most not understood)
+page by offset, each along an index. Filters on the signs of a wrong answer and on
+safeguarding read the summary's own columns (web/console/signals.py works them out).
 
 Sensitive conversations (the visitor said something special-category or criminal-offence
 about themselves) are listed, marked, but left out of text searches, exports and the
