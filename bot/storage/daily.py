@@ -1,7 +1,8 @@
 """Daily counts for the console's insights, kept from the conversation summaries.
 
 ``console_daily`` holds, per UTC day on which conversations started, how many there
-were and their visitor messages, fallbacks and ratings; ``console_daily_topics`` how
+were and their visitor messages, fallbacks, confident and low-confidence answers and
+ratings; ``console_daily_topics`` how
 many of them touched each topic. They are a cache of ``console_summaries``: whoever
 changes or deletes summaries recounts the days concerned (:func:`recount`), so the
 insights page reads at most a few thousand rows whatever the number of conversations.
@@ -57,7 +58,16 @@ def recount(connection: Connection, days: Iterable[int]) -> None:
             connection.execute(table.delete().where(table.c.day == day))
         connection.execute(
             db.daily_counts.insert().from_select(
-                ["day", "conversations", "messages", "fallbacks", "feedback_up", "feedback_down"],
+                [
+                    "day",
+                    "conversations",
+                    "messages",
+                    "fallbacks",
+                    "feedback_up",
+                    "feedback_down",
+                    "confident_answers",
+                    "low_confidence",
+                ],
                 sa.select(
                     sa.literal(day),
                     sa.func.count(),
@@ -65,6 +75,8 @@ def recount(connection: Connection, days: Iterable[int]) -> None:
                     sa.func.sum(s.fallbacks),
                     sa.func.sum(s.feedback_up),
                     sa.func.sum(s.feedback_down),
+                    sa.func.coalesce(sa.func.sum(s.confident_answers), 0),
+                    sa.func.coalesce(sa.func.sum(s.low_confidence), 0),
                 )
                 .where(started)
                 .having(sa.func.count() > 0),

@@ -61,6 +61,8 @@ accounts = sa.Table(
     sa.Column("totp_secret", sa.String(64)),
     sa.Column("totp_enrolled_at", sa.Float),
     sa.Column("totp_last_step", sa.BigInteger),
+    # An administrator disabled the account: it cannot sign in and its sessions ended.
+    sa.Column("disabled_at", sa.Float),
 )
 
 # Single-use recovery codes, as SHA-256 digests (each code has 80 random bits).
@@ -118,6 +120,8 @@ summaries = sa.Table(
     sa.Column("fallbacks", sa.Integer, nullable=False, default=0),
     sa.Column("feedback_up", sa.Integer, nullable=False, default=0),
     sa.Column("feedback_down", sa.Integer, nullable=False, default=0),
+    # "widget" for a conversation the chat widget opened (with its greeting), else the
+    # input channel Rasa recorded ("rest", "socketio").
     sa.Column("channel", sa.String(64)),
     sa.Column("topics", sa.Text, nullable=False, default=""),  # space-separated topic ids
     sa.Column("last_event_id", sa.Integer),  # the newest event summarised
@@ -126,16 +130,33 @@ summaries = sa.Table(
     # chooses otherwise, and kept for SENSITIVE_RETENTION_DAYS. NULL: not yet worked out.
     sa.Column("sensitive", sa.Boolean),
     sa.Column("sensitive_categories", sa.String(255)),  # space-separated category ids
+    # Signs of a wrong answer (web/console/signals.py): visitor messages answered with a
+    # topic below the confident threshold, and those at or above it; the visitor asked the
+    # same thing again in other words; the visitor left right after an answer.
+    sa.Column("low_confidence", sa.Integer),
+    sa.Column("confident_answers", sa.Integer),
+    sa.Column("rephrased", sa.Boolean),
+    sa.Column("left_after_answer", sa.Boolean),
+    # Safeguarding: the visitor described danger, a crime or distress (the checks found it,
+    # or the assistant signposted); ``signposted``: the safety signposting was given.
+    # NULL: not yet worked out (the summary is made again).
+    sa.Column("safety", sa.Boolean),
+    sa.Column("signposted", sa.Boolean),
     # The list's order and its keyset paging: newest first, ties by id.
     sa.Index("ix_console_summaries_last_at_sender_id", "last_at", "sender_id"),
+    # The list's other orders (web/console/queries.py, SORTS).
+    sa.Index("ix_console_summaries_user_messages", "user_messages", "last_at", "sender_id"),
+    sa.Index("ix_console_summaries_fallbacks", "fallbacks", "last_at", "sender_id"),
     # Counting a day for the insights reads this index alone (bot/storage/daily.py).
     sa.Index(
-        "ix_console_summaries_started_counts",
+        "ix_console_summaries_started_counts_v2",
         "started_at",
         "user_messages",
         "fallbacks",
         "feedback_up",
         "feedback_down",
+        "confident_answers",
+        "low_confidence",
     ),
 )
 
@@ -150,6 +171,8 @@ daily_counts = sa.Table(
     sa.Column("fallbacks", sa.Integer, nullable=False),
     sa.Column("feedback_up", sa.Integer, nullable=False),
     sa.Column("feedback_down", sa.Integer, nullable=False),
+    sa.Column("confident_answers", sa.Integer),  # NULL in rows counted by older code
+    sa.Column("low_confidence", sa.Integer),
 )
 
 daily_topic_counts = sa.Table(
@@ -171,6 +194,7 @@ messages = sa.Table(
     sa.Column("at", sa.Float),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("fallback", sa.Boolean, nullable=False, default=False),
+    sa.Column("noise", sa.Boolean),  # the assistant's checks found no words (keyboard mash)
     sa.Index("ix_console_messages_fallback_at", "fallback", "at"),
 )
 
@@ -179,6 +203,34 @@ summary_topics = sa.Table(
     metadata,
     sa.Column("sender_id", sa.String(255), primary_key=True),
     sa.Column("topic", sa.String(100), primary_key=True, index=True),
+)
+
+# Ratings, one per rated answer: a visitor who changes their mind replaces their rating
+# (the last one wins). Kept with the summaries, deleted with them.
+ratings = sa.Table(
+    "console_ratings",
+    metadata,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("answer_event_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("topic", sa.String(100), nullable=False),
+    sa.Column("rating", sa.String(10), nullable=False),  # "up" or "down"
+    sa.Column("at", sa.Float, nullable=False),  # when the last rating was given
+    sa.Index("ix_console_ratings_at", "at"),
+)
+
+# Unanswered questions a recruiter set aside: one question (a SHA-256 of its normalised
+# text, so no visitor text outlives its conversation) or a pattern (questions containing
+# the recruiter's words). Never deleted: restoring one marks it restored.
+dismissals = sa.Table(
+    "console_dismissals",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),  # "question" or "pattern"
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("created_by", sa.String(320), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("restored_by", sa.String(320)),
+    sa.Column("restored_at", sa.Float),
 )
 
 tags = sa.Table(
@@ -222,8 +274,10 @@ state = sa.Table(
 
 # console_state's key for the newest event summarised. A new version makes every summary
 # again once: "v2" filled console_messages, "v3" the sensitive mark (a summary whose mark
-# is NULL is made again). Deleting the row has the same effect (bot.storage.redact_stored).
-SUMMARIES_STATE_KEY = "summaries_v3_event_id"
+# is NULL is made again), "v4" the signs of wrong answers, safeguarding and ratings (a
+# summary whose safety mark is NULL is made again). Deleting the row has the same effect
+# (bot.storage.redact_stored).
+SUMMARIES_STATE_KEY = "summaries_v4_event_id"
 
 CONSOLE_TABLES = [
     accounts,
@@ -235,13 +289,15 @@ CONSOLE_TABLES = [
     daily_counts,
     daily_topic_counts,
     messages,
+    ratings,
+    dismissals,
     tags,
     reviews,
     audit,
     state,
 ]
 # Everything the console keeps about one conversation: deleted with its events.
-CONVERSATION_TABLES = [summaries, summary_topics, messages, tags, reviews]
+CONVERSATION_TABLES = [summaries, summary_topics, messages, ratings, tags, reviews]
 SEARCH_TABLE = "console_messages_search"  # SQLite's FTS5 index over console_messages.text
 TRIGRAM_INDEX = "ix_console_messages_lower_text_trigram"  # PostgreSQL's pg_trgm index
 

@@ -16,7 +16,6 @@ from bot.actions.replies import knowledge_reply
 from bot.actions.terms import knowledge_terms
 from bot.knowledge import load_knowledge
 from bot.language.subjects import subject_names
-from web.console.log import Message, final_ratings
 
 KB = load_knowledge()
 PATHWAY = KB.pathway
@@ -174,28 +173,6 @@ def test_recommendations_can_be_rated_and_made_up_topics_cannot():
     assert valid_rating(KB, "down", "salary")
     assert not valid_rating(KB, "up", "made-up")
     assert not valid_rating(KB, "sideways", "salary")
-
-
-def test_a_changed_rating_replaces_the_first_and_each_answer_counts_once():
-    def said(topic):
-        return Message(speaker="assistant", at=None, topic=topic)
-
-    def rated(rating, topic):
-        return Message(speaker="visitor", at=None, rating=rating, rated_topic=topic)
-
-    conversation = [
-        Message(speaker="visitor", at=None, text="pay?"),
-        said("salary"),
-        rated("up", "salary"),
-        said("salary"),  # the acknowledgement carries the rated topic: not an answer
-        rated("down", "salary"),
-        said("salary"),
-        Message(speaker="visitor", at=None, text="and the pension?"),
-        said("pension"),
-        rated("up", "pension"),
-        said("pension"),
-    ]
-    assert sorted(final_ratings(conversation)) == ["down", "up"]
 
 
 # ---------------------------------------------------------------- old route-finder buttons

@@ -20,6 +20,7 @@ from seed import (
     TOTP_SECRETS,
     add_enrolled_account,
     seed_conversations,
+    seed_recruiter_cases,
     store_for,
 )
 
@@ -139,6 +140,34 @@ def console(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conso
         finally:
             service.stop()
             engine.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def recruiter_console(request, tmp_path_factory) -> Iterator[Console]:
+    """The web app on a log of the recruiter cases (seed.RECRUITER_CASES: wrong answers,
+    a changed rating, safeguarding), apart from ``console``, whose counts tests rely on."""
+    state = tmp_path_factory.mktemp(f"recruiter-{request.param}")
+    if request.param == "sqlite":
+        path = state / "tracker.db"
+        ids = seed_recruiter_cases(store_for(path))
+        env = {"TRACKER_DB": str(path)}
+        yield from _running("sqlite", env, f"sqlite:///{path}", "", ids, state)
+        return
+    with fresh_schema("recruiter") as schema:
+        with rasa_schema(schema):
+            ids = seed_recruiter_cases(store_for(**pg_store_kwargs()))
+        env = {"CONVERSATIONS_DB_URL": pg_url(), "CONVERSATIONS_DB_SCHEMA": schema}
+        yield from _running("postgresql", env, pg_url(), schema, ids, state)
+
+
+def _running(kind: str, env, url: str, schema: str, ids, state: Path) -> Iterator[Console]:
+    service = start_web_app(env, state / "web.log")
+    engine = db.make_engine(url, schema=schema)
+    try:
+        yield Console(service, kind, env, ids, engine)
+    finally:
+        service.stop()
+        engine.dispose()
 
 
 @pytest.fixture

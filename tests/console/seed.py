@@ -31,6 +31,10 @@ class Turn:
     reply: str = "An answer from the knowledge file."
     buttons: list[dict[str, str]] = field(default_factory=list)
     entities: list[dict] = field(default_factory=list)
+    # The classifier's other intents [(name, confidence)], as parse_data's intent_ranking.
+    ranking: list[tuple[str, float]] = field(default_factory=list)
+    understanding: dict = field(default_factory=dict)  # what the checks found
+    custom: dict = field(default_factory=dict)  # more of the reply's answer contract
 
 
 def feedback(rating: str, topic: str) -> Turn:
@@ -66,6 +70,9 @@ def events_for(turns: list[Turn], start: float) -> list:
                     "text": turn.text,
                     "intent": {"name": intent, "confidence": turn.confidence},
                     "entities": turn.entities,
+                    "intent_ranking": [{"name": intent, "confidence": turn.confidence}]
+                    + [{"name": name, "confidence": c} for name, c in turn.ranking],
+                    **({"understanding": turn.understanding} if turn.understanding else {}),
                 },
                 input_channel="rest",
                 timestamp=at,
@@ -75,7 +82,10 @@ def events_for(turns: list[Turn], start: float) -> list:
         events.append(
             BotUttered(
                 turn.reply,
-                data={"buttons": turn.buttons or None, "custom": {"topic": turn.topic}},
+                data={
+                    "buttons": turn.buttons or None,
+                    "custom": {"topic": turn.topic, **turn.custom},
+                },
                 timestamp=at + 1,
             )
         )
@@ -124,6 +134,66 @@ DOG = [
 ]
 PARKING = [Turn("is there parking at the office", "fallback", confidence=0.4)]
 SCHEME = [Turn("tell me about the legal trainee scheme", "legal-trainee-scheme")]
+
+
+SAFETY = {"source": "https://www.police.uk/", "safety": True}
+SOURCE = {"source": "https://www.cps.gov.uk/careers"}
+
+# Conversations that show the recruiter what went wrong: an unsure answer, a question asked
+# again, a rating changed, danger signposted and danger missed.
+RECRUITER_CASES = {
+    # Answered, but the classifier was unsure; the visitor then left.
+    "unsure": [
+        Turn(
+            "does the cps pay for the sqe",
+            "salary",
+            confidence=0.55,
+            ranking=[("legal-trainee-scheme", 0.3), ("benefits-overview", 0.1)],
+            custom=SOURCE,
+        ),
+    ],
+    # The widget opened it; the visitor asked the same question twice in other words,
+    # rated the answer up, changed their mind to down, and rated another answer up.
+    "rephrased": [
+        Turn("/greeting", "greeting", intent="greeting", confidence=1.0),
+        Turn("can I work from home most of the week", "flexible-working", custom=SOURCE),
+        Turn("can I work from home most days of the week?", "flexible-working", custom=SOURCE),
+        feedback("up", "flexible-working"),
+        feedback("down", "flexible-working"),
+        Turn("what is the pension", "pension", custom=SOURCE),
+        feedback("up", "pension"),
+        Turn("thanks", "thanks", intent="thanks", confidence=0.99),
+    ],
+    # Danger described and signposted.
+    "signposted": [
+        Turn(
+            "im scared he will come back, what do i do",
+            "report-a-crime",
+            confidence=1.0,
+            understanding={"safety": ["danger"]},
+            custom=SAFETY,
+        ),
+    ],
+    # Danger described, but the reply had no signposting: the gap a recruiter must see.
+    "missed": [
+        Turn(
+            "someone is following me home every night",
+            "fallback",
+            confidence=0.2,
+            understanding={"safety": ["danger"]},
+        ),
+    ],
+}
+
+
+def seed_recruiter_cases(store, now: float | None = None) -> dict[str, str]:
+    """RECRUITER_CASES, a minute or so apart in that order, within the last hour; their ids."""
+    now = now or time.time()
+    ids = {}
+    for number, (name, turns) in enumerate(RECRUITER_CASES.items()):
+        ids[name] = f"{name}-{number}-" + uuid.uuid4().hex[:8]
+        save(store, ids[name], turns, start=now - 3000 + number * 100)
+    return ids
 
 
 def seed_conversations(store, now: float | None = None) -> dict[str, str]:

@@ -29,7 +29,14 @@ PROTECTED = [
     ("GET", "/console/insights"),
     ("GET", "/console/export.csv"),
     ("GET", "/console/export.json"),
+    ("GET", "/console/safeguarding"),
+    ("POST", "/console/insights/dismissals"),
+    ("POST", "/console/insights/dismissals/1/restore"),
     ("GET", "/console/accounts"),
+    ("POST", "/console/accounts"),
+    ("POST", "/console/accounts/1/role"),
+    ("POST", "/console/accounts/1/disable"),
+    ("POST", "/console/accounts/1/password"),
     ("POST", "/console/accounts/1/second-factor/reset"),
     ("POST", "/console/sign-out"),
     # After the password only: these need the pending session it starts.
@@ -84,7 +91,7 @@ def test_every_route_is_listed():
         path = "/" + route.path.lstrip("/")
         if path.startswith("/console"):
             path = re.sub(r"<conversation_id[^>]*>", CONVERSATION, path)
-            paths.add(re.sub(r"<account_id[^>]*>", "1", path))
+            paths.add(re.sub(r"<(account|dismissal)_id[^>]*>", "1", path))
     listed = {path for _, path in PROTECTED} | PUBLIC
     unlisted = {
         p
@@ -355,7 +362,8 @@ def test_insights_draws_a_chart_with_the_numbers_of_its_table(console):
     session = sign_in(console)
     page = session.get(f"{console.url}/console/insights", timeout=10)
     assert page.status_code == 200
-    chart = page.text[page.text.index("<svg") : page.text.index("</svg>")]
+    start = page.text.index('<svg', page.text.index("Per day"))
+    chart = page.text[start : page.text.index("</svg>", start)]
     assert 'role="img"' in chart and 'aria-labelledby="chart-title chart-desc"' in chart
     bars = re.findall(r"<title>(\d{4}-\d\d-\d\d): (\d+) conversations?</title>", chart)
     assert len(bars) == 30  # one per day of the default period

@@ -117,8 +117,9 @@ def test_summaries_and_filters(database):
         connection.execute(db.reviews.insert().values(sender_id=ids["dog"], reviewed=True, note=""))
         assert page(connection, reviewed="yes") == [ids["dog"]]
         assert ids["dog"] not in page(connection, reviewed="no")
-        today = time.strftime("%Y-%m-%d", time.gmtime())
-        assert page(connection, **{"from": today}) == [ids["salary"]]
+        # The day of the salary conversation (an hour ago: yesterday just after midnight).
+        salary_day = time.strftime("%Y-%m-%d", time.gmtime(time.time() - 3500))
+        assert page(connection, **{"from": salary_day}) == [ids["salary"]]
         summary = queries.conversation(connection, ids["salary"])
         assert summary["user_messages"] == 2 and summary["feedback_up"] == 1
         visitor = [m for m in summary["messages"] if m.speaker == "visitor"]

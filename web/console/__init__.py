@@ -1,6 +1,12 @@
 """The recruiter console under /console/ (see common.py and web/README.md)."""
 
-from web.console import accounts_page, sign_in, views  # noqa: F401 (their routes)
+from web.console import (  # noqa: F401 (their routes)
+    accounts_page,
+    safeguarding,
+    sign_in,
+    unanswered_page,
+    views,
+)
 from web.console.common import console
 
 __all__ = ["console"]

@@ -85,9 +85,51 @@ def remove_account(connection: Connection, email: str) -> bool:
     ).first()
     if row is None:
         return False
-    connection.execute(db.sessions.delete().where(db.sessions.c.account_id == row.id))
+    end_sessions(connection, row.id)
     connection.execute(db.accounts.delete().where(db.accounts.c.id == row.id))
     return True
+
+
+def end_sessions(connection: Connection, account_id: int) -> None:
+    """Sign an account out everywhere."""
+    connection.execute(db.sessions.delete().where(db.sessions.c.account_id == account_id))
+
+
+def set_disabled(connection: Connection, account_id: int, disabled: bool) -> bool:
+    """Disable an account (signed out everywhere, cannot sign in) or enable it again."""
+    a = db.accounts.c
+    now_in_other_state = a.disabled_at.is_(None) if disabled else a.disabled_at.isnot(None)
+    changed = connection.execute(
+        db.accounts.update()
+        .where(a.id == account_id, now_in_other_state)
+        .values(disabled_at=time.time() if disabled else None)
+    ).rowcount
+    if disabled:
+        end_sessions(connection, account_id)
+    return bool(changed)
+
+
+def set_role(connection: Connection, account_id: int, role: str) -> bool:
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    a = db.accounts.c
+    changed = connection.execute(
+        db.accounts.update().where(a.id == account_id, a.role != role).values(role=role)
+    ).rowcount
+    return bool(changed)  # sessions read the role on every request: it applies at once
+
+
+def set_password(connection: Connection, account_id: int, password: str) -> bool:
+    """A new password, and every session of the account ended."""
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"the password must have at least {MIN_PASSWORD} characters")
+    changed = connection.execute(
+        db.accounts.update()
+        .where(db.accounts.c.id == account_id)
+        .values(password_hash=passwords.hash_password(password))
+    ).rowcount
+    end_sessions(connection, account_id)
+    return bool(changed)
 
 
 def list_accounts(connection: Connection) -> list[Account]:
@@ -111,12 +153,13 @@ class Candidate:
 
 
 def find_account(connection: Connection, email: str) -> Candidate:
+    """The account of ``email``; a disabled account is no account (it cannot sign in)."""
     try:
         email = normalise_email(email)
     except AccountError:
         return Candidate(None, None)
     row = connection.execute(sa.select(db.accounts).where(db.accounts.c.email == email)).first()
-    if row is None:
+    if row is None or row.disabled_at is not None:
         return Candidate(None, None)
     return Candidate(
         Account(row.id, row.email, row.role), row.password_hash, row.totp_secret is not None
@@ -233,7 +276,7 @@ def load_session(
             accounts.totp_secret,
         )
         .select_from(db.sessions.join(db.accounts, accounts.id == sessions.account_id))
-        .where(sessions.token_hash == _digest(token))
+        .where(sessions.token_hash == _digest(token), accounts.disabled_at.is_(None))
     ).first()
     if row is None:
         return None

@@ -19,14 +19,14 @@ class Bar:
     y: float
     width: float
     height: float
-    label: str  # the day
-    value: int
+    label: str  # the day or week
+    value: float | None  # None: no data (no bar)
 
 
 @dataclass(frozen=True)
 class BarChart:
     bars: list[Bar]
-    largest: int
+    largest: float
     first: str
     last: str
     width: int = WIDTH
@@ -36,14 +36,18 @@ class BarChart:
     top: int = TOP
 
 
-def bar_chart(points: list[tuple[str, int]]) -> BarChart:
-    """Bars for ``(label, value)`` points, in order (the template words them)."""
-    largest = max((value for _, value in points), default=0)
+def bar_chart(
+    points: list[tuple[str, float | None]], largest: float | None = None
+) -> BarChart:
+    """Bars for ``(label, value)`` points, in order (the template words them), scaled to
+    ``largest`` (a rate's 1.0) or to the largest value."""
+    if largest is None:
+        largest = max((value for _, value in points if value is not None), default=0)
     plot_width, plot_height = WIDTH - LEFT, HEIGHT - BOTTOM - TOP
     step = plot_width / max(len(points), 1)
     bars = []
     for number, (label, value) in enumerate(points):
-        height = plot_height * value / largest if largest else 0
+        height = plot_height * min(value, largest) / largest if largest and value else 0
         bars.append(
             Bar(
                 x=round(LEFT + number * step + step * 0.1, 2),

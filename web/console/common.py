@@ -27,8 +27,9 @@ from bot.guard.address import address_key
 from bot.guard.settings import SettingsError, env_int
 from bot.storage import database as db
 from bot.storage.audit import Client, record
-from bot.storage.retention import sensitive_retention_days
+from bot.storage.retention import retention_days, sensitive_retention_days
 from web.console import auth, passwords, throttle
+from web.console.topics import read_titles, topic_title
 from web.security import own_origin
 
 HERE = Path(__file__).parent
@@ -42,6 +43,13 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def iso_time(timestamp: float | None) -> str:
+    """ISO 8601 in UTC, as exports give every time: 2026-03-31T14:05:09Z."""
+    if timestamp is None:
+        return ""
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def when(timestamp: float | None) -> str:
@@ -70,6 +78,8 @@ def category_words(categories: str | None) -> str:
 
 
 templates.filters["when"] = when
+templates.filters["topic_title"] = topic_title
+templates.filters["iso"] = lambda t: "" if t is None else iso_time(t)
 templates.filters["category_words"] = category_words
 templates.filters["percent"] = lambda v: "no data" if v is None else f"{v * 100:.1f}%"
 
@@ -89,6 +99,7 @@ class ConsoleSettings:
         # argon2 checks at once per process, 64 MiB each.
         self.sign_in_parallel = env_int(env, "CONSOLE_SIGN_IN_PARALLEL", 2, 1, 16)
         self.allowed_networks = parse_networks(env.get("CONSOLE_ALLOWED_NETWORKS") or "")
+        self.retention_days = retention_days(env)
         self.sensitive_retention_days = sensitive_retention_days(env)
 
     def cookie(self, name: str) -> str:
@@ -143,6 +154,12 @@ async def open_database(app, _loop) -> None:
     )
 
 
+@console.listener("after_server_start")
+async def read_topic_titles(app, loop) -> None:
+    # In a thread, while the server already answers: the first page needs the titles.
+    app.add_task(loop.run_in_executor(None, read_titles))
+
+
 @console.listener("after_server_stop")
 async def close_database(app, _loop) -> None:
     app.ctx.console_engine.dispose()
@@ -185,8 +202,11 @@ async def in_db(request: Request, work, *args: Any) -> Any:
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:
     session = getattr(request.ctx, "session", None)
     signed_in_fully = session is not None and session.complete
+    settings = request.app.ctx.console_settings
     page = templates.get_template(name).render(
         request_path=request.path,
+        retention_days=settings.retention_days,
+        sensitive_retention_days=settings.sensitive_retention_days,
         account=session.account if signed_in_fully else None,
         csrf_token=session.csrf_token if session else "",
         **context,

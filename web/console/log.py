@@ -10,11 +10,13 @@ Rasa stores each event as the JSON of ``Event.as_dict()``. The console reads:
 * ``bot`` events: the reply text, its buttons, and the answer contract's
   ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic.
 
-The summary of a conversation (:func:`summarise`) holds counts, topic ids and whether the
+The summary of a conversation (:func:`summarise`) holds counts, topic ids, whether the
 visitor said something special-category about themselves (``sensitive``, with the
-categories), never text, and is kept in ``console_summaries`` by :func:`refresh_summaries`,
-together with the conversation's typed visitor messages in ``console_messages``
-(for text search and the unanswered questions).
+categories) and the signs worked out in :mod:`web.console.signals` (unsure answers, a
+question asked again, leaving after an answer, safeguarding), never text, and is kept in
+``console_summaries`` by :func:`refresh_summaries`, together with the conversation's typed
+visitor messages in ``console_messages`` (for text search and the unanswered questions)
+and its ratings, one per answer, in ``console_ratings``.
 """
 
 from __future__ import annotations
@@ -31,9 +33,11 @@ from sqlalchemy.engine import Connection
 from bot.privacy import special_categories
 from bot.storage import daily
 from bot.storage import database as db
+from web.console import signals
 
-FALLBACK = "fallback"
+FALLBACK = signals.FALLBACK
 GREETING_PAYLOAD = "/greeting"  # sent by the widget when it opens, not typed
+WIDGET = "widget"  # the channel of a conversation the widget opened with its greeting
 STATE_KEY = db.SUMMARIES_STATE_KEY
 BATCH = 400
 # On PostgreSQL, Rasa's workers take event ids when they insert but commit in their own
@@ -57,11 +61,24 @@ class Message:
     buttons: list[str] = field(default_factory=list)  # titles offered (assistant)
     rating: str | None = None  # "up" or "down" for feedback
     rated_topic: str | None = None
+    rated_answer: int | None = None  # the event id of the answer a rating is about
     automatic: bool = False  # the widget's greeting payload
+    # The classifier's next likeliest topics after the one it chose (parse_data's
+    # intent_ranking): [{"topic": ..., "confidence": ...}], the likeliest first.
+    runners_up: list[dict[str, Any]] = field(default_factory=list)
+    situations: list[str] = field(default_factory=list)  # danger, crime... the checks found
+    noise: bool = False  # the checks found no words in it (keyboard mash)
+    safety: bool = False  # an assistant reply carrying the safety signposting
+    acknowledges_rating: bool = False  # the assistant's thanks for a rating
 
     @property
     def is_feedback(self) -> bool:
         return self.rating is not None
+
+    @property
+    def unsure(self) -> bool:
+        """Answered with a topic below the confident threshold."""
+        return signals.is_low_confidence(self)
 
     @property
     def is_typed(self) -> bool:
@@ -77,7 +94,7 @@ class Message:
         return {
             key: value
             for key, value in self.__dict__.items()
-            if key != "event_id"
+            if key not in ("event_id", "rated_answer", "acknowledges_rating")
             and (value not in (None, [], False, "") or key in ("speaker", "text"))
         }
 
@@ -98,38 +115,80 @@ def entity_value(parse_data: dict[str, Any], name: str) -> str | None:
     return None
 
 
+RUNNERS_UP = 3  # how many of the classifier's other topics a transcript shows
+
+
+def runners_up(parse_data: dict[str, Any], chosen: str | None) -> list[dict[str, Any]]:
+    """The classifier's next likeliest intents after ``chosen``, from its ranking."""
+    found = []
+    for ranked in parse_data.get("intent_ranking") or []:
+        if not isinstance(ranked, dict) or not isinstance(ranked.get("name"), str):
+            continue
+        confidence = ranked.get("confidence")
+        if ranked["name"] == chosen or not isinstance(confidence, (int, float)):
+            continue
+        found.append({"topic": ranked["name"], "confidence": float(confidence)})
+        if len(found) == RUNNERS_UP:
+            break
+    return found
+
+
+def _understanding(parse_data: dict[str, Any]) -> dict[str, Any]:
+    """What the assistant's own checks found (bot/language/understanding.py)."""
+    found = parse_data.get("understanding")
+    return found if isinstance(found, dict) else {}
+
+
+def _situations(parse_data: dict[str, Any]) -> list[str]:
+    found = _understanding(parse_data).get("safety")
+    return [str(s) for s in found] if isinstance(found, list) else []
+
+
+def _visitor_message(row: Any, data: dict[str, Any], offered: dict[str, str]) -> Message:
+    parse_data = data.get("parse_data") or {}
+    intent = parse_data.get("intent") or {}
+    text = data.get("text") or ""
+    message = Message(
+        speaker="visitor",
+        at=row.timestamp,
+        event_id=getattr(row, "id", None),
+        text=text,
+        intent=intent.get("name"),
+        confidence=intent.get("confidence"),
+    )
+    if message.intent == "feedback":
+        message.rating = entity_value(parse_data, "rating")
+        message.rated_topic = entity_value(parse_data, "rated_topic")
+    elif text == GREETING_PAYLOAD:
+        message.automatic = True
+    else:
+        if text.startswith("/"):
+            message.button = offered.get(text, text)
+        message.runners_up = runners_up(parse_data, message.intent)
+        message.situations = _situations(parse_data)
+        message.noise = _understanding(parse_data).get("made_of_words") is False
+    return message
+
+
 def messages(rows: Iterable[Any]) -> list[Message]:
     """Visitor and assistant messages from a conversation's event rows, in order.
 
     Each visitor message gets the topic of the first assistant reply after it that
-    carries the answer contract's ``custom.topic``.
+    carries the answer contract's ``custom.topic``. A rating is about the newest answer
+    on its topic before it (not the thanks for an earlier rating).
     """
     out: list[Message] = []
     waiting: Message | None = None
     offered: dict[str, str] = {}
+    answers: dict[str, int | None] = {}  # topic: event id of its newest answer
     for row in rows:
         if row.type_name not in ("user", "bot"):
             continue
         data = event_data(row.data)
         if row.type_name == "user":
-            parse_data = data.get("parse_data") or {}
-            intent = parse_data.get("intent") or {}
-            text = data.get("text") or ""
-            message = Message(
-                speaker="visitor",
-                at=row.timestamp,
-                event_id=getattr(row, "id", None),
-                text=text,
-                intent=intent.get("name"),
-                confidence=intent.get("confidence"),
-            )
-            if message.intent == "feedback":
-                message.rating = entity_value(parse_data, "rating")
-                message.rated_topic = entity_value(parse_data, "rated_topic")
-            elif text == GREETING_PAYLOAD:
-                message.automatic = True
-            elif text.startswith("/"):
-                message.button = offered.get(text, text)
+            message = _visitor_message(row, data, offered)
+            if message.is_feedback:
+                message.rated_answer = answers.get(message.rated_topic or "")
             out.append(message)
             waiting = message
         else:
@@ -140,61 +199,62 @@ def messages(rows: Iterable[Any]) -> list[Message]:
             message = Message(
                 speaker="assistant",
                 at=row.timestamp,
+                event_id=getattr(row, "id", None),
                 text=data.get("text") or "",
                 topic=custom.get("topic"),
                 source=custom.get("source"),
                 buttons=[str(b.get("title")) for b in buttons],
+                safety=custom.get("safety") is True,
+                acknowledges_rating=waiting is not None and waiting.is_feedback,
             )
             out.append(message)
+            if message.topic and not message.acknowledges_rating:
+                answers[message.topic] = message.event_id
             if waiting is not None and message.topic:
                 waiting.topic = message.topic
                 waiting = None
     return out
 
 
-def final_ratings(conversation: list[Message]) -> list[str]:
-    """One rating per rated answer, the last the visitor gave: a changed rating replaces
-    the earlier one. A rating is of the newest answer with its topic (as the widget shows
-    it); the acknowledgement of a rating is not an answer."""
-    final: dict[Any, str] = {}
-    newest: dict[str, int] = {}  # topic -> position of its newest answer
-    acknowledging = False
-    for position, message in enumerate(conversation):
-        if message.speaker == "visitor":
-            acknowledging = message.is_feedback
-            if message.rating in ("up", "down"):
-                answer = newest.get(message.rated_topic or "")
-                final[answer if answer is not None else ("unmatched", position)] = message.rating
-        elif message.topic and not acknowledging:
-            newest[message.topic] = position
-    return list(final.values())
-
-
-def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str], list[dict]]:
-    """Counts and topic ids for one conversation (no text), and its typed messages."""
+def summarise(
+    sender_id: str, rows: list[Any]
+) -> tuple[dict[str, Any], set[str], list[dict], list[dict]]:
+    """Counts, signs and topic ids for one conversation (no text), its typed messages and
+    the ratings that count (one per answer)."""
     stamps = [row.timestamp for row in rows if row.timestamp is not None]
     channel = None
     for row in rows:
         if row.type_name == "user":
-            channel = event_data(row.data).get("input_channel")
+            data = event_data(row.data)
+            opened_by_widget = data.get("text") == GREETING_PAYLOAD
+            channel = WIDGET if opened_by_widget else data.get("input_channel")
             break
-    conversation = messages(rows)
-    visitor = [m for m in conversation if m.speaker == "visitor"]
-    ratings = final_ratings(conversation)
+    everything = messages(rows)
+    visitor = [m for m in everything if m.speaker == "visitor"]
     topics = {m.topic for m in visitor if m.topic and not m.is_feedback and not m.automatic}
     categories = frozenset().union(*(special_categories(m.text) for m in visitor if m.is_typed))
+    rated = signals.ratings(visitor)
+    safety, signposted = signals.safety(everything, categories)
     summary = {
         "sender_id": sender_id,
         "started_at": min(stamps) if stamps else None,
         "last_at": max(stamps) if stamps else None,
         "user_messages": sum(1 for m in visitor if not m.is_feedback and not m.automatic),
         "fallbacks": sum(1 for m in visitor if m.topic == FALLBACK and not m.is_feedback),
-        "feedback_up": ratings.count("up"),
-        "feedback_down": ratings.count("down"),
+        "feedback_up": sum(1 for m in rated.values() if m.rating == "up"),
+        "feedback_down": sum(1 for m in rated.values() if m.rating == "down"),
         "channel": channel,
         "topics": " ".join(sorted(topics)),
         "sensitive": bool(categories),
         "sensitive_categories": " ".join(sorted(categories)) or None,
+        "low_confidence": sum(1 for m in visitor if signals.is_low_confidence(m)),
+        "confident_answers": sum(
+            1 for m in visitor if signals.is_answer(m) and not signals.is_low_confidence(m)
+        ),
+        "rephrased": signals.rephrased(visitor),
+        "left_after_answer": signals.left_after_answer(everything),
+        "safety": safety,
+        "signposted": signposted,
     }
     typed = [
         {
@@ -203,11 +263,24 @@ def summarise(sender_id: str, rows: list[Any]) -> tuple[dict[str, Any], set[str]
             "at": m.at,
             "text": m.text,
             "fallback": m.topic == FALLBACK,
+            "noise": m.noise,
         }
         for m in visitor
         if m.is_typed and m.text and m.event_id is not None
     ]
-    return summary, topics, typed
+    rating_rows = [
+        {
+            "sender_id": sender_id,
+            # A rating whose answer is not found stands alone, keyed by its own event.
+            "answer_event_id": m.rated_answer if m.rated_answer is not None else m.event_id,
+            "topic": m.rated_topic or "",
+            "rating": m.rating,
+            "at": m.at,
+        }
+        for m in rated.values()
+        if m.at is not None and (m.rated_answer is not None or m.event_id is not None)
+    ]
+    return summary, topics, typed, rating_rows
 
 
 _refresh_lock = threading.Lock()
@@ -243,7 +316,7 @@ def refresh_summaries(connection: Connection) -> int:
             known = dict(  # a summary with no sensitive mark yet is made again
                 connection.execute(
                     sa.select(s.sender_id, s.last_event_id).where(
-                        s.sender_id.in_(chunk), s.sensitive.isnot(None)
+                        s.sender_id.in_(chunk), s.sensitive.isnot(None), s.safety.isnot(None)
                     )
                 ).all()
             )
@@ -287,18 +360,20 @@ def _resummarise(connection: Connection, newest_ids: dict[str, int]) -> None:
     sender_ids = list(newest_ids)
     grouped = events_by_conversation(connection, sender_ids)
     days = daily.days_of(connection, sender_ids)  # what the old summaries counted
-    for table in (db.summaries, db.summary_topics, db.messages):
+    for table in (db.summaries, db.summary_topics, db.messages, db.ratings):
         connection.execute(table.delete().where(table.c.sender_id.in_(sender_ids)))
-    rows, topic_rows, message_rows = [], [], []
+    rows, topic_rows, message_rows, rating_rows = [], [], [], []
     for sender_id, events in grouped.items():
-        summary, topics, typed = summarise(sender_id, events)
+        summary, topics, typed, rated = summarise(sender_id, events)
         rows.append({**summary, "last_event_id": newest_ids[sender_id]})
         topic_rows += [{"sender_id": sender_id, "topic": topic} for topic in topics]
         message_rows += typed
+        rating_rows += rated
     for table, values in (
         (db.summaries, rows),
         (db.summary_topics, topic_rows),
         (db.messages, message_rows),
+        (db.ratings, rating_rows),
     ):
         if values:
             connection.execute(table.insert(), values)

@@ -7,6 +7,9 @@ checked first (:class:`Filters`), so a bad value is refused, not passed on.
 The list is ordered newest first by ``(last_at, sender_id)`` and paged by keyset:
 "Next" and "Previous" links carry the boundary row's key (``after``/``before``), so
 a deep page costs what the first one does; a bare ``page=N`` still works, by offset.
+The other orders (``SORTS``: oldest first, most visitor messages, most not understood)
+page by offset, each along an index. Filters on the signs of a wrong answer and on
+safeguarding read the summary's own columns (web/console/signals.py works them out).
 
 Sensitive conversations (the visitor said something special-category or criminal-offence
 about themselves) are listed, marked, but left out of text searches, exports and the
@@ -28,9 +31,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage import database as db
-from web.console import log, search
+from web.console import dismissals, log, search, signals
 
 PAGE_SIZE = 25
+WIDGET = log.WIDGET
 EXPORT_LIMIT = 5000
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9 -]{0,39}$")  # the shape of any tag, old ones included
@@ -50,6 +54,18 @@ MAX_SEARCH = 200
 EPOCH = date(1970, 1, 1)  # day numbers in console_daily count from here
 QUESTION_LIMIT = 2000  # the newest unanswered questions grouped on the insights page
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,255}$")  # as the console's routes accept
+
+
+# The list's orders: (label, columns). Newest first pages by keyset; the others by offset,
+# each on an index of its own columns then (last_at, sender_id).
+SORTS = {
+    "newest": ("Newest first", ()),
+    "oldest": ("Oldest first", ()),
+    "messages": ("Most visitor messages", ("user_messages",)),
+    "fallbacks": ("Most not understood", ("fallbacks",)),
+}
+CHANNELS = {"widget": "The careers site's chat widget", "other": "Other channels"}
+YES = ("1", "on", "yes")
 
 
 class BadFilter(ValueError):
@@ -102,6 +118,12 @@ class Filters:
     reviewed: str = ""  # "", "yes" or "no"
     q: str = ""
     include_sensitive: bool = False  # in text searches and exports (audited by the views)
+    low_confidence: bool = False  # answered below signals.CONFIDENT
+    rephrased: bool = False
+    left: bool = False  # left right after an answer
+    safety: bool = False  # safeguarding: danger, a crime or distress described
+    channel: str = ""  # "", "widget" or "other"
+    sort: str = "newest"
     page: int = 1
     after: tuple[float, str] | None = None  # the list continues after this row...
     before: tuple[float, str] | None = None  # ...or ends before it
@@ -135,6 +157,14 @@ class Filters:
         after, before = _key(get("after"), "after"), _key(get("before"), "before")
         if after and before:
             raise BadFilter("Use either after or before, not both")
+        channel = get("channel")
+        if channel and channel not in CHANNELS:
+            raise BadFilter("Channel: choose the widget, other channels or any")
+        sort = get("sort") or "newest"
+        if sort not in SORTS:
+            raise BadFilter("Sort: choose an order from the list")
+        if sort != "newest":
+            after = before = None  # only newest first pages by keyset
         return cls(
             date_from=date_from,
             date_to=date_to,
@@ -144,7 +174,13 @@ class Filters:
             tag=tag,
             reviewed=reviewed,
             q=q,
-            include_sensitive=get("include_sensitive") in ("1", "on", "yes"),
+            include_sensitive=get("include_sensitive") in YES,
+            low_confidence=get("low_confidence") in YES,
+            rephrased=get("rephrased") in YES,
+            left=get("left") in YES,
+            safety=get("safety") in YES,
+            channel=channel,
+            sort=sort,
             page=int(page),
             after=after,
             before=before,
@@ -165,6 +201,12 @@ class Filters:
             "reviewed": self.reviewed,
             "q": self.q,
             "include_sensitive": "1" if self.include_sensitive else "",
+            "low_confidence": "1" if self.low_confidence else "",
+            "rephrased": "1" if self.rephrased else "",
+            "left": "1" if self.left else "",
+            "safety": "1" if self.safety else "",
+            "channel": self.channel,
+            "sort": self.sort if self.sort != "newest" else "",
             "page": str(self.page) if self.page > 1 else "",
         }
         values.update({key: str(value) for key, value in changes.items() if value is not None})
@@ -180,6 +222,11 @@ class Filters:
 
 def _timestamp(day: date) -> float:
     return datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp()
+
+
+def period(date_from: date, date_to: date) -> tuple[float, float]:
+    """The timestamps from the start of ``date_from`` to the end of ``date_to`` (UTC)."""
+    return _timestamp(date_from), _timestamp(date_to + timedelta(days=1))
 
 
 def _conditions(filters: Filters, connection: Connection, exporting: bool = False) -> list[Any]:
@@ -207,6 +254,18 @@ def _conditions(filters: Filters, connection: Connection, exporting: bool = Fals
         conditions.append(s.fallbacks > 0)
     if filters.negative:
         conditions.append(s.feedback_down > 0)
+    if filters.low_confidence:
+        conditions.append(s.low_confidence > 0)
+    if filters.rephrased:
+        conditions.append(s.rephrased.is_(True))
+    if filters.left:
+        conditions.append(s.left_after_answer.is_(True))
+    if filters.safety:
+        conditions.append(s.safety.is_(True))
+    if filters.channel == "widget":
+        conditions.append(s.channel == WIDGET)
+    elif filters.channel == "other":
+        conditions.append(sa.or_(s.channel.is_(None), s.channel != WIDGET))
     if filters.tag:
         tag = db.tags.c
         conditions.append(s.sender_id.in_(sa.select(tag.sender_id).where(tag.tag == filters.tag)))
@@ -228,20 +287,37 @@ class Page:
     total: int
     page: int
     pages: int
+    keyset: bool = True  # newest first: Next and Previous carry the boundary row
 
     @property
     def next_key(self) -> str | None:
+        if not self.keyset:
+            return None
         return cursor(self.rows[-1]) if self.rows and self.page < self.pages else None
 
     @property
     def previous_key(self) -> str | None:
+        if not self.keyset:
+            return None
         return cursor(self.rows[0]) if self.rows and self.page > 1 else None
+
+
+def _first_questions(connection: Connection, ids: list[str]) -> dict[str, str]:
+    """The first typed question of each of these conversations (the sender_id index)."""
+    m = db.messages.c
+    firsts = (
+        sa.select(sa.func.min(m.event_id)).where(m.sender_id.in_(ids)).group_by(m.sender_id)
+    )
+    return dict(
+        connection.execute(sa.select(m.sender_id, m.text).where(m.event_id.in_(firsts))).all()
+    )
 
 
 def _decorate(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ids = [row["sender_id"] for row in rows]
     tags_by: dict[str, list[str]] = defaultdict(list)
     reviewed: dict[str, bool] = {}
+    notes: dict[str, str] = {}
     if ids:
         for sender_id, tag in connection.execute(
             sa.select(db.tags.c.sender_id, db.tags.c.tag)
@@ -249,16 +325,20 @@ def _decorate(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[s
             .order_by(db.tags.c.tag)
         ):
             tags_by[sender_id].append(tag)
-        for sender_id, mark in connection.execute(
-            sa.select(db.reviews.c.sender_id, db.reviews.c.reviewed).where(
+        for sender_id, mark, note in connection.execute(
+            sa.select(db.reviews.c.sender_id, db.reviews.c.reviewed, db.reviews.c.note).where(
                 db.reviews.c.sender_id.in_(ids)
             )
         ):
             reviewed[sender_id] = bool(mark)
+            notes[sender_id] = note or ""
+    firsts = _first_questions(connection, ids) if ids else {}
     for row in rows:
         row["tags"] = tags_by.get(row["sender_id"], [])
         row["reviewed"] = reviewed.get(row["sender_id"], False)
+        row["note"] = notes.get(row["sender_id"], "")
         row["topic_list"] = row["topics"].split() if row["topics"] else []
+        row["first_question"] = firsts.get(row["sender_id"], "")
     return rows
 
 
@@ -280,6 +360,14 @@ def _page_rows(
     query = sa.select(source).limit(PAGE_SIZE)
     if where is not None:
         query = query.where(where)
+    if filters.sort != "newest":
+        order = [c[column].desc() for column in SORTS[filters.sort][1]]
+        if filters.sort == "oldest":
+            order += [c.last_at, c.sender_id]
+        else:
+            order += [c.last_at.desc(), c.sender_id.desc()]
+        query = query.order_by(*order).offset(offset)
+        return [dict(row._mapping) for row in connection.execute(query)]
     if filters.after:
         query = query.where(key < sa.tuple_(*filters.after))
     elif filters.before:
@@ -317,7 +405,7 @@ def conversation_page(connection: Connection, filters: Filters) -> Page:
     page = min(filters.page, pages)
     if rows is None or (not rows and total):  # no search, or a page number past the end
         rows = _page_rows(connection, db.summaries, filters, (page - 1) * PAGE_SIZE, where)
-    return Page(_decorate(connection, rows), total, page, pages)
+    return Page(_decorate(connection, rows), total, page, pages, filters.sort == "newest")
 
 
 def known_topics(connection: Connection) -> list[str]:
@@ -341,10 +429,6 @@ def conversation(connection: Connection, sender_id: str) -> dict[str, Any] | Non
     if row is None:
         return None
     result = _decorate(connection, [dict(row._mapping)])[0]
-    note = connection.execute(
-        sa.select(db.reviews.c.note).where(db.reviews.c.sender_id == sender_id)
-    ).scalar()
-    result["note"] = note or ""
     result["messages"] = log.messages(log.conversation_events(connection, sender_id))
     return result
 
@@ -370,18 +454,10 @@ def export_rows(connection: Connection, filters: Filters) -> list[dict[str, Any]
 
 # ---- Insights -------------------------------------------------------------------------------
 
-STOP_WORDS = frozenset(
-    "a an and are as at be can could do does for from have how i i'm if in is it me my "
-    "of on or so that the there this to was what when where which who why will with would "
-    "you your please".split()
-)
-WORD = re.compile(r"[a-z0-9']+")
-SIMILAR = 0.5  # Jaccard overlap of content words for two questions to be grouped
-
-
-def _words(text: str) -> frozenset[str]:
-    words = [w.strip("'") for w in WORD.findall(text.lower())]
-    return frozenset(w for w in words if w and w not in STOP_WORDS)
+SIMILAR = signals.SIMILAR  # Jaccard overlap of content words for two questions to be grouped
+_words = signals.content_words
+# Real questions first, then what people type to try the box, then keyboard mash.
+KIND_ORDER = {"question": 0, "probe": 1, "mash": 2}
 
 
 def group_questions(questions: list[str]) -> list[dict[str, Any]]:
@@ -439,18 +515,50 @@ def training_examples(groups: list[dict[str, Any]], first: int = 1) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _unanswered(connection: Connection, start: float, end: float) -> list[str]:
-    """The newest QUESTION_LIMIT questions not understood in the period, oldest first;
-    none from a sensitive conversation."""
+def _unanswered(connection: Connection, start: float, end: float) -> list[tuple[str, bool]]:
+    """The newest QUESTION_LIMIT questions not understood in the period, oldest first,
+    each with whether the assistant found it was not words; none from a sensitive
+    conversation."""
     m, s = db.messages.c, db.summaries.c
     sensitive = sa.select(s.sender_id).where(s.sensitive.is_(True))
     newest = connection.execute(
-        sa.select(m.text)
+        sa.select(m.text, m.noise)
         .where(m.fallback.is_(True), m.at >= start, m.at < end, m.sender_id.not_in(sensitive))
         .order_by(m.at.desc(), m.event_id.desc())
         .limit(QUESTION_LIMIT)
-    ).scalars()
-    return list(reversed(list(newest)))
+    ).all()
+    return [(text, bool(noise)) for text, noise in reversed(newest)]
+
+
+def unanswered_groups(
+    questions: list[tuple[str, bool]], dismissed: dismissals.Dismissed
+) -> tuple[list[dict[str, Any]], dict[int, dict[str, Any]]]:
+    """The grouped questions not dismissed, real questions first (then probes, then mash,
+    each most frequent first), and what each dismissal in force set aside."""
+    kept: list[str] = []
+    noise: dict[str, bool] = {}
+    hidden: dict[int, list[str]] = defaultdict(list)
+    for text, not_words in questions:
+        found = dismissed.match(text)
+        if found is None:
+            kept.append(text)
+            noise[text.strip()] = noise.get(text.strip(), False) or not_words
+        else:
+            hidden[found].append(text.strip())
+    groups = group_questions(kept)
+    for group in groups:
+        group["kind"] = signals.question_kind(group["example"], noise.get(group["example"]))
+        group["keys"] = sorted({dismissals.question_key(q) for q in group["questions"]})
+    groups.sort(key=lambda g: (KIND_ORDER[g["kind"]], -g["count"], g["example"].lower()))
+    set_aside = {
+        number: {"count": 0, "example": pattern, "pattern": True}
+        for number, pattern in dismissed.patterns.items()
+    }
+    for number, texts in hidden.items():
+        pattern = number in dismissed.patterns
+        example = dismissed.patterns[number] if pattern else Counter(texts).most_common(1)[0][0]
+        set_aside[number] = {"count": len(texts), "example": example, "pattern": pattern}
+    return groups, set_aside
 
 
 def insights(connection: Connection, date_from: date, date_to: date) -> dict[str, Any]:
@@ -483,8 +591,10 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
         .order_by(conversations.desc(), t.topic)
         .limit(20)
     ).all()
-    start, end = _timestamp(date_from), _timestamp(date_to + timedelta(days=1))
-    groups = group_questions(_unanswered(connection, start, end))
+    start, end = period(date_from, date_to)
+    groups, set_aside = unanswered_groups(
+        _unanswered(connection, start, end), dismissals.in_force(connection)
+    )
     rated = totals["up"] + totals["down"]
     days = []
     for number in range(first, last + 1):
@@ -503,6 +613,12 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
         "fallback_rate": totals["fallbacks"] / totals["messages"] if totals["messages"] else None,
         "feedback_ratio": totals["up"] / rated if rated else None,
         "unanswered": groups,
+        "set_aside": set_aside,
+        "confident_rate": (
+            sum(row.confident_answers or 0 for row in per_day.values()) / totals["messages"]
+            if totals["messages"]
+            else None
+        ),
     }
 
 

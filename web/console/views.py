@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse, raw, redirect
 from bot.privacy import redact
 from bot.storage import database as db
 from bot.storage.retention import erase_conversation
-from web.console import queries
+from web.console import queries, signals, trends
 from web.console.charts import bar_chart
 from web.console.common import (
     HERE,
@@ -36,9 +36,9 @@ from web.console.common import (
     console,
     error_page,
     in_db,
+    iso_time,
     render,
     signed_in,
-    when,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +106,9 @@ async def conversation_list(request: Request) -> HTTPResponse:
         page=page,
         topics=topics,
         tags=tags,
+        channels=queries.CHANNELS,
+        sorts=queries.SORTS,
+        confident=signals.CONFIDENT,
         page_link=lambda n, **key: (
             "/console/conversations?" + urlencode(filters.query_args(page=n, **key))
         ),
@@ -117,6 +120,14 @@ async def conversation_list(request: Request) -> HTTPResponse:
 @console.get(f"/conversations/{CONVERSATION_ID}")
 @signed_in()
 async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
+    return await _transcript(request, conversation_id)
+
+
+async def _transcript(
+    request: Request, conversation_id: str, tag_error: str = "", status: int = 200
+) -> HTTPResponse:
+    """The transcript page; with ``tag_error``, shown again with the tag form's error."""
+
     def load(connection):
         found = queries.conversation(connection, conversation_id)
         if found is not None:
@@ -136,9 +147,13 @@ async def transcript(request: Request, conversation_id: str) -> HTTPResponse:
     return render(
         request,
         "transcript.html",
+        status=status,
+        error=tag_error,
+        tag_error=tag_error,
         conversation=found,
         tag_choices=[tag for tag in queries.TAGS if tag not in found["tags"]],
         sensitive_days=request.app.ctx.console_settings.sensitive_retention_days,
+        confident=signals.CONFIDENT,
         saved=request.args.get("saved", ""),
     )
 
@@ -153,7 +168,7 @@ async def add_tag(request: Request, conversation_id: str) -> HTTPResponse:
     try:
         tag = queries.normalise_tag(request.form.get("tag") or "")
     except queries.BadFilter as error:
-        return error_page(request, 400, "Tag not added", str(error))
+        return await _transcript(request, conversation_id, str(error), status=400)
 
     def save(connection):
         exists = connection.execute(
@@ -235,6 +250,7 @@ CSV_FIELDS = [
     "started",
     "tags",
     "reviewed",
+    "note",
     "time",
     "speaker",
     "text",
@@ -243,6 +259,7 @@ CSV_FIELDS = [
     "confidence",
     "button",
     "rating",
+    "source",
 ]
 
 
@@ -261,9 +278,10 @@ def _export_csv(rows: list[dict[str, Any]]) -> bytes:
             _cell(value)
             for value in (
                 row["sender_id"],
-                when(row["started_at"]),
+                iso_time(row["started_at"]),
                 " ".join(row["tags"]),
                 "yes" if row["reviewed"] else "no",
+                row["note"],
             )
         ]
         writer.writerows(
@@ -271,7 +289,7 @@ def _export_csv(rows: list[dict[str, Any]]) -> bytes:
             + [
                 _cell(value)
                 for value in (
-                    when(m.at),
+                    iso_time(m.at),
                     m.speaker,
                     m.text,
                     m.topic,
@@ -279,6 +297,7 @@ def _export_csv(rows: list[dict[str, Any]]) -> bytes:
                     "" if m.confidence is None else f"{m.confidence:.3f}",
                     m.button,
                     m.rating,
+                    m.source,
                 )
             ]
             for m in row["messages"]
@@ -290,15 +309,16 @@ def _export_json(rows: list[dict[str, Any]]) -> bytes:
     conversations = [
         {
             "conversation": row["sender_id"],
-            "started": row["started_at"],
-            "last": row["last_at"],
+            "started": iso_time(row["started_at"]),
+            "last": iso_time(row["last_at"]),
             "messages_from_visitor": row["user_messages"],
             "topics": row["topic_list"],
             "fallbacks": row["fallbacks"],
             "feedback": {"up": row["feedback_up"], "down": row["feedback_down"]},
             "tags": row["tags"],
             "reviewed": row["reviewed"],
-            "messages": [m.as_dict() for m in row["messages"]],
+            "note": row["note"],
+            "messages": [{**m.as_dict(), "at": iso_time(m.at)} for m in row["messages"]],
         }
         for row in rows
     ]
@@ -370,6 +390,9 @@ async def insights(request: Request) -> HTTPResponse:
 
     def load(connection):
         data = queries.insights(connection, date_from, date_to)
+        weeks = trends.weekly(connection, date_from, date_to)
+        start, end = queries.period(date_from, date_to)
+        satisfaction = trends.topic_satisfaction(connection, start, end)
         groups = queries.group_page(data["unanswered"], page, INSIGHT_GROUPS_PER_PAGE)
         # What visitors asked, shown to a recruiter: recorded like a transcript view.
         audit(
@@ -382,13 +405,22 @@ async def insights(request: Request) -> HTTPResponse:
             groups=len(groups.groups),
             questions=groups.questions,
         )
-        return data, groups
+        return data, groups, weeks, satisfaction
 
-    data, groups = await in_db(request, load)
+    data, groups, weeks, satisfaction = await in_db(request, load)
+    points = {
+        key: [(week["week"], week[key]) for week in weeks]
+        for key in ("not_understood_rate", "confident_rate", "helpful_rate")
+    }
     return render(
         request,
         "insights.html",
         chart=bar_chart([(day["day"], day["conversations"]) for day in data["days"]]),
+        trend_charts={key: bar_chart(values, largest=1.0) for key, values in points.items()},
+        weeks=weeks,
+        satisfaction=satisfaction,
+        confident=signals.CONFIDENT,
+        notice=request.args.get("notice", ""),
         status=400 if error else 200,
         error=error,
         date_from=date_from,
