@@ -1,6 +1,11 @@
 """The recruiter console under /console/ (see common.py and web/README.md)."""
 
-from web.console import accounts_page, sign_in, views  # noqa: F401 (their routes)
+from web.console import (  # noqa: F401 (their routes)
+    accounts_page,
+    requests_page,
+    sign_in,
+    views,
+)
 from web.console.common import console
 
 __all__ = ["console"]
