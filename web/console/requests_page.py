@@ -71,7 +71,7 @@ async def request_list(request: Request) -> HTTPResponse:
         title="Questions for the recruitment team",
         rows=rows,
         counts=counts,
-        status=status,
+        selected=status,
         status_words=STATUS_WORDS,
         notice=request.args.get("notice", ""),
     )
@@ -106,7 +106,8 @@ async def request_page(request: Request, request_id: int) -> HTTPResponse:
     def load(connection):
         found, conversation = _load(connection, request_id)
         if found is not None:
-            audit(request, connection, "view-request", found["conversation_id"], request=request_id)
+            audit(request, connection, "view-request", found["conversation_id"],
+                  request_id=request_id)
         return found, conversation
 
     found, conversation = await in_db(request, load)
@@ -147,7 +148,7 @@ async def reply(request: Request, request_id: int) -> HTTPResponse:
 
     def save(connection):
         requests.mark_replied(connection, request_id, text, actor)
-        audit(request, connection, "request-reply", found["conversation_id"], request=request_id,
+        audit(request, connection, "request-reply", found["conversation_id"], request_id=request_id,
               characters=len(text))
 
     await in_db(request, save)
@@ -170,7 +171,7 @@ async def close(request: Request, request_id: int) -> HTTPResponse:
 
     def save(connection):
         requests.close(connection, request_id, reason, actor)
-        audit(request, connection, "request-close", found["conversation_id"], request=request_id,
+        audit(request, connection, "request-close", found["conversation_id"], request_id=request_id,
               reason=reason)
 
     await in_db(request, save)
@@ -185,7 +186,7 @@ async def erase(request: Request, request_id: int) -> HTTPResponse:
 
     def save(connection):
         removed = requests.erase(connection, request_id)
-        audit(request, connection, "request-erase", request=request_id, removed=removed)
+        audit(request, connection, "request-erase", request_id=request_id, removed=removed)
 
     await in_db(request, save)
     await asyncio.get_running_loop().run_in_executor(

@@ -221,7 +221,8 @@
           });
           list.appendChild(make("li", {}, [jump]));
         });
-        summary.appendChild(make("h4", { "class": "hf-summary-title", text: "There is a problem" }));
+        var summaryLevel = level === "h2" ? "h3" : "h4";
+        summary.appendChild(make(summaryLevel, { "class": "hf-summary-title", text: "There is a problem" }));
         summary.appendChild(list);
         summary.hidden = false;
         summary.focus();
