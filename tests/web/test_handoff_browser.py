@@ -47,6 +47,9 @@ OFFER = "Send your question to the recruitment team"
 NOT_UNDERSTOOD = "qwzx plorf vrrb"  # keyboard mash: never understood
 PASSWORD = "a long test password for the hand-off"
 REPLY_DAYS = "3"  # REQUEST_REPLY_DAYS: the confirmation states it
+# This tests what a visitor and a recruiter do, not latency: on a busy shared machine a turn
+# can miss the default timeouts, and the apology would stand in for the offer.
+SLOW_MACHINE = {"ACTION_TIMEOUT": "30", "REPLY_TIMEOUT": "60", "RASA_TIMEOUT": "90"}
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +64,9 @@ def stack(request, trained_model: Path, sink: SmtpSink, tmp_path_factory) -> Ite
     state = tmp_path_factory.mktemp(f"handoff-{request.param}")
     with profile_env(request.param) as env:
         stack = build_stack(trained_model, state_dir=state, env=env, free_ports=True)
-        stack.web.env.update({**sink.env, "REQUEST_REPLY_DAYS": REPLY_DAYS})
+        stack.web.env.update({**sink.env, "REQUEST_REPLY_DAYS": REPLY_DAYS, **SLOW_MACHINE})
+        for rasa in stack.rasas:
+            rasa.env.update(SLOW_MACHINE)
         stack.start(timeout=300, report=lambda _: None)
         stack.state = state
         try:
