@@ -219,6 +219,9 @@ def test_a_visitor_hands_over_and_a_recruiter_replies_by_email(
     console.keyboard.press("Enter")
     expect(console.locator(".govuk-notification-banner")).to_contain_text("Your reply was sent")
     assert axe_violations(console) == [], "replied"
+    console.goto(stack.web.url + "/console/")  # the console's home counts the requests
+    expect(console.get_by_role("link", name=re.compile(r"^\d+ replied to$"))).to_be_visible()
+    assert axe_violations(console) == [], "home"
 
     [received] = [r for r in sink.wait_for(1) if email in r.recipients]
     assert received.recipients == [email] and received.message["To"] == email
