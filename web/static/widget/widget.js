@@ -323,6 +323,8 @@
       el("div", { "class": "cw-row" }, [ui.input, ui.send]),
       el("p", { id: hintId, "class": "cw-hint", text: "Press Enter to send. Press Shift and Enter for a new line." })
     ]);
+    // Where the form for the recruitment team (handoff.js) goes while it is open.
+    ui.handoff = el("div", { "class": "cw-handoff", hidden: true });
     ui.panel = el("section", { id: "cw-panel", "class": "cw-panel", "aria-labelledby": titleId, hidden: true }, [
       el("div", { "class": "cw-header" }, [
         el("h2", { id: titleId, "class": "cw-title", text: config.title }),
@@ -340,7 +342,7 @@
           el("a", { href: config.accuracyUrl, "class": "cw-notice-link", text: "how accurate it is" }), "."
         ])
       ]),
-      ui.log, ui.typing, ui.error, ui.handoff = el("div", { "class": "cw-handoff", hidden: true }), ui.form
+      ui.log, ui.typing, ui.error, ui.handoff, ui.form
     ]);
     ui.root = el("div", {
       "class": "cw cw--" + config.position, lang: config.lang, hidden: true
