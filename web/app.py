@@ -11,6 +11,7 @@ from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.response import HTTPResponse, empty, json, text
 
+from web import handoff  # noqa: F401 (adds its routes to the API)
 from web.api import api
 from web.console import console
 from web.pages import pages

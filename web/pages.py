@@ -68,6 +68,8 @@ def retention(request: Request) -> dict[str, Any]:
     return {
         "retention_days": settings.retention_days,
         "sensitive_retention_days": settings.sensitive_retention_days,
+        "request_retention_days": settings.request_retention_days,
+        "request_reply_days": settings.request_reply_days,
     }
 
 
@@ -83,6 +85,7 @@ PAGES: dict[str, tuple[str, Context | None]] = {
     "/accessibility": ("accessibility.html", facts),
     "/algorithmic-transparency": ("algorithmic-transparency.html", transparency_record),
     "/accuracy": ("accuracy.html", evaluation),
+    "/ask-the-recruitment-team": ("ask-the-recruitment-team.html", None),
 }
 
 pages = Blueprint("pages")

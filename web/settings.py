@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.guard.settings import Limits, SettingsError, env_float, env_int
+from bot.storage.requests import retention_days as request_retention_days
 from bot.storage.retention import (
     DEFAULT_DAYS,
     DEFAULT_SENSITIVE_DAYS,
@@ -43,6 +44,13 @@ class Settings:
     serves: str = "all"  # WEB_SERVES: all, public or console
     retention_days: int = DEFAULT_DAYS  # stated by the privacy notice (bot.storage.retention)
     sensitive_retention_days: int = DEFAULT_SENSITIVE_DAYS
+    # Questions sent to the recruitment team (web/handoff.py): how soon visitors are told to
+    # expect a reply, in working days; how long after it is finished a request is kept; and
+    # how many may be sent an hour from one conversation and from one address.
+    request_reply_days: int = 5
+    request_retention_days: int = 30
+    requests_per_conversation: int = 3
+    requests_per_address: int = 10
 
     @property
     def public(self) -> bool:
@@ -59,9 +67,18 @@ class Settings:
         origins = env.get("ALLOWED_ORIGINS") or f"http://localhost:{port},http://127.0.0.1:{port}"
         try:
             retention = retention_days(env), sensitive_retention_days(env)
+            request_days = request_retention_days(env)
         except ValueError as error:
             raise SettingsError(str(error)) from None
         return cls(
+            request_reply_days=env_int(env, "REQUEST_REPLY_DAYS", cls.request_reply_days, 1, 60),
+            request_retention_days=request_days,
+            requests_per_conversation=env_int(
+                env, "REQUEST_LIMIT_PER_CONVERSATION", cls.requests_per_conversation, 0, 1000
+            ),
+            requests_per_address=env_int(
+                env, "REQUEST_LIMIT_PER_ADDRESS", cls.requests_per_address, 0, 10_000
+            ),
             retention_days=retention[0],
             sensitive_retention_days=retention[1],
             host=env.get("WEB_HOST") or cls.host,

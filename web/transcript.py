@@ -38,7 +38,10 @@ def _bot_message(data: dict[str, Any]) -> dict[str, Any]:
     buttons = [b for b in body.get("buttons") or [] if isinstance(b, dict)]
     if buttons:
         message["buttons"] = [
-            {"title": b.get("title"), "payload": b.get("payload")} for b in buttons
+            {"title": b.get("title"), "payload": b.get("payload")}
+            # the offer of the recruitment team's form also links to it
+            | ({"url": b["url"]} if isinstance(b.get("url"), str) else {})
+            for b in buttons
         ]
     if isinstance(body.get("custom"), dict):
         message["custom"] = body["custom"]

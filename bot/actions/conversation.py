@@ -1,5 +1,5 @@
 """Greeting, goodbye, thanks, "are you a bot?", "what do you do with my data?", a human
-contact route, out of scope.
+contact route (with the offer to send the question to the recruitment team), out of scope.
 
 The wording is in the knowledge file's `conversation` section; the topic id of
 each reply is the intent's name, except for the privacy question, which is a question
@@ -22,11 +22,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.context import latest_intent, mentioned_elsewhere
 from bot.actions.fallback import suggest_topics
 from bot.actions.finder_buttons import answer_old_choice
+from bot.actions.handoff import handoff_button
 from bot.actions.replies import Reply, conversation_reply
 from bot.knowledge import KnowledgeBase, Pointer, load_knowledge
 
 OUT_OF_SCOPE = "out-of-scope"
 PRIVACY = "privacy"
+HUMAN = "human-handoff"
 TOPICS = {PRIVACY: "bot-identity"}
 # Replies that answer a question, which the visitor may rate (not a greeting or thanks).
 ANSWERS = frozenset({"bot-identity", PRIVACY, "human-handoff"})
@@ -73,6 +75,8 @@ class ActionConverse(Action):
             reply.rateable = intent in ANSWERS
         if intent == PRIVACY:
             reply.source = privacy_notice_url(kb)
+        if intent == HUMAN:
+            reply.buttons = [handoff_button(kb, tracker)]
         reply.send(dispatcher, tracker)
         return []
 

@@ -13,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.finder_buttons import answer_old_choice
+from bot.actions.handoff import second_miss_in_a_row, send_offer
 from bot.actions.replies import FALLBACK, conversation_reply, topic_buttons
 from bot.actions.signposting import understanding
 from bot.knowledge import load_knowledge
@@ -55,6 +56,8 @@ def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
         reply = conversation_reply(kb, "fallback-no-suggestions", topic=FALLBACK)
     reply.suggestions = suggestions
     reply.send(dispatcher, tracker)
+    if second_miss_in_a_row(tracker):
+        send_offer(dispatcher, kb, tracker)
     return []
 
 

@@ -5,6 +5,7 @@ whose payload says `"rateable": true`, route-finder recommendations included; th
 event stays in the tracker (and so in the conversation log), and the reply's topic is
 the topic that was rated. A visitor who changes their mind sends a second rating for the
 same answer: the console counts the last one only (web/console/log.py).
+After "not helpful" the reply offers to send the question to the recruitment team.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.handoff import send_offer
 from bot.actions.replies import FALLBACK, conversation_reply
 from bot.knowledge import KnowledgeBase, load_knowledge
 
@@ -45,4 +47,6 @@ class ActionRecordFeedback(Action):
         else:
             reply = conversation_reply(kb, "feedback-invalid", topic=FALLBACK)
         reply.send(dispatcher, tracker)
+        if rating == "down" and valid_rating(kb, rating, topic):
+            send_offer(dispatcher, kb, tracker)
         return []

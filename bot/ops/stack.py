@@ -85,7 +85,11 @@ def build_stack(
         port("ACTIONS_PORT", 5055),
         host=settings.get("ACTIONS_HOST") or "127.0.0.1",
         log_path=state_dir / "actions.log",
-        env=profile.action_env,
+        # The offer of the recruitment team's form links to this web app's page.
+        env={
+            **profile.action_env,
+            "PUBLIC_WEB_URL": settings.get("PUBLIC_WEB_URL") or f"http://localhost:{web_port}",
+        },
     )
     # Further Rasa instances take the ports after RASA_PORT (5006, 5007, ...).
     first_rasa_port = port("RASA_PORT", 5005)
@@ -110,6 +114,8 @@ def build_stack(
         **profile.web_env,
         "ALLOWED_ORIGINS": origins,
         "WEB_WORKERS": str(profile.web_workers),
+        # Replies to visitors' questions, without SMTP_HOST: .eml files beside the logs.
+        "MAIL_OUTBOX": settings.get("MAIL_OUTBOX") or str(state_dir / "outbox"),
         # Plain http on this machine cannot carry Secure cookies; anywhere else it must.
         "CONSOLE_COOKIE_SECURE": settings.get("CONSOLE_COOKIE_SECURE")
         or ("false" if host in LOOPBACK else "true"),

@@ -265,6 +265,27 @@ audit = sa.Table(
     sa.Column("user_agent", sa.String(255)),
 )
 
+# Questions visitors sent to the recruitment team (bot/storage/requests.py). The email
+# address for the reply is the one personal detail kept, here alone, and deleted with the
+# request REQUEST_RETENTION_DAYS after it was answered or closed.
+requests = sa.Table(
+    "console_requests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", sa.Float, nullable=False, index=True),
+    sa.Column("conversation_id", sa.String(255), index=True),
+    sa.Column("question", sa.Text, nullable=False),  # redacted, as the conversation is
+    sa.Column("email", sa.String(320), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False, index=True),  # new, replied, closed
+    sa.Column("reply", sa.Text),  # the reply as sent
+    sa.Column("replied_at", sa.Float),
+    sa.Column("replied_by", sa.String(320)),
+    sa.Column("close_reason", sa.String(40)),
+    sa.Column("closed_at", sa.Float),
+    sa.Column("closed_by", sa.String(320)),
+    sa.Column("finished_at", sa.Float, index=True),  # replied or closed: retention from here
+)
+
 state = sa.Table(
     "console_state",
     metadata,
@@ -294,6 +315,7 @@ CONSOLE_TABLES = [
     tags,
     reviews,
     audit,
+    requests,
     state,
 ]
 # Everything the console keeps about one conversation: deleted with its events.

@@ -11,6 +11,10 @@ Each run and each erasure writes one audit record holding counts and, for an
 erasure, the conversation id; never message text. On SQLite, nothing deleted stays in
 the file (``database.after_erasing``).
 
+Requests sent to the recruitment team are deleted ``REQUEST_RETENTION_DAYS`` (30) after
+they were answered or closed (``bot.storage.requests``); erasing a conversation erases its
+requests too.
+
 Before purging, stored conversations are redacted again if the redaction rules have
 changed since they were written (``bot.storage.redact_stored``).
 
@@ -31,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from bot.privacy import special_categories
-from bot.storage import daily
+from bot.storage import daily, requests
 from bot.storage import database as db
 from bot.storage.audit import Client, record
 from bot.storage.redact_stored import redact_stored_if_rules_changed
@@ -177,7 +181,9 @@ def erase_conversation(
     """Erase one conversation (a visitor's erasure request); return the events removed."""
     with engine.begin() as connection:
         removed = _delete_conversations(connection, [conversation_id])
-        record(connection, actor, "erase", conversation_id, client=client, events=removed)
+        erased_requests = requests.erase_for_conversation(connection, conversation_id)
+        record(connection, actor, "erase", conversation_id, client=client, events=removed,
+               requests=erased_requests)
     db.after_erasing(engine)
     return removed
 
@@ -191,6 +197,7 @@ def run_daily(engine_factory=db.make_engine, days: int | None = None) -> threadi
     stop = threading.Event()
     days = days or retention_days()
     sensitive_days = sensitive_retention_days({**os.environ, "RETENTION_DAYS": str(days)})
+    request_days = requests.retention_days()
 
     def loop() -> None:
         engine = engine_factory()
@@ -199,8 +206,10 @@ def run_daily(engine_factory=db.make_engine, days: int | None = None) -> threadi
                 try:
                     redact_stored_if_rules_changed(engine)
                     count = purge_expired(engine, days, sensitive_days=sensitive_days)
+                    finished = requests.purge_finished(engine, request_days)
                     print(
-                        f"Retention: removed {count} conversations older than {days} days",
+                        f"Retention: removed {count} conversations older than {days} days "
+                        f"and {finished} requests finished over {request_days} days ago",
                         flush=True,
                     )
                 except Exception as error:  # keep serving; say what failed
@@ -231,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.sensitive_days is not None:
             env["SENSITIVE_RETENTION_DAYS"] = str(args.sensitive_days)
         sensitive_days = sensitive_retention_days(env)
+        request_days = requests.retention_days()
     except ValueError as error:
         parser.error(str(error))
     if days < 1:
@@ -239,11 +249,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         redact_stored_if_rules_changed(engine)
         count = purge_expired(engine, days, sensitive_days=sensitive_days)
+        finished = requests.purge_finished(engine, request_days)
     finally:
         engine.dispose()
     print(
         f"Removed {count} conversations whose last message is older than {days} days "
-        f"({sensitive_days} days for sensitive conversations)."
+        f"({sensitive_days} days for sensitive conversations), and {finished} requests to "
+        f"the recruitment team answered or closed over {request_days} days ago."
     )
     return 0
 

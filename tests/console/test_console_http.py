@@ -50,6 +50,11 @@ PROTECTED = [
     ("POST", f"/console/conversations/{CONVERSATION}/tags/remove"),
     ("POST", f"/console/conversations/{CONVERSATION}/review"),
     ("POST", f"/console/conversations/{CONVERSATION}/erase"),
+    ("GET", "/console/requests"),
+    ("GET", "/console/requests/1"),
+    ("POST", "/console/requests/1/reply"),
+    ("POST", "/console/requests/1/close"),
+    ("POST", "/console/requests/1/erase"),
 ]
 PUBLIC = {"/console", "/console/", "/console/sign-in", "/console/govuk/govuk-frontend.min.css"}
 
@@ -91,7 +96,7 @@ def test_every_route_is_listed():
         path = "/" + route.path.lstrip("/")
         if path.startswith("/console"):
             path = re.sub(r"<conversation_id[^>]*>", CONVERSATION, path)
-            paths.add(re.sub(r"<(account|dismissal)_id[^>]*>", "1", path))
+            paths.add(re.sub(r"<(account|dismissal|request)_id[^>]*>", "1", path))
     listed = {path for _, path in PROTECTED} | PUBLIC
     unlisted = {
         p

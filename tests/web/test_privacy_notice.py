@@ -65,6 +65,22 @@ def test_the_retention_stated_follows_the_settings(start_web_app, closed_port):
     assert (stated(page, "RETENTION_DAYS"), stated(page, "SENSITIVE_RETENTION_DAYS")) == (60, 14)
 
 
+def test_the_hand_off_to_the_recruitment_team_states_its_settings(start_web_app, closed_port):
+    default = notice(start_web_app(f"http://127.0.0.1:{closed_port}"))
+    assert (stated(default, "REQUEST_RETENTION_DAYS"), stated(default, "REQUEST_REPLY_DAYS")) == (
+        30, 5)
+    app = start_web_app(
+        f"http://127.0.0.1:{closed_port}",
+        env={"REQUEST_RETENTION_DAYS": "7", "REQUEST_REPLY_DAYS": "2"},
+    )
+    page = notice(app)
+    assert (stated(page, "REQUEST_RETENTION_DAYS"), stated(page, "REQUEST_REPLY_DAYS")) == (7, 2)
+    said = " ".join(page.split())
+    for words in ("the email address you give for the reply", "used only to reply",
+                  "not in the service's logs"):
+        assert words in said, words
+
+
 def test_every_kind_of_detail_removed_is_named():
     assert set(KIND_WORDS) == PII_KINDS, "a new kind of detail: say so in the privacy notice"
 

@@ -2,6 +2,7 @@
 
 from web.console import (  # noqa: F401 (their routes)
     accounts_page,
+    requests_page,
     safeguarding,
     sign_in,
     unanswered_page,

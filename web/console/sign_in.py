@@ -75,11 +75,6 @@ def _actor(candidate: Candidate) -> str:
     return candidate.account.email if candidate.account else UNKNOWN
 
 
-@console.get("/")
-async def home(_request: Request) -> HTTPResponse:
-    return redirect("/console/conversations", status=303)
-
-
 @console.get("/sign-in")
 async def sign_in_form(request: Request) -> HTTPResponse:
     return _sign_in_page(request)

@@ -30,8 +30,12 @@
     offline: "We could not reach the careers assistant. Check your internet connection, then select Retry.",
     unavailable: "The careers assistant is not answering at the moment. Your message has not been lost: select Retry to send it again.",
     feedback: "We could not send your feedback. Select Retry to try again.",
-    transcript: "We could not show your conversation so far. Select Retry to try again."
+    transcript: "We could not show your conversation so far. Select Retry to try again.",
+    handoff: "We could not open the form for the recruitment team. Select Retry to try again."
   };
+  // The offer to send the question to the recruitment team: a button with this payload and
+  // a link to the form (bot/actions/handoff.py); the widget opens the form (handoff.js) itself.
+  var HANDOFF_PAYLOAD = "/human-handoff";
   // What each API answer must hold to count as an answer.
   var ANSWER_FIELD = { messages: "messages", feedback: "messages", transcript: "turns" };
 
@@ -160,7 +164,8 @@
       (Array.isArray(message.buttons) ? message.buttons : []).forEach(function (button) {
         var title = button && asString(button.title, 200);
         var payload = button && asString(button.payload, 200);
-        if (title && payload) turn.buttons.push({ title: title, payload: payload });
+        var handoff = payload === HANDOFF_PAYLOAD && typeof button.url === "string";
+        if (title && payload) turn.buttons.push({ title: title, payload: payload, handoff: handoff });
       });
       var custom = message.custom;
       if (custom && typeof custom === "object" && typeof custom.topic === "string" && !turn.custom) {
@@ -335,6 +340,8 @@
       el("div", { "class": "cw-row" }, [ui.input, ui.send]),
       ui.count, ui.countStatus, ui.hint
     ]);
+    // Where the form for the recruitment team (handoff.js) goes while it is open.
+    ui.handoff = el("div", { "class": "cw-handoff", hidden: true });
     ui.panel = el("section", { id: "cw-panel", "class": "cw-panel", "aria-labelledby": titleId, hidden: true }, [
       el("div", { "class": "cw-header" }, [
         el("h2", { id: titleId, "class": "cw-title", text: config.title }),
@@ -352,7 +359,7 @@
           el("a", { href: config.accuracyUrl, "class": "cw-notice-link", text: "how accurate it is" }), "."
         ])
       ]),
-      ui.log, ui.announcer, ui.typing, ui.error, ui.form
+      ui.log, ui.announcer, ui.typing, ui.error, ui.handoff, ui.form
     ]);
     ui.root = el("div", {
       "class": "cw cw--" + config.position, lang: config.lang, hidden: true
@@ -464,6 +471,10 @@
         turn.buttons.map(function (button) {
           var node = el("button", { type: "button", "class": "cw-suggestion", text: button.title });
           node.addEventListener("click", function (event) {
+            if (button.handoff) {
+              openHandoff();
+              return;
+            }
             sendMessage(button.payload, button.title);
             // Pressed from the keyboard (a click with no pointer): the button is about to
             // scroll out of sight, so focus goes where the next question is typed.
@@ -602,6 +613,7 @@
     busy = false;
     state = { id: newConversationId(), open: true, turns: [], saved: false };
     saveState();
+    if (!ui.handoff.hidden) closeHandoff();
     ui.messages.textContent = "";
     setTyping(false);
     clearError();
@@ -660,8 +672,14 @@
     if (busy || turn.rating === rating) return;
     clearError();
     request("feedback", { topic: turn.custom.topic, rating: rating }, function (data) {
+      var reply = botTurn(data.messages, false);
       turn.rating = rating;
-      turn.ack = botTurn(data.messages, false).texts.join(" ") || "Thank you for your feedback.";
+      turn.ack = reply.texts[0] || "Thank you for your feedback.";
+      // After "not helpful", the offer to send the question to the recruitment team follows.
+      if (reply.texts.length > 1 || reply.buttons.length) {
+        appendTurn({ who: "bot", texts: reply.texts.slice(1), buttons: reply.buttons, custom: null,
+          rateable: false, rating: null, ack: null });
+      }
       var view = ratingViews.get(turn);
       if (view) {
         view.up.setAttribute("aria-pressed", String(rating === "up"));
@@ -757,6 +775,48 @@
     var hadFocus = ui.shadow.activeElement && ui.error.contains(ui.shadow.activeElement);
     ui.error.textContent = "";
     if (hadFocus) ui.input.focus();
+  }
+
+  // ---- The form that sends the question to the recruitment team (handoff.js) -------------
+
+  function openHandoff() {
+    if (window.cpsCareersHandoff) {
+      showHandoff();
+      return;
+    }
+    var script = document.createElement("script");
+    script.src = config.server + "/widget/handoff.js";
+    script.addEventListener("load", showHandoff);
+    script.addEventListener("error", function () {
+      script.parentNode.removeChild(script);
+      showError(ERRORS.handoff, openHandoff);
+    });
+    document.head.appendChild(script);
+  }
+
+  // The form takes the place of the conversation until it is sent or cancelled.
+  function showHandoff() {
+    clearError();
+    ui.log.hidden = ui.form.hidden = true;
+    ui.handoff.hidden = false;
+    window.cpsCareersHandoff.mount(ui.handoff, {
+      server: config.server, conversation: state.id, privacyUrl: config.privacyUrl,
+      question: window.cpsCareersHandoff.lastUnanswered(state.turns.map(handoffTurn)),
+      headingLevel: 3, focus: true, onClose: closeHandoff
+    });
+  }
+
+  function handoffTurn(turn) {
+    if (turn.who === "user") return turn;
+    return { who: "bot", rating: turn.rating, messages: [{ custom: turn.custom }] };
+  }
+
+  function closeHandoff() {
+    ui.handoff.hidden = true;
+    ui.handoff.textContent = "";
+    ui.log.hidden = ui.form.hidden = false;
+    scrollToEnd();
+    ui.input.focus();
   }
 
   // A small API for host pages, e.g. a "Chat with us" link that opens the panel.
