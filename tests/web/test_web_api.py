@@ -330,7 +330,8 @@ def test_feedback_reaches_the_assistant_with_the_rated_topic(web):
 def test_the_transcript_is_the_stored_redacted_conversation(web):
     conversation = "transcript" + GOOD_ID
     post(web, MESSAGES, {"message": "/greeting"}, conversation=conversation)
-    typed = "my name is Jane Smith and my case is 01AB1234567, what does a paralegal earn?"
+    # An answer (only answers can be rated), with personal details in its background.
+    typed = "my name is Jane Smith and my case is 01AB1234567. What does a paralegal officer earn?"
     answer = post(web, MESSAGES, {"message": typed}, conversation=conversation).json()
     topic = next(m["custom"]["topic"] for m in answer["messages"] if "custom" in m)
     post(web, FEEDBACK, {"topic": topic, "rating": "up"}, conversation=conversation)
@@ -342,7 +343,10 @@ def test_the_transcript_is_the_stored_redacted_conversation(web):
     assert greeting["messages"][0]["custom"]["topic"] == "greeting"
     assert visitor == {
         "who": "user",
-        "text": "my name is [name] and my case is [case reference], what does a paralegal earn?",
+        "text": (
+            "my name is [name] and my case is [case reference]. "
+            "What does a paralegal officer earn?"
+        ),
     }
     assert reply["rateable"] and reply["rating"] == "up" and reply["ack"]
     texts = [m.get("text") for m in reply["messages"]]
