@@ -43,6 +43,14 @@ PROTECTED = [
     ("POST", f"/console/conversations/{CONVERSATION}/tags/remove"),
     ("POST", f"/console/conversations/{CONVERSATION}/review"),
     ("POST", f"/console/conversations/{CONVERSATION}/erase"),
+    # Editors' pages (tests/console/test_editing_http.py checks a recruiter is refused).
+    ("GET", "/console/improve"),
+    ("POST", "/console/improve/1/example"),
+    ("POST", "/console/improve/1/mark"),
+    ("GET", "/console/answers"),
+    ("GET", "/console/answers/salary"),
+    ("POST", "/console/answers/salary"),
+    ("POST", "/console/answers/salary/revert/1"),
 ]
 PUBLIC = {"/console", "/console/", "/console/sign-in", "/console/govuk/govuk-frontend.min.css"}
 
@@ -84,7 +92,8 @@ def test_every_route_is_listed():
         path = "/" + route.path.lstrip("/")
         if path.startswith("/console"):
             path = re.sub(r"<conversation_id[^>]*>", CONVERSATION, path)
-            paths.add(re.sub(r"<account_id[^>]*>", "1", path))
+            path = re.sub(r"<(account_id|event_id|change_id|model_id)[^>]*>", "1", path)
+            paths.add(re.sub(r"<entry_id[^>]*>", "salary", path))
     listed = {path for _, path in PROTECTED} | PUBLIC
     unlisted = {
         p
