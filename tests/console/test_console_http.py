@@ -51,6 +51,9 @@ PROTECTED = [
     ("GET", "/console/answers/salary"),
     ("POST", "/console/answers/salary"),
     ("POST", "/console/answers/salary/revert/1"),
+    ("GET", "/console/models"),
+    ("POST", "/console/models/train"),
+    ("POST", "/console/models/rollback"),
 ]
 PUBLIC = {"/console", "/console/", "/console/sign-in", "/console/govuk/govuk-frontend.min.css"}
 

@@ -21,7 +21,9 @@ from bench.console_client import sign_in as bench_sign_in
 from bot.knowledge.loader import read_knowledge
 from bot.storage import database as db
 
-EDITOR_PAGES = ["/console/improve/", "/console/answers/", "/console/answers/salary"]
+EDITOR_PAGES = [
+    "/console/improve/", "/console/answers/", "/console/answers/salary", "/console/models/",
+]
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -76,6 +78,8 @@ def test_a_recruiter_can_reach_no_editor_page_or_post(console):
         (f"/console/improve/{event}/mark", {"mark": "out-of-scope"}),
         ("/console/answers/salary", {"title": "Pay", "action": "save"}),
         ("/console/answers/salary/revert/1", {}),
+        ("/console/models/train", {}),
+        ("/console/models/rollback", {}),
     ]:
         response = recruiter.post(
             f"{console.url}{path}", data={"csrf_token": token, **data}, timeout=60,
@@ -84,6 +88,8 @@ def test_a_recruiter_can_reach_no_editor_page_or_post(console):
         assert response.status_code == 403, path
     assert (console.content / "bot/knowledge/careers.yml").read_bytes() == before
     assert not (console.content / "bot/data/nlu/from_conversations.yml").exists()
+    with console.engine.connect() as connection:
+        assert connection.execute(sa.select(sa.func.count()).select_from(db.models)).scalar() == 0
     page = recruiter.get(f"{console.url}/console/conversations", timeout=60).text
     assert "/console/improve/" not in page  # not in the navigation either
 
@@ -223,3 +229,32 @@ def test_an_editor_edits_an_answer_sees_errors_beside_fields_and_reverts(console
     assert knowledge.read_text() == original
     actions = [a[0] for a in audit_actions(console, editor.email)]
     assert actions.count("answer-edit") == 1 and actions.count("answer-revert") == 1
+
+
+def test_a_refused_model_is_listed_with_its_figures_and_why(console):
+    """The page's side of a refusal (the whole loop, with a real model, is in
+    tests/e2e/test_improvement_loop.py)."""
+    from web.console.publishing import verdict
+
+    live = {"right": 0.90, "confident_wrong": 0.03, "fallback": 0.07, "questions": 535}
+    worse = {"right": 0.85, "confident_wrong": 0.06, "fallback": 0.09, "questions": 535}
+    judged = verdict(worse, live)
+    assert not judged.ok and len(judged.reasons) == 2
+    assert "85.0% against 90.0%" in judged.reasons[0]
+    assert verdict({**live, "right": 0.895}, live).ok  # within the tolerance
+    import json
+    import time
+
+    with console.engine.begin() as connection:
+        connection.execute(db.models.insert().values(
+            name="careers-0123456789abcdef.tar.gz", state="refused", progress="Not published",
+            requested_by="someone@cps.example", requested_at=time.time(),
+            figures=json.dumps(worse), live_figures=json.dumps(live),
+            reason=" ".join(judged.reasons),
+        ))
+    editor = signed_in(console, "editor")
+    page = editor.get(f"{console.url}/console/models/", timeout=60)
+    assert page.status_code == 200
+    assert "Refused" in page.text and "85.0% against 90.0%" in page.text
+    assert "may fall by at most 1.0 percentage points" in page.text
+    assert "cannot be shown" in page.text  # no Rasa in this test

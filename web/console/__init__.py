@@ -1,6 +1,13 @@
 """The recruiter console under /console/ (see common.py and web/README.md)."""
 
-from web.console import accounts_page, answers_page, improve, sign_in, views  # noqa: F401
+from web.console import (  # noqa: F401 (their routes)
+    accounts_page,
+    answers_page,
+    improve,
+    models_page,
+    sign_in,
+    views,
+)
 from web.console.common import console
 
 __all__ = ["console"]

@@ -8,7 +8,8 @@ Rasa stores each event as the JSON of ``Event.as_dict()``. The console reads:
   the ``feedback`` intent is a thumbs up or down from the widget (entities
   ``rating`` and ``rated_topic``);
 * ``bot`` events: the reply text, its buttons, and the answer contract's
-  ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic.
+  ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic,
+  and the id of the model that answered (``metadata.model_id``, which Rasa adds).
 
 The summary of a conversation (:func:`summarise`) holds counts, topic ids and whether the
 visitor said something special-category about themselves (``sensitive``, with the
@@ -58,6 +59,7 @@ class Message:
     rating: str | None = None  # "up" or "down" for feedback
     rated_topic: str | None = None
     automatic: bool = False  # the widget's greeting payload
+    model_id: str | None = None  # Rasa's id of the model that answered (assistant)
 
     @property
     def is_feedback(self) -> bool:
@@ -144,6 +146,7 @@ def messages(rows: Iterable[Any]) -> list[Message]:
                 topic=custom.get("topic"),
                 source=custom.get("source"),
                 buttons=[str(b.get("title")) for b in buttons],
+                model_id=(data.get("metadata") or {}).get("model_id"),
             )
             out.append(message)
             if waiting is not None and message.topic:

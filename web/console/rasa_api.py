@@ -1,10 +1,11 @@
 """The running Rasa server's HTTP API, as the console uses it: what the live model makes
-of a question (``/model/parse``), which model is live (``/status``) and replacing it
-(``PUT /model``).
+of a question (``/model/parse``) and which model each instance serves (``/status``).
+(Models are not replaced through ``PUT /model``, which loads on Rasa's event loop and
+would hold up every visitor for the load: see bot/channels/live_model.py.)
 
 Rasa's API exists only behind its token (RASA_API_TOKEN, which `make run` makes up for
 each start when none is set). ``RASA_MODEL_URLS`` lists every Rasa instance whose model
-the console changes (default: RASA_URL alone).
+the console waits for (default: RASA_URL alone).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from typing import Any
 import aiohttp
 
 PARSE_TIMEOUT = 10  # seconds for a page's worth of questions
-LOAD_TIMEOUT = 600  # loading a model takes a minute or two on a busy machine
 
 
 class RasaApiError(RuntimeError):
@@ -83,12 +83,9 @@ class RasaApi:
     async def status(self) -> dict[str, Any]:
         return await self._call("GET", self.urls[0], "/status", PARSE_TIMEOUT)
 
-    async def replace_model(self, model_file: str) -> None:
-        """Make every instance load ``model_file``. Rasa keeps answering with the old model
-        while it loads the new one and swaps them when it is ready."""
-        await asyncio.gather(
-            *(
-                self._call("PUT", url, "/model", LOAD_TIMEOUT, json={"model_file": model_file})
-                for url in self.urls
-            )
+    async def all_serve(self, model_id: str) -> bool:
+        """Whether every instance reports ``model_id`` as its model."""
+        statuses = await asyncio.gather(
+            *(self._call("GET", url, "/status", PARSE_TIMEOUT) for url in self.urls)
         )
+        return all(status.get("model_id") == model_id for status in statuses)
