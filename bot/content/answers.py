@@ -106,15 +106,7 @@ def _yaml() -> YAML:
 
 def draft_of(entry_id: str) -> Draft:
     """The entry's current values, as the form shows them."""
-    entry = yaml.safe_load(entry_block(entry_id))[0]
-    values = {}
-    for name in FIELDS:
-        value = entry.get(name)
-        if name in LISTS:
-            values[name] = "\n".join(str(v) for v in value or [])
-        else:
-            values[name] = "" if value is None else str(value)
-    return Draft(values)
+    return Draft(draft_values(entry_block(entry_id)))
 
 
 def _folded(value: str) -> FoldedScalarString:
@@ -141,7 +133,7 @@ def new_block(entry_id: str, values: dict[str, str], text: str | None = None) ->
     entry = block[0]
     for name in FIELDS:
         value = (values.get(name) or "").strip()
-        if _same(value, current[name]):
+        if _same(name, value, current[name]):
             continue  # left as written, folds and all
         if name == "related":
             entry[name] = type(entry[name])(_list(value, split_commas=True))
@@ -165,7 +157,10 @@ def new_block(entry_id: str, values: dict[str, str], text: str | None = None) ->
     return out.getvalue()
 
 
-def _same(value: str, current: str) -> bool:
+def _same(name: str, value: str, current: str) -> bool:
+    if name in LISTS:
+        commas = name == "related"
+        return _list(value, split_commas=commas) == _list(current, split_commas=commas)
     return value.split() == current.split()
 
 
@@ -224,10 +219,14 @@ def put_block(entry_id: str, block: str) -> tuple[str, str] | Draft:
         return _write_if_valid(path, text, entry_id, before, block, draft_values(block))
 
 
+LIST_SEPARATORS = {"related": ", ", "phrases": "\n"}  # a one-line input; a text area
+
+
 def draft_values(block: str) -> dict[str, str]:
+    """An entry block's editable fields as the form's text."""
     entry = yaml.safe_load(block)[0]
     return {
-        name: "\n".join(map(str, entry.get(name) or [])) if name in LISTS
+        name: LIST_SEPARATORS[name].join(map(str, entry.get(name) or [])) if name in LISTS
         else str(entry.get(name) or "")
         for name in FIELDS
     }

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from backends import start_web_app
 from conftest import Console, seeded_database
+from playwright.sync_api import Page, expect
 
 from bot.ops import PROJECT_ROOT
 from bot.storage import database as db
@@ -45,3 +47,13 @@ def editing_console(kind: str, state: Path, extra_env: dict[str, str]) -> Iterat
         finally:
             service.stop()
             engine.dispose()
+
+
+@pytest.fixture(name="patient")
+def patient_page(page: Page) -> Iterator[Page]:
+    """The page with longer waits: saving checks the whole knowledge file, and on a shared
+    machine that is training it takes seconds."""
+    page.set_default_timeout(120_000)
+    expect.set_options(timeout=60_000)
+    yield page
+    expect.set_options(timeout=5_000)  # Playwright's default, for the tests after this one
