@@ -29,10 +29,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.model]
 
 TOKEN = "improvement-loop-" + uuid.uuid4().hex
 TOPIC = "learning-and-development"
-CANDIDATES = [
-    "could my manager pay for a sign language night class",
-    "do they fund evening classes in pottery",
-    "will the office pay for my bookkeeping night school",
+CANDIDATES = [  # not understood by the model of this commit (a nearby topic, too unsure)
+    "will you pay for my sign language lessons",
+    "do you sponsor professional exams",
 ]
 NEW_SENTENCE = "Ask your line manager which courses suit your role."
 PUBLISH_WAIT = 60 * 60  # training and two held-out scorings on a busy 2-core machine
