@@ -14,6 +14,7 @@ profile they all follow (the model file must be where each can read it: bot/mode
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import os
 from pathlib import Path
@@ -52,11 +53,26 @@ def wanted_model(engine: sa.engine.Engine) -> str | None:
         return None
 
 
+def _copied(store: Any) -> Any:
+    """A shallow copy of a tracker store and of each store it wraps (Rasa wraps ours)."""
+    if store is None:
+        return None
+    duplicate = copy.copy(store)
+    if hasattr(duplicate, "_tracker_store"):
+        duplicate._tracker_store = _copied(duplicate._tracker_store)
+    return duplicate
+
+
 def load_beside(current: Agent, model: Path) -> Agent:
-    """A new agent for ``model`` sharing ``current``'s stores and endpoints (in a thread)."""
+    """A new agent for ``model`` beside ``current`` (in a thread): the same lock store, so a
+    conversation is never answered by both at once, and the same database connections.
+
+    The tracker store and response generator are shallow copies: loading a model sets
+    their domain, and the one ``current`` is still answering with must keep its own.
+    """
     agent = Agent(
-        generator=current.nlg,
-        tracker_store=getattr(current.tracker_store, "_tracker_store", current.tracker_store),
+        generator=copy.copy(current.nlg),
+        tracker_store=_copied(getattr(current.tracker_store, "_tracker_store", None)),
         lock_store=current.lock_store,
         action_endpoint=current.action_endpoint,
         http_interpreter=current.http_interpreter,
