@@ -34,6 +34,11 @@ CANDIDATES = [  # not understood by the model of this commit (a nearby topic, to
     "do you sponsor professional exams",
 ]
 NEW_SENTENCE = "Ask your line manager which courses suit your role."
+VISITOR_QUESTIONS = {
+    "what does a crown prosecutor earn?": "salary",
+    "how do I apply for a job at the crown prosecution service": "how-to-apply",
+    "is there a pension": "pension",
+}
 PUBLISH_WAIT = 60 * 60  # training and two held-out scorings on a busy 2-core machine
 
 
@@ -58,14 +63,9 @@ class Visitors:
         self.thread = threading.Thread(target=self.talk, daemon=True)
 
     def talk(self) -> None:
-        questions = {
-            "what does a crown prosecutor earn?": "salary",
-            "how do I apply for a job at the crown prosecution service": "how-to-apply",
-            "is there a pension": "pension",
-        }
         while not self.stopping.is_set():
             conversation = uuid.uuid4().hex
-            for question, topic in questions.items():
+            for question, topic in VISITOR_QUESTIONS.items():
                 try:
                     response = requests.post(
                         self.url, json={"conversation": conversation, "message": question},
@@ -175,6 +175,10 @@ def test_an_editor_improves_the_live_assistant_while_visitors_talk(assistant, pa
     expect(page.locator(".console-diff").first).to_contain_text("manager")  # its history
     no_axe_violations(page)
 
+    # The first answers of a cold action server can exceed ACTION_TIMEOUT on a busy machine
+    # (the apology): warm it up, so what is measured below is publishing alone.
+    for visitor_question in VISITOR_QUESTIONS:
+        ask(assistant, visitor_question)
     with Visitors(assistant) as visitors:
         press(page, "link", "Models")
         expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
