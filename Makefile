@@ -83,7 +83,7 @@ check-knowledge: install  ## Validate the knowledge file, report its official so
 	$(PY) -m bot.knowledge stale --months 12
 	$(PY) -m bot.knowledge welsh
 
-add-recruiter: install  ## Console account: make add-recruiter EMAIL=... ROLE=recruiter|admin (PASSWORD=... or asks)
+add-recruiter: install  ## Console account: make add-recruiter EMAIL=... ROLE=recruiter|editor|admin (PASSWORD=... or asks)
 	$(PY) -m web.console.accounts add "$(EMAIL)" --role "$(or $(ROLE),recruiter)"
 
 remove-recruiter: install  ## Remove a console account: make remove-recruiter EMAIL=...

@@ -7,6 +7,7 @@ is reported with the entry and field it concerns, in words an editor can act on.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,7 @@ from bot.knowledge.translations import welsh_problems
 from bot.knowledge.welsh import WELSH, Said, check_language
 
 KNOWLEDGE_FILE = Path(__file__).resolve().parent / "careers.yml"
+logger = logging.getLogger(__name__)
 
 # Replies the actions send by key; an editor must not remove them.
 REQUIRED_CONVERSATION = (
@@ -111,19 +113,37 @@ class KnowledgeBase:
         return by_kind
 
 
-_cache: dict[Path, KnowledgeBase] = {}
+_cache: dict[Path, tuple[int, KnowledgeBase]] = {}  # by path: (its mtime when read, it)
 
 
 def load_knowledge(path: str | Path | None = None, *, reload: bool = False) -> KnowledgeBase:
-    """The knowledge base from `path` (default KNOWLEDGE_FILE), read once and cached.
+    """The knowledge base from `path` (default KNOWLEDGE_FILE), cached until the file changes.
 
-    `reload=True` reads the file again, e.g. after an editor changed it.
-    Raises KnowledgeError, naming the entry and field, if the file is not valid.
+    An editor's change (the console's Answers page) is read on the next call, so the
+    running action server answers with it. A change that breaks the file keeps the last
+    good version in use (and is logged); the first read raises KnowledgeError, naming the
+    entry and field. `reload=True` reads the file again whatever its time.
     """
     path = Path(path or KNOWLEDGE_FILE).resolve()
-    if reload or path not in _cache:
-        _cache[path] = _read(path)
-    return _cache[path]
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = -1
+    cached = _cache.get(path)
+    if reload or cached is None or cached[0] != stamp:
+        try:
+            _cache[path] = (stamp, _read(path))
+        except KnowledgeError as error:
+            if reload or cached is None:
+                raise
+            logger.error("Still answering from the last good knowledge file: %s", error)
+            _cache[path] = (stamp, cached[1])
+    return _cache[path][1]
+
+
+def read_knowledge(path: str | Path) -> KnowledgeBase:
+    """The knowledge base from `path`, read and checked now and not cached (a draft)."""
+    return _read(Path(path))
 
 
 def _read(path: Path) -> KnowledgeBase:

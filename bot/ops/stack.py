@@ -7,6 +7,7 @@ three start exactly the same processes with the same settings.
 from __future__ import annotations
 
 import os
+import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,9 @@ def build_stack(
             "PUBLIC_WEB_URL": settings.get("PUBLIC_WEB_URL") or f"http://localhost:{web_port}",
         },
     )
+    # The console asks Rasa what its model makes of a question and replaces the model, so
+    # Rasa's HTTP API is on, behind a token made up for this start when none is given.
+    api_token = settings.get("RASA_API_TOKEN") or secrets.token_urlsafe(32)
     # Further Rasa instances take the ports after RASA_PORT (5006, 5007, ...).
     first_rasa_port = port("RASA_PORT", 5005)
     rasa_ports = [free_port() if free_ports else first_rasa_port + i for i in range(rasa_instances)]
@@ -104,7 +108,7 @@ def build_stack(
             action_url=actions.url,
             endpoints=profile.endpoints,
             cors=origins.split(","),
-            api_token=settings.get("RASA_API_TOKEN") or None,
+            api_token=api_token,
             log_path=state_dir / f"rasa{suffix}.log",
             env=profile.rasa_env,
         )
@@ -112,6 +116,8 @@ def build_stack(
         rasas.append(rasa)
     web_env = {
         **profile.web_env,
+        "RASA_API_TOKEN": api_token,
+        "RASA_MODEL_URLS": ",".join(rasa.url for rasa in rasas),
         "ALLOWED_ORIGINS": origins,
         "WEB_WORKERS": str(profile.web_workers),
         # Replies to visitors' questions, without SMTP_HOST: .eml files beside the logs.

@@ -286,6 +286,52 @@ requests = sa.Table(
     sa.Column("finished_at", sa.Float, index=True),  # replied or closed: retention from here
 )
 
+# What an editor decided about a visitor's question on the Improve page: a training example
+# (with its topic), out of scope, or needs a new answer. One row per visitor message.
+question_marks = sa.Table(
+    "console_question_marks",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("mark", sa.String(20), nullable=False),  # example, out-of-scope, needs-answer
+    sa.Column("topic", sa.String(100)),
+    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),
+)
+
+# Every change an editor made to the knowledge file: the entry's YAML before and after, so
+# the history shows a diff and any change can be reverted.
+content_changes = sa.Table(
+    "console_content_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Float, nullable=False, index=True),
+    sa.Column("actor", sa.String(320), nullable=False),
+    sa.Column("entry_id", sa.String(100), nullable=False, index=True),
+    sa.Column("before", sa.Text, nullable=False),
+    sa.Column("after", sa.Text, nullable=False),
+    sa.Column("reverts", sa.Integer),  # the change this one undid
+)
+
+# Models trained from the console ("Train and publish"), their held-out figures and which
+# is live (web/console/models.py).
+models = sa.Table(
+    "console_models",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(100)),  # the archive's file name, once trained
+    sa.Column("model_id", sa.String(64), index=True),  # Rasa's id, in each turn's metadata
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("progress", sa.String(255), nullable=False, default=""),
+    sa.Column("requested_by", sa.String(320), nullable=False),
+    sa.Column("requested_at", sa.Float, nullable=False),
+    sa.Column("finished_at", sa.Float),
+    sa.Column("figures", sa.Text),  # JSON: this model on the held-out set
+    sa.Column("live_figures", sa.Text),  # JSON: the live model it was compared with
+    sa.Column("reason", sa.Text),
+    sa.Column("live_since", sa.Float),
+)
+
 state = sa.Table(
     "console_state",
     metadata,
@@ -316,10 +362,13 @@ CONSOLE_TABLES = [
     reviews,
     audit,
     requests,
+    question_marks,
+    content_changes,
+    models,
     state,
 ]
 # Everything the console keeps about one conversation: deleted with its events.
-CONVERSATION_TABLES = [summaries, summary_topics, messages, ratings, tags, reviews]
+CONVERSATION_TABLES = [summaries, summary_topics, messages, ratings, tags, reviews, question_marks]
 SEARCH_TABLE = "console_messages_search"  # SQLite's FTS5 index over console_messages.text
 TRIGRAM_INDEX = "ix_console_messages_lower_text_trigram"  # PostgreSQL's pg_trgm index
 

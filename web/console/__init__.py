@@ -2,6 +2,9 @@
 
 from web.console import (  # noqa: F401 (their routes)
     accounts_page,
+    answers_page,
+    improve,
+    models_page,
     requests_page,
     safeguarding,
     sign_in,

@@ -1,6 +1,6 @@
 """Console accounts from the command line.
 
-    python -m web.console.accounts add EMAIL --role recruiter|admin
+    python -m web.console.accounts add EMAIL --role recruiter|editor|admin
     python -m web.console.accounts remove EMAIL
     python -m web.console.accounts reset-second-factor EMAIL
     python -m web.console.accounts list

@@ -29,7 +29,9 @@ from sqlalchemy.engine import Connection
 from bot.storage import database as db
 from web.console import passwords
 
-ROLES = ("recruiter", "admin")
+# Recruiters read, tag and review; editors also change what the assistant knows and says
+# (examples, answers, models); administrators do everything, accounts included.
+ROLES = ("recruiter", "editor", "admin")
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s]{2,}$")
 MIN_PASSWORD = 12
 TOUCH_SECONDS = 60  # a session's last activity is written at most once a minute
@@ -49,6 +51,15 @@ class Account:
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def is_editor(self) -> bool:
+        """May change what the assistant knows and says (administrators may too)."""
+        return self.role in ("editor", "admin")
+
+    @property
+    def role_name(self) -> str:
+        return "administrator" if self.is_admin else self.role
 
 
 def normalise_email(email: str) -> str:

@@ -276,6 +276,8 @@ def signed_in(role: str | None = None, pending: bool = False):
                     )
             if role == "admin" and not session.account.is_admin:
                 return forbidden(request, "Only administrators can do that.")
+            if role == "editor" and not session.account.is_editor:
+                return forbidden(request, "Only editors and administrators can do that.")
             return await handler(request, *args, **kwargs)
 
         return wrapper

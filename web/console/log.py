@@ -8,7 +8,8 @@ Rasa stores each event as the JSON of ``Event.as_dict()``. The console reads:
   the ``feedback`` intent is a thumbs up or down from the widget (entities
   ``rating`` and ``rated_topic``);
 * ``bot`` events: the reply text, its buttons, and the answer contract's
-  ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic.
+  ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic,
+  and the id of the model that answered (``metadata.model_id``, which Rasa adds).
 
 The summary of a conversation (:func:`summarise`) holds counts, topic ids, whether the
 visitor said something special-category about themselves (``sensitive``, with the
@@ -70,6 +71,7 @@ class Message:
     noise: bool = False  # the checks found no words in it (keyboard mash)
     safety: bool = False  # an assistant reply carrying the safety signposting
     acknowledges_rating: bool = False  # the assistant's thanks for a rating
+    model_id: str | None = None  # Rasa's id of the model that answered (assistant)
 
     @property
     def is_feedback(self) -> bool:
@@ -206,6 +208,7 @@ def messages(rows: Iterable[Any]) -> list[Message]:
                 buttons=[str(b.get("title")) for b in buttons],
                 safety=custom.get("safety") is True,
                 acknowledges_rating=waiting is not None and waiting.is_feedback,
+                model_id=(data.get("metadata") or {}).get("model_id"),
             )
             out.append(message)
             if message.topic and not message.acknowledges_rating:

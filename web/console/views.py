@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse, raw, redirect
 from bot.privacy import redact
 from bot.storage import database as db
 from bot.storage.retention import erase_conversation
-from web.console import queries, signals, trends
+from web.console import publishing, queries, signals, trends
 from web.console.charts import bar_chart
 from web.console.common import (
     HERE,
@@ -133,6 +133,7 @@ async def _transcript(
         if found is not None:
             sensitive = {"sensitive": True} if found["sensitive"] else {}
             audit(request, connection, "view-transcript", conversation_id, **sensitive)
+            found["model_names"] = publishing.names_by_model_id(connection)
         return found
 
     found = await in_db(request, load)

@@ -1,0 +1,244 @@
+"""The whole improvement loop on a copy of this checkout started as `make run` starts it,
+in Chromium by keyboard with axe-core on every editor page: an editor turns a question the
+assistant did not understand into a training example, edits the answer, trains and
+publishes; the running assistant then answers that question with the chosen topic and
+the new wording, and the transcript names the model. Visitors talk through the widget's
+API the whole time and every message is answered and stored once. Roll back makes the
+previous model live again. One model is trained in all (minutes on a shared machine)."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import requests
+import sqlalchemy as sa
+from checkout import Checkout, model_name, rasa_status, running_checkout
+from editing import patient_page  # noqa: F401 (the `patient` fixture)
+from playwright.sync_api import Page, expect
+from seed import add_enrolled_account
+from test_console_browser import no_axe_violations, sign_in
+
+from bot.content.examples import ExampleRefused, check
+from bot.storage import database as db
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.model]
+
+TOKEN = "improvement-loop-" + uuid.uuid4().hex
+TOPIC = "learning-and-development"
+CANDIDATES = [  # not understood by the model of this commit (a nearby topic, too unsure)
+    "will you pay for my sign language lessons",
+    "do you sponsor professional exams",
+]
+NEW_SENTENCE = "Ask your line manager which courses suit your role."
+VISITOR_QUESTIONS = {
+    "what does a crown prosecutor earn?": "salary",
+    "how do I apply for a job at the crown prosecution service": "how-to-apply",
+    "is there a pension": "pension",
+}
+PUBLISH_WAIT = 60 * 60  # training and two held-out scorings on a busy 2-core machine
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory) -> Iterator[Checkout]:
+    target = tmp_path_factory.mktemp("loop")
+    limits = {"RATE_LIMIT_PER_ADDRESS": "0", "RATE_LIMIT_PER_CONVERSATION": "0"}  # off
+    with running_checkout(target, {"RASA_API_TOKEN": TOKEN, **limits}) as running:
+        yield running
+
+
+class Visitors:
+    """Conversations sent through the widget's API, one message every ~2 s, until told to
+    stop; every reply and failure is kept."""
+
+    def __init__(self, checkout: Checkout):
+        self.url = f"{checkout.web_url}/api/messages"
+        self.origin = checkout.web_url
+        self.sent: list[tuple[str, str]] = []
+        self.failures: list[str] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.talk, daemon=True)
+
+    def talk(self) -> None:
+        while not self.stopping.is_set():
+            conversation = uuid.uuid4().hex
+            for question, topic in VISITOR_QUESTIONS.items():
+                try:
+                    response = requests.post(
+                        self.url, json={"conversation": conversation, "message": question},
+                        headers={"Origin": self.origin}, timeout=60,
+                    )
+                    self.sent.append((conversation, question))
+                    topics = [
+                        m["custom"].get("topic")
+                        for m in response.json().get("messages", [])
+                        if m.get("custom")
+                    ]
+                    if response.status_code != 200 or topics != [topic]:  # not an apology
+                        self.failures.append(f"{response.status_code}: {response.text[:300]}")
+                except requests.RequestException as error:
+                    self.failures.append(str(error))
+                time.sleep(2)  # a steady trickle, not a load test: training needs the CPU
+
+    def __enter__(self) -> Visitors:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self.stopping.set()
+        self.thread.join(timeout=120)
+
+
+def parse(checkout: Checkout, text: str) -> dict:
+    return requests.post(
+        f"{checkout.rasa_url}/model/parse", params={"token": TOKEN}, json={"text": text},
+        timeout=60,
+    ).json()["intent"]
+
+
+def ask(checkout: Checkout, text: str) -> dict:
+    response = requests.post(
+        f"{checkout.web_url}/api/messages",
+        json={"conversation": uuid.uuid4().hex, "message": text},
+        headers={"Origin": checkout.web_url}, timeout=60,
+    )
+    response.raise_for_status()
+    messages = response.json()["messages"]
+    return {
+        "topic": next(m["custom"]["topic"] for m in messages if m.get("custom")),
+        "text": " ".join(m.get("text") or "" for m in messages),
+    }
+
+
+def press(page: Page, role: str, name: str) -> None:
+    page.get_by_role(role, name=name).first.focus()
+    page.keyboard.press("Enter")
+
+
+def wait_for_model(checkout: Checkout, name: str, timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while model_name(rasa_status(checkout, TOKEN)) != name:
+        assert time.monotonic() < deadline, f"Rasa did not load {name}"
+        time.sleep(2)
+
+
+def test_an_editor_improves_the_live_assistant_while_visitors_talk(assistant, patient: Page):
+    page = patient
+    question = next(
+        (q for q in CANDIDATES if parse(assistant, q)["name"] == "nlu_fallback"), None
+    )
+    assert question is not None, "every candidate is understood already: choose new ones"
+    with pytest.raises(ExampleRefused, match="Choose a topic"):
+        check(question, "no-such-topic")  # (and it is no measurement question: see below)
+    check(question, TOPIC)
+    before = ask(assistant, question)
+    assert before["topic"] == "fallback"
+    first_model = model_name(rasa_status(assistant, TOKEN))
+
+    engine = db.make_engine(f"sqlite:///{assistant.tracker_db}")
+    email = f"editor-{uuid.uuid4().hex[:8]}@cps.example"
+    with engine.begin() as connection:
+        secret = add_enrolled_account(connection, email, "editor")
+
+    page.goto(f"{assistant.web_url}/console/sign-in")
+    sign_in(page, email, secret)
+    press(page, "link", "Improve")
+    expect(page.get_by_role("heading", name="Improve the assistant")).to_be_visible()
+    no_axe_violations(page)
+    block = page.locator(".console-improve-question", has_text=question)
+    expect(block).to_contain_text("not understood")
+    block.get_by_label("Topic").focus()
+    block.get_by_label("Topic").select_option(TOPIC)
+    block.get_by_role("button", name="Add as a training example").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("added as a training example")
+    no_axe_violations(page)
+    examples = (assistant.root / "bot/data/nlu/from_conversations.yml").read_text()
+    assert question in examples and email in examples
+
+    press(page, "link", "Answers")
+    expect(page.get_by_role("heading", name="Answers", exact=True)).to_be_visible()
+    no_axe_violations(page)
+    page.get_by_role("link", name="Learning and development").first.focus()
+    page.keyboard.press("Enter")
+    answer = page.get_by_label("Answer", exact=True)
+    answer.fill(answer.input_value() + " " + NEW_SENTENCE)
+    press(page, "button", "Preview")
+    expect(page.get_by_text("Preview (not saved)")).to_be_visible()
+    expect(page.locator(".console-preview")).to_contain_text(NEW_SENTENCE)
+    no_axe_violations(page)
+    press(page, "button", "Save")
+    expect(page.get_by_role("alert")).to_contain_text("Saved.")
+    expect(page.locator(".console-diff").first).to_contain_text("manager")  # its history
+    no_axe_violations(page)
+
+    # The first answers of a cold action server can exceed ACTION_TIMEOUT on a busy machine
+    # (the apology): warm it up, so what is measured below is publishing alone.
+    for visitor_question in VISITOR_QUESTIONS:
+        ask(assistant, visitor_question)
+    with Visitors(assistant) as visitors:
+        press(page, "link", "Models")
+        expect(page.get_by_role("heading", name="Models", exact=True)).to_be_visible()
+        no_axe_violations(page)
+        press(page, "button", "Train and publish")
+        expect(page.get_by_role("alert")).to_contain_text("Training has started")
+        no_axe_violations(page)
+        deadline = time.monotonic() + PUBLISH_WAIT
+        newest = page.locator("tbody tr").first
+        while True:
+            state = newest.locator("td").nth(1).inner_text()
+            if "Live" in state or "Refused" in state or "Failed" in state:
+                break
+            assert time.monotonic() < deadline, f"still not published: {state}"
+            time.sleep(20)
+            press(page, "link", "Check progress")
+        assert "Live" in state, state
+        no_axe_violations(page)
+        new_model = newest.locator("td").first.inner_text().strip()
+        assert new_model != first_model
+        wait_for_model(assistant, new_model)
+        time.sleep(5)  # visitors keep talking after the swap too
+    assert visitors.failures == []
+    assert len(visitors.sent) > 20
+
+    after = ask(assistant, question)
+    assert after["topic"] == TOPIC
+    assert NEW_SENTENCE in after["text"]
+
+    # Every visitor message was stored exactly once.
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.select(db.events.c.sender_id, sa.func.count())
+            .where(db.events.c.type_name == "user",
+                   db.events.c.sender_id.in_({c for c, _ in visitors.sent}))
+            .group_by(db.events.c.sender_id)
+        ).all()
+    sent_per = {}
+    for conversation, _ in visitors.sent:
+        sent_per[conversation] = sent_per.get(conversation, 0) + 1
+    assert dict(stored) == sent_per
+
+    # The transcript says which model answered each turn.
+    conversation = visitors.sent[-1][0]
+    page.goto(f"{assistant.web_url}/console/conversations/{conversation}")
+    expect(page.get_by_text(f"Model: {new_model}").first).to_be_visible()
+    no_axe_violations(page)
+
+    # Roll back: the previous model is live again and the question is not understood.
+    press(page, "link", "Models")
+    press(page, "button", f"Roll back to {first_model}")
+    expect(page.get_by_role("alert")).to_contain_text("The previous model is live again")
+    wait_for_model(assistant, first_model)
+    assert ask(assistant, question)["topic"] == "fallback"
+    with engine.connect() as connection:
+        actions = list(connection.execute(
+            sa.select(db.audit.c.action).where(db.audit.c.actor == email)
+        ).scalars())
+    for action in ("training-example-add", "answer-edit", "model-train", "model-publish",
+                   "model-rollback"):
+        assert action in actions
+    engine.dispose()
+

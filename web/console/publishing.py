@@ -1,0 +1,317 @@
+""""Train and publish": train a model from the current training data and knowledge, score
+it on the held-out set, and make it live only if it is not worse than the live model.
+
+The work runs in a thread of the web app (the console stays usable) and in processes of
+its own: `python -m bot.ops.model` trains (as `make train` does, into bot/models/, named
+after its inputs) and `python -m bot.content.evaluation` scores a model on servers of its
+own. Each step writes its progress to the job's row in ``console_models``. Making a model
+live is one row update; every Rasa worker then loads it beside the old one
+(bot/channels/live_model.py), and the job waits until Rasa reports it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from bot.content import content_root
+from bot.storage import database as db
+from bot.storage.audit import record
+from web.console.rasa_api import RasaApi, RasaApiError
+
+# A new model may answer at most this much less often with the right topic, and at most
+# this much more often confidently with a wrong one, than the live model (shares of the
+# held-out questions). Both are shown on the Models page.
+TOLERANCE_RIGHT = float(os.environ.get("PUBLISH_TOLERANCE_RIGHT") or 0.01)
+TOLERANCE_WRONG = float(os.environ.get("PUBLISH_TOLERANCE_WRONG") or 0.01)
+ACTIVATION_WAIT = 600  # seconds for every Rasa worker to load the new model
+STALE_JOB = 3 * 3600  # a job this old that never finished was interrupted
+RUNNING = ("training", "evaluating", "activating")
+EPOCHS = re.compile(r"Epochs:\s+(\d+)%")
+_one_job = threading.Lock()
+
+
+class PublishError(RuntimeError):
+    """A job cannot start or a step failed; the message is for the page."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    reasons: list[str]
+
+
+def verdict(candidate: dict, live: dict) -> Verdict:
+    """Whether the candidate is not worse than the live model, and the figures why not."""
+    reasons = []
+    if candidate["right"] < live["right"] - TOLERANCE_RIGHT:
+        reasons.append(
+            f"Right topic: {candidate['right']:.1%} against {live['right']:.1%} for the live "
+            f"model, a fall of more than {TOLERANCE_RIGHT:.1%}."
+        )
+    if candidate["confident_wrong"] > live["confident_wrong"] + TOLERANCE_WRONG:
+        reasons.append(
+            f"Confidently wrong: {candidate['confident_wrong']:.1%} against "
+            f"{live['confident_wrong']:.1%} for the live model, a rise of more than "
+            f"{TOLERANCE_WRONG:.1%}."
+        )
+    return Verdict(not reasons, reasons)
+
+
+def model_id_of(model: Path) -> str:
+    """Rasa's id of a model (in its metadata.json; every turn it answers records it)."""
+    with tarfile.open(model, "r:gz") as archive:
+        for member in archive:
+            if member.name.lstrip("./") == "metadata.json":
+                return str(json.load(archive.extractfile(member))["model_id"])
+    raise PublishError(f"{model.name} has no Rasa metadata")
+
+
+def models_dir() -> Path:
+    return content_root() / "bot" / "models"
+
+
+# ---- The table ------------------------------------------------------------------------------
+
+
+def rows(connection: Connection) -> list[dict]:
+    m = db.models.c
+    found = [
+        dict(row._mapping)
+        for row in connection.execute(sa.select(db.models).order_by(m.id.desc()).limit(50))
+    ]
+    for row in found:
+        row["figures"] = json.loads(row["figures"]) if row["figures"] else None
+        row["live_figures"] = json.loads(row["live_figures"]) if row["live_figures"] else None
+        row["on_disk"] = bool(row["name"]) and (models_dir() / row["name"]).is_file()
+    return found
+
+
+def live_row(connection: Connection):
+    m = db.models.c
+    return connection.execute(
+        sa.select(db.models).where(m.state == "live").order_by(m.live_since.desc()).limit(1)
+    ).first()
+
+
+def names_by_model_id(connection: Connection) -> dict[str, str]:
+    m = db.models.c
+    return dict(
+        connection.execute(sa.select(m.model_id, m.name).where(m.model_id.isnot(None))).all()
+    )
+
+
+def record_running(connection: Connection, status: dict) -> None:
+    """Note the model Rasa serves as live when the console knows of none (the model
+    `make run` started with), so it is listed, compared with and can be rolled back to."""
+    if live_row(connection) is not None or not status.get("model_file"):
+        return
+    now = time.time()
+    connection.execute(
+        db.models.insert().values(
+            name=Path(status["model_file"]).name, model_id=status.get("model_id"),
+            state="live", progress="Served since the assistant started",
+            requested_by="the assistant at start", requested_at=now, finished_at=now,
+            live_since=now,
+        )
+    )
+
+
+def make_live(connection: Connection, model_row_id: int) -> None:
+    m = db.models.c
+    now = time.time()
+    connection.execute(
+        db.models.update().where(m.state == "live", m.id != model_row_id).values(state="retired")
+    )
+    connection.execute(
+        db.models.update().where(m.id == model_row_id).values(state="live", live_since=now)
+    )
+
+
+def rollback_target(connection: Connection):
+    """The model that was live before the live one, if its file is still there."""
+    m = db.models.c
+    for row in connection.execute(
+        sa.select(db.models)
+        .where(m.state == "retired", m.live_since.isnot(None))
+        .order_by(m.live_since.desc())
+    ):
+        if (models_dir() / row.name).is_file():
+            return row
+    return None
+
+
+# ---- The job --------------------------------------------------------------------------------
+
+
+class Job:
+    def __init__(self, engine: Engine, api: RasaApi, actor: str, row_id: int):
+        self.engine, self.api, self.actor, self.row_id = engine, api, actor, row_id
+
+    def update(self, **values) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                db.models.update().where(db.models.c.id == self.row_id).values(**values)
+            )
+
+    def run(self) -> None:
+        try:
+            self._run()
+        except Exception as error:  # the page says what failed; the live model is untouched
+            self.update(state="failed", reason=str(error)[:2000], finished_at=time.time(),
+                        progress="Failed")
+        finally:
+            _one_job.release()
+
+    def _run(self) -> None:
+        self.update(progress="Training the model from the training data and knowledge")
+        model = self._train()
+        model_id = model_id_of(model)
+        self.update(name=model.name, model_id=model_id, state="evaluating",
+                    progress="Scoring the new model on the held-out questions")
+        with self.engine.connect() as connection:
+            live = live_row(connection)
+        if live is not None and live.name == model.name:
+            self.update(state="refused", finished_at=time.time(), progress="Not published",
+                        reason="Nothing changed since the live model was trained: it is this one.")
+            return
+        candidate = evaluate(model)
+        self.update(figures=json.dumps(candidate))
+        live_figures = self._live_figures(live)
+        self.update(live_figures=json.dumps(live_figures) if live_figures else None)
+        if live_figures is not None:
+            judged = verdict(candidate, live_figures)
+            if not judged.ok:
+                self.update(state="refused", finished_at=time.time(), progress="Not published",
+                            reason=" ".join(judged.reasons))
+                self._audit("model-refused", model=model.name)
+                return
+        self.update(state="activating", progress="Making it live: the assistant is loading it")
+        with self.engine.begin() as connection:
+            make_live(connection, self.row_id)
+            record(connection, self.actor, "model-publish", model=model.name)
+        self._wait_until_served(model_id)
+        self.update(state="live", progress="Live", finished_at=time.time())
+
+    def _train(self) -> Path:
+        root = content_root()
+        # Rasa writes much to stdout: a file, not a pipe nobody reads while it trains.
+        with tempfile.TemporaryFile() as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot.ops.model"],
+                cwd=root,
+                env={**os.environ, "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false"},
+                stdout=output,
+                stderr=subprocess.PIPE,
+            )
+            last, tail = -1, b""
+            for chunk in iter(lambda: process.stderr.read(256), b""):
+                tail = (tail + chunk)[-4000:]
+                found = EPOCHS.findall(tail.decode("utf-8", "replace"))
+                if found and int(found[-1]) != last:
+                    last = int(found[-1])
+                    self.update(progress=f"Training the model: {last}% of its epochs done")
+            code = process.wait()
+            output.seek(0)
+            printed = output.read().decode("utf-8", "replace").strip().splitlines()
+        if code != 0 or not printed or not printed[-1].endswith(".tar.gz"):
+            lines = tail.decode("utf-8", "replace").strip().splitlines()
+            raise PublishError("Training failed: " + (lines[-1] if lines else "no output"))
+        return Path(printed[-1])
+
+    def _live_figures(self, live) -> dict | None:
+        if live is None:
+            return None
+        if live.figures:
+            return json.loads(live.figures)
+        path = models_dir() / live.name
+        if not path.is_file():
+            raise PublishError(f"The live model {live.name} is not in bot/models to compare with")
+        self.update(progress="Scoring the live model on the held-out questions, to compare")
+        figures = evaluate(path)
+        with self.engine.begin() as connection:
+            connection.execute(
+                db.models.update().where(db.models.c.id == live.id).values(
+                    figures=json.dumps(figures)
+                )
+            )
+        return figures
+
+    def _wait_until_served(self, model_id: str) -> None:
+        deadline = time.monotonic() + ACTIVATION_WAIT
+        while time.monotonic() < deadline:
+            try:
+                if asyncio.run(self.api.all_serve(model_id)):
+                    return
+            except RasaApiError:
+                pass
+            time.sleep(2)
+        raise PublishError("The assistant did not report the new model within 10 minutes")
+
+    def _audit(self, action: str, **detail) -> None:
+        with self.engine.begin() as connection:
+            record(connection, self.actor, action, **detail)
+
+
+def evaluate(model: Path) -> dict:
+    root = content_root()
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.content.evaluation", str(model)],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root), "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    lines = result.stdout.strip().splitlines()
+    if result.returncode != 0 or not lines:
+        problem = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise PublishError(f"Scoring {model.name} failed: {problem}")
+    return json.loads(lines[-1])
+
+
+def start(engine: Engine, api: RasaApi, actor: str) -> int:
+    """Start a job in a thread; its row id. PublishError if one is already running."""
+    if not _one_job.acquire(blocking=False):
+        raise PublishError("A model is already being trained. Wait for it to finish.")
+    try:
+        with engine.begin() as connection:
+            db.lock_for_writing(connection, "console_models")
+            m = db.models.c
+            busy = connection.execute(
+                sa.select(m.id, m.requested_at).where(m.state.in_(RUNNING))
+            ).all()
+            for row in busy:
+                if row.requested_at > time.time() - STALE_JOB:
+                    raise PublishError("A model is already being trained. Wait for it to finish.")
+                connection.execute(
+                    db.models.update().where(m.id == row.id).values(
+                        state="failed", reason="Interrupted (the console was restarted)"
+                    )
+                )
+            row_id = connection.execute(
+                db.models.insert().values(
+                    state="training", progress="Waiting to start", requested_by=actor,
+                    requested_at=time.time(),
+                )
+            ).inserted_primary_key[0]
+    except BaseException:
+        _one_job.release()
+        raise
+    threading.Thread(
+        target=Job(engine, api, actor, row_id).run, name="train-and-publish", daemon=True
+    ).start()
+    return row_id
