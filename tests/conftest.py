@@ -12,7 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
-from assistant_client import Assistant
+from assistant_client import Assistant, new_sender
 from hypothesis import settings
 
 from bot.ops.model import ensure_model, ensure_spacy_pipeline
@@ -59,6 +59,19 @@ class RunningAssistant(Assistant):
         self.rasa_service.wait_until_healthy(timeout=180)
 
 
+# One message of each kind the actions answer, sent before any test: the first of each
+# loads what it needs (the knowledge search, the name finder, the route finder), which on
+# a loaded 2-core machine can outlast ACTION_TIMEOUT, so a test's first message would get
+# the apology instead of its answer. Their replies are not checked here.
+WARM_UP = ["hello", "what does a paralegal officer earn?", "qwpoeiru zxmcnv", "which route?"]
+
+
+def warm_up(running: Assistant) -> None:
+    sender = new_sender()
+    for text in WARM_UP:
+        running.send(sender, text, timeout=120)
+
+
 @contextmanager
 def running_assistant(
     model: Path, state: Path, rasa_env: dict[str, str] | None = None
@@ -76,7 +89,9 @@ def running_assistant(
         for service in (actions, rasa):
             service.start()
             service.wait_until_healthy(timeout=240)
-        yield RunningAssistant(actions, rasa)
+        running = RunningAssistant(actions, rasa)
+        warm_up(running)
+        yield running
     finally:
         rasa.stop()
         actions.stop()
