@@ -16,7 +16,7 @@ from bot.evaluation.scoring import FALLBACK, Reply, Report, score
 pytestmark = pytest.mark.e2e
 
 # The bar the assistant is held to is 94% right and at most 2% confident wrong. It is
-# not met yet: measured on 2026-12-07, 83.0% right and 5.8% confident wrong (README,
+# not met yet: measured on 2026-12-07, 82.8% right and 6.0% confident wrong (README,
 # "Accuracy"). Until it is, these floors, a little under that measurement (retraining
 # alone moves it by about a point), stop anything from making it worse.
 TARGET_ACCURACY, TARGET_CONFIDENT_WRONG = 0.94, 0.02
