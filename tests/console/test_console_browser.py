@@ -4,13 +4,13 @@ rules) finding nothing on any page."""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
 import pyotp
 import pytest
 import sqlalchemy as sa
+from accessibility import axe_violations
 from playwright.sync_api import Page, expect
 from seed import ADMIN, PASSWORD, RECRUITER, TOTP_SECRETS, other_code
 
@@ -21,19 +21,9 @@ from web.console.auth import add_account
 
 pytestmark = pytest.mark.browser
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
 def no_axe_violations(page: Page) -> None:
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-        AXE_TAGS,
-    )
-    violations = [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-        for v in result["violations"]
-    ]
-    assert violations == [], json.dumps(violations, indent=1)
+    violations = axe_violations(page)
+    assert violations == [], "\n".join(violations)
 
 
 def sign_in(page: Page, email: str, secret: str | None = None, check=lambda page: None) -> str:

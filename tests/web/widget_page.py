@@ -6,9 +6,9 @@ controls by role and name as a screen-reader user would.
 
 from __future__ import annotations
 
+from accessibility import axe_violations  # noqa: F401 (the widget tests import it from here)
 from playwright.sync_api import Locator, Page, expect
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 ANSWER_TIMEOUT = 30_000  # ms; the first answers of a fresh Rasa can be slow
 
 # The focused element, looking inside shadow roots (document.activeElement stops at the host).
@@ -79,17 +79,6 @@ def ask(page: Page, question: str) -> Locator:
     expect(bot_messages(page)).to_have_count(before + 1, timeout=ANSWER_TIMEOUT)
     expect(page.locator(".cw-typing")).to_be_empty()
     return bot_messages(page).nth(before)  # pinned: `.last` would move on with later answers
-
-
-def axe_violations(page: Page) -> list[str]:
-    """axe-core's WCAG 2.2 A/AA violations in the whole page, the widget's shadow root included."""
-    result = page.evaluate(
-        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-    ]
 
 
 def stored_conversation(page: Page) -> dict:
