@@ -78,10 +78,12 @@ def find_model(env: Mapping[str, str], models_dir: Path = MODELS_DIR) -> Path:
 def build_service(name: str, env: Mapping[str, str], profile: Profile) -> Service:
     """The Service (command line, environment, port, health path) for one container."""
     if name == "actions":
+        # The offer of the recruitment team's form links to the public web app.
+        public = {"PUBLIC_WEB_URL": env["PUBLIC_WEB_URL"]} if env.get("PUBLIC_WEB_URL") else {}
         return action_server(
             _port(env, "ACTIONS_PORT", 5055),
             host=env.get("ACTIONS_HOST") or LOOPBACK,
-            env=profile.action_env,
+            env={**profile.action_env, **public},
         )
     if name == "rasa":
         action_endpoint = _required_url(
