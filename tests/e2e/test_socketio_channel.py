@@ -51,5 +51,6 @@ def test_socketio_answers_carry_the_contract_payload(assistant):
             "reviewed": entry.reviewed.isoformat(),
             "title": entry.title,
             "subject": "pension",
+            "rateable": True,
         }
     ]

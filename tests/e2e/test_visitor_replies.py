@@ -198,13 +198,14 @@ def test_a_recommendation_is_rated_once_and_a_changed_rating_replaces_the_first(
     for rating in ("up", "down"):
         ack = assistant.send(sender, f'/feedback{{"rating": "{rating}", "rated_topic": "{TOPIC}"}}')
         assert contract_payload(ack)["topic"] == TOPIC
-        assert reply_text(ack) == SAID["feedback-thanks"].answer
-        assert reply_text(ack) != SAID["feedback-invalid"].answer
+        # (after "not helpful", the offer of the recruitment team follows the thanks)
+        assert reply_text(ack).startswith(SAID["feedback-thanks"].answer)
+        assert SAID["feedback-invalid"].answer not in reply_text(ack)
     # And an answer rated up twice then down: one rating each, the last one given.
     assistant.send(sender, "/pension")
     for rating in ("up", "up", "down"):
         assistant.send(sender, f'/feedback{{"rating": "{rating}", "rated_topic": "pension"}}')
-    summary, _, _ = summarise(sender, rows_of(assistant, sender))
+    summary, *_ = summarise(sender, rows_of(assistant, sender))
     assert (summary["feedback_up"], summary["feedback_down"]) == (0, 2)
     assert summary["fallbacks"] == 0  # no rating was taken as not understood
 
