@@ -130,7 +130,8 @@ def test_feedback_is_acknowledged_with_the_rated_topic(assistant):
     assistant.send(sender, "/pension")
     messages = assistant.send(sender, '/feedback{"rating": "down", "rated_topic": "pension"}')
     assert contract_payload(messages)["topic"] == "pension"
-    assert reply_text(messages) == KB.conversation["feedback-thanks"].answer
+    # Thanks first; after "not helpful", the offer of the recruitment team follows it.
+    assert reply_text(messages).startswith(KB.conversation["feedback-thanks"].answer)
 
 
 def test_a_conversation_survives_a_rasa_restart(assistant):
