@@ -27,6 +27,8 @@ SETS = {
     "heldout-cy": SETS_DIR / "heldout-cy.yml",
     "safety": SETS_DIR / "safety.yml",
 }
+# Safety phrasings the safety cues are tuned on (tests/e2e/test_safety_signposting.py).
+SAFETY_DEVELOPMENT = PROJECT_ROOT / "tests" / "e2e" / "safety_phrasings_dev.yml"
 # The sets `make evaluate` measures the running assistant on.
 EVALUATION_SETS = ("development", "heldout")
 # The sets that must never copy what the assistant is trained or tuned on.

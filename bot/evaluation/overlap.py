@@ -3,7 +3,7 @@
 A held-out question only measures understanding if the assistant has never seen it, nor
 anything almost the same. Seen text is every training example in `bot/data/nlu/`, every
 `phrases` list in the knowledge file (entries and the pathway's answer choices) and the
-development set, which tuning decisions are made on.
+development sets (questions and safety phrasings), which tuning decisions are made on.
 
 Two texts overlap when, after lowercasing and dropping punctuation, they are equal, or
 difflib's `SequenceMatcher` ratio is at least 0.85, or their word sets have a Jaccard
@@ -28,7 +28,7 @@ import numpy as np
 import yaml
 from scipy import sparse
 
-from bot.evaluation.heldout import MEASUREMENT_SETS, SETS, load_questions
+from bot.evaluation.heldout import MEASUREMENT_SETS, SAFETY_DEVELOPMENT, SETS, load_questions
 from bot.ops import PROJECT_ROOT
 
 NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
@@ -122,9 +122,20 @@ def question_texts(path: Path) -> list[Text]:
     return [Text(q.text, _relative(path)) for q in load_questions(path)]
 
 
+def phrasing_texts(path: Path = SAFETY_DEVELOPMENT) -> list[Text]:
+    """A plain list of phrasings (`phrasings:`), as the safety development set is kept."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [Text(str(text), _relative(path)) for text in data.get("phrasings") or []]
+
+
 def seen_texts() -> list[Text]:
     """What the assistant is built or tuned from."""
-    return training_examples() + knowledge_phrases() + question_texts(SETS["development"])
+    return (
+        training_examples()
+        + knowledge_phrases()
+        + question_texts(SETS["development"])
+        + phrasing_texts()
+    )
 
 
 class _Index:
