@@ -4,14 +4,20 @@ assistant did not understand into a training example, edits the answer, trains a
 publishes; the running assistant then answers that question with the chosen topic and
 the new wording, and the transcript names the model. Visitors talk through the widget's
 API the whole time and every message is answered and stored once. Roll back makes the
-previous model live again. One model is trained in all (minutes on a shared machine)."""
+previous model live again. One model is trained in all (minutes on a shared machine).
+
+The README's pictures of the loop are taken here, so they show what the test checked:
+`CONSOLE_SCREENSHOTS=docs/screenshots pytest tests/console/test_improvement_loop_browser.py`
+writes them (without it they go to a temporary folder and are thrown away)."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -118,6 +124,16 @@ def press(page: Page, role: str, name: str) -> None:
     page.keyboard.press("Enter")
 
 
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    wanted = os.environ.get("CONSOLE_SCREENSHOTS")
+    return Path(wanted) if wanted else tmp_path_factory.mktemp("screenshots")
+
+
+def shoot(page: Page, folder: Path, name: str) -> None:
+    page.screenshot(path=folder / f"console-{name}.png", full_page=False)
+
+
 def wait_for_model(checkout: Checkout, name: str, timeout: float = 600) -> None:
     deadline = time.monotonic() + timeout
     while model_name(rasa_status(checkout, TOKEN)) != name:
@@ -125,7 +141,9 @@ def wait_for_model(checkout: Checkout, name: str, timeout: float = 600) -> None:
         time.sleep(2)
 
 
-def test_an_editor_improves_the_live_assistant_while_visitors_talk(assistant, patient: Page):
+def test_an_editor_improves_the_live_assistant_while_visitors_talk(
+    assistant, patient: Page, shots: Path
+):
     page = patient
     question = next(
         (q for q in CANDIDATES if parse(assistant, q)["name"] == "nlu_fallback"), None
@@ -150,6 +168,8 @@ def test_an_editor_improves_the_live_assistant_while_visitors_talk(assistant, pa
     no_axe_violations(page)
     block = page.locator(".console-improve-question", has_text=question)
     expect(block).to_contain_text("not understood")
+    block.scroll_into_view_if_needed()
+    shoot(page, shots, "improve")
     block.get_by_label("Topic").focus()
     block.get_by_label("Topic").select_option(TOPIC)
     block.get_by_role("button", name="Add as a training example").focus()
@@ -170,6 +190,8 @@ def test_an_editor_improves_the_live_assistant_while_visitors_talk(assistant, pa
     expect(page.get_by_text("Preview (not saved)")).to_be_visible()
     expect(page.locator(".console-preview")).to_contain_text(NEW_SENTENCE)
     no_axe_violations(page)
+    page.locator(".console-preview").scroll_into_view_if_needed()
+    shoot(page, shots, "answers-preview")
     press(page, "button", "Save")
     expect(page.get_by_role("alert")).to_contain_text("Saved.")
     expect(page.locator(".console-diff").first).to_contain_text("manager")  # its history
@@ -200,6 +222,9 @@ def test_an_editor_improves_the_live_assistant_while_visitors_talk(assistant, pa
         new_model = newest.locator("td").first.inner_text().strip()
         assert new_model != first_model
         wait_for_model(assistant, new_model)
+        page.reload()
+        expect(page.get_by_text(f"The assistant is answering with {new_model}")).to_be_visible()
+        shoot(page, shots, "models")
         time.sleep(5)  # visitors keep talking after the swap too
     assert visitors.failures == []
     assert len(visitors.sent) > 20
