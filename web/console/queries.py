@@ -31,10 +31,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage import database as db
-from web.console import dismissals, log, search, signals
+from web.console import conversations, dismissals, search, signals
 
 PAGE_SIZE = 25
-WIDGET = log.WIDGET
+WIDGET = conversations.WIDGET
 EXPORT_LIMIT = 5000
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9 -]{0,39}$")  # the shape of any tag, old ones included
@@ -305,9 +305,7 @@ class Page:
 def _first_questions(connection: Connection, ids: list[str]) -> dict[str, str]:
     """The first typed question of each of these conversations (the sender_id index)."""
     m = db.messages.c
-    firsts = (
-        sa.select(sa.func.min(m.event_id)).where(m.sender_id.in_(ids)).group_by(m.sender_id)
-    )
+    firsts = sa.select(sa.func.min(m.event_id)).where(m.sender_id.in_(ids)).group_by(m.sender_id)
     return dict(
         connection.execute(sa.select(m.sender_id, m.text).where(m.event_id.in_(firsts))).all()
     )
@@ -383,7 +381,7 @@ def _page_rows(
 
 
 def conversation_page(connection: Connection, filters: Filters) -> Page:
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     where = sa.and_(*_conditions(filters, connection))
     if filters.q:
         # A search reads its matches once: the total comes with the page (a count over every
@@ -422,20 +420,22 @@ def known_tags(connection: Connection) -> list[str]:
 
 
 def conversation(connection: Connection, sender_id: str) -> dict[str, Any] | None:
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     row = connection.execute(
         sa.select(db.summaries).where(db.summaries.c.sender_id == sender_id)
     ).first()
     if row is None:
         return None
     result = _decorate(connection, [dict(row._mapping)])[0]
-    result["messages"] = log.messages(log.conversation_events(connection, sender_id))
+    result["messages"] = conversations.messages(
+        conversations.conversation_events(connection, sender_id)
+    )
     return result
 
 
 def export_rows(connection: Connection, filters: Filters) -> list[dict[str, Any]]:
     """The filtered conversations (at most EXPORT_LIMIT), each with its messages."""
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     rows = [
         dict(row._mapping)
         for row in connection.execute(
@@ -446,9 +446,11 @@ def export_rows(connection: Connection, filters: Filters) -> list[dict[str, Any]
         )
     ]
     rows = _decorate(connection, rows)
-    events = log.events_by_conversation(connection, [row["sender_id"] for row in rows])
+    events = conversations.events_by_conversation(connection, [row["sender_id"] for row in rows])
     for row in rows:
-        row["messages"] = [m for m in log.messages(events[row["sender_id"]]) if not m.automatic]
+        row["messages"] = [
+            m for m in conversations.messages(events[row["sender_id"]]) if not m.automatic
+        ]
     return rows
 
 
@@ -563,7 +565,7 @@ def unanswered_groups(
 
 def insights(connection: Connection, date_from: date, date_to: date) -> dict[str, Any]:
     """Counts per day, totals and top topics from the daily counts; unanswered questions."""
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     first, last = (date_from - EPOCH).days, (date_to - EPOCH).days
     counts = db.daily_counts.c
     per_day = {
@@ -583,12 +585,12 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
         )
     }
     t = db.daily_topic_counts.c
-    conversations = sa.func.sum(t.conversations).label("conversations")
+    in_conversations = sa.func.sum(t.conversations).label("conversations")
     topics = connection.execute(
-        sa.select(t.topic, conversations)
+        sa.select(t.topic, in_conversations)
         .where(t.day >= first, t.day <= last)
         .group_by(t.topic)
-        .order_by(conversations.desc(), t.topic)
+        .order_by(in_conversations.desc(), t.topic)
         .limit(20)
     ).all()
     start, end = period(date_from, date_to)
