@@ -1,5 +1,7 @@
 """The demo careers site: a few plain pages that embed the widget exactly as a real site would,
-and the transparency pages a public body publishes for a tool like this.
+and the transparency pages a public body publishes for a tool like this. The home page is in
+English and in Welsh (/cy/, where the widget starts in Welsh); every page shares one base
+template (pages/base.html) for its head, navigation, footer and the widget.
 
 Pages are Jinja2 templates with autoescaping, so nothing put into them is read as
 HTML. The widget's address in each page is this app's own address as the visitor
@@ -25,18 +27,56 @@ PAGES_DIR = Path(__file__).parent / "pages"
 # Only a plain host[:port] is put into a page; anything odd in the Host header falls back.
 SAFE_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 
-# The site's main navigation, and the pages about the careers assistant in every footer.
-NAVIGATION = (
-    ("/", "Careers home"),
-    ("/pay-and-benefits", "Pay and benefits"),
-    ("/privacy", "Privacy"),
-)
-ABOUT_THE_ASSISTANT = (
-    ("/privacy", "Privacy notice for the careers assistant"),
-    ("/accessibility", "Accessibility statement"),
-    ("/algorithmic-transparency", "Algorithmic transparency record"),
-    ("/accuracy", "How accurate the careers assistant is"),
-)
+# The site's own words in each language: navigation, footer and the parts of every page.
+# The pages about the assistant are in English only, and the Welsh footer says so.
+SITES = {
+    "en": {
+        "lang": "en-GB",
+        "home": "/",
+        "name": "CPS Careers",
+        "skip_link": "Skip to main content",
+        "navigation_label": "Main",
+        "footer_label": "About the careers assistant",
+        "banner": "This is a demonstration page for the careers assistant. "
+        "It is not the Crown Prosecution Service website.",
+        "navigation": (
+            ("/", "Careers home"),
+            ("/pay-and-benefits", "Pay and benefits"),
+            ("/privacy", "Privacy"),
+        ),
+        "about_the_assistant": (
+            ("/privacy", "Privacy notice for the careers assistant"),
+            ("/accessibility", "Accessibility statement"),
+            ("/algorithmic-transparency", "Algorithmic transparency record"),
+            ("/accuracy", "How accurate the careers assistant is"),
+        ),
+        "other": {"path": "/cy/", "lang": "cy", "label": "Cymraeg"},
+    },
+    "cy": {
+        "lang": "cy",
+        "home": "/cy/",
+        "name": "Gyrfaoedd CPS",
+        "skip_link": "Neidio i'r prif gynnwys",
+        "navigation_label": "Prif",
+        "footer_label": "Am y cynorthwyydd gyrfaoedd",
+        "banner": "Tudalen arddangos ar gyfer y cynorthwyydd gyrfaoedd yw hon. "
+        "Nid gwefan Gwasanaeth Erlyn y Goron yw hi.",
+        "navigation": (
+            ("/cy/", "Hafan gyrfaoedd"),
+            ("/pay-and-benefits", "Cyflog a buddion (Saesneg)"),
+            ("/privacy", "Preifatrwydd (Saesneg)"),
+        ),
+        "about_the_assistant": (
+            ("/privacy", "Hysbysiad preifatrwydd y cynorthwyydd gyrfaoedd (Saesneg)"),
+            ("/accessibility", "Datganiad hygyrchedd (Saesneg)"),
+            ("/algorithmic-transparency", "Cofnod tryloywder algorithmig (Saesneg)"),
+            ("/accuracy", "Pa mor gywir yw'r cynorthwyydd gyrfaoedd (Saesneg)"),
+        ),
+        "other": {"path": "/", "lang": "en-GB", "label": "English"},
+    },
+}
+# The pages that exist in both languages, as {language: path}; the others are English only.
+TRANSLATED = ({"en": "/", "cy": "/cy/"},)
 
 templates = Environment(
     loader=FileSystemLoader(PAGES_DIR),
@@ -78,36 +118,48 @@ def transparency_record(request: Request) -> dict[str, Any]:
 
 
 Context = Callable[[Request], dict[str, Any]]
-PAGES: dict[str, tuple[str, Context | None]] = {
-    "/": ("index.html", None),
-    "/pay-and-benefits": ("pay-and-benefits.html", None),
-    "/privacy": ("privacy.html", retention),
-    "/accessibility": ("accessibility.html", facts),
-    "/algorithmic-transparency": ("algorithmic-transparency.html", transparency_record),
-    "/accuracy": ("accuracy.html", evaluation),
-    "/ask-the-recruitment-team": ("ask-the-recruitment-team.html", None),
+# path: (template, what it shows beyond the site's words, the language it is written in)
+PAGES: dict[str, tuple[str, Context | None, str]] = {
+    "/": ("index.html", None, "en"),
+    "/cy/": ("cy/index.html", None, "cy"),
+    "/pay-and-benefits": ("pay-and-benefits.html", None, "en"),
+    "/privacy": ("privacy.html", retention, "en"),
+    "/accessibility": ("accessibility.html", facts, "en"),
+    "/algorithmic-transparency": ("algorithmic-transparency.html", transparency_record, "en"),
+    "/accuracy": ("accuracy.html", evaluation, "en"),
+    "/ask-the-recruitment-team": ("ask-the-recruitment-team.html", None, "en"),
 }
 
 pages = Blueprint("pages")
 
 
-def render(request: Request, name: str, context: Context | None = None) -> HTTPResponse:
+def versions(path: str) -> dict[str, str]:
+    """{hreflang: path} of a page that exists in more than one language, else {}."""
+    for translated in TRANSLATED:
+        if path in translated.values():
+            return {SITES[lang]["lang"]: there for lang, there in translated.items()}
+    return {}
+
+
+def render(
+    request: Request, name: str, context: Context | None = None, lang: str = "en", path: str = "/"
+) -> HTTPResponse:
     page = templates.get_template(name).render(
         widget_origin=widget_origin(request),
-        current=request.path,
-        navigation=NAVIGATION,
-        about_the_assistant=ABOUT_THE_ASSISTANT,
+        current=path,
+        site={**SITES[lang], "versions": versions(path)},
         **(context(request) if context else {}),
     )
     return html_response(page)
 
 
-def _register(path: str, name: str, context: Context | None) -> None:
+def _register(path: str, name: str, context: Context | None, lang: str) -> None:
     async def handler(request: Request) -> HTTPResponse:
-        return render(request, name, context)
+        return render(request, name, context, lang, path)
 
-    pages.add_route(handler, path, methods=["GET", "HEAD"], name=name.replace(".", "_"))
+    route_name = name.replace(".", "_").replace("/", "_")
+    pages.add_route(handler, path, methods=["GET", "HEAD"], name=route_name)
 
 
-for _path, (_name, _context) in PAGES.items():
-    _register(_path, _name, _context)
+for _path, (_name, _context, _lang) in PAGES.items():
+    _register(_path, _name, _context, _lang)
