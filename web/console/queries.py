@@ -65,6 +65,7 @@ SORTS = {
     "fallbacks": ("Most not understood", ("fallbacks",)),
 }
 CHANNELS = {"widget": "The careers site's chat widget", "other": "Other channels"}
+LANGUAGES = conversations.LANGUAGES
 YES = ("1", "on", "yes")
 
 
@@ -123,6 +124,7 @@ class Filters:
     left: bool = False  # left right after an answer
     safety: bool = False  # safeguarding: danger, a crime or distress described
     channel: str = ""  # "", "widget" or "other"
+    language: str = ""  # "", "en" or "cy"
     sort: str = "newest"
     page: int = 1
     after: tuple[float, str] | None = None  # the list continues after this row...
@@ -160,6 +162,9 @@ class Filters:
         channel = get("channel")
         if channel and channel not in CHANNELS:
             raise BadFilter("Channel: choose the widget, other channels or any")
+        language = get("language")
+        if language and language not in LANGUAGES:
+            raise BadFilter("Language: choose English, Welsh or any")
         sort = get("sort") or "newest"
         if sort not in SORTS:
             raise BadFilter("Sort: choose an order from the list")
@@ -180,6 +185,7 @@ class Filters:
             left=get("left") in YES,
             safety=get("safety") in YES,
             channel=channel,
+            language=language,
             sort=sort,
             page=int(page),
             after=after,
@@ -206,6 +212,7 @@ class Filters:
             "left": "1" if self.left else "",
             "safety": "1" if self.safety else "",
             "channel": self.channel,
+            "language": self.language,
             "sort": self.sort if self.sort != "newest" else "",
             "page": str(self.page) if self.page > 1 else "",
         }
@@ -227,6 +234,11 @@ def _timestamp(day: date) -> float:
 def period(date_from: date, date_to: date) -> tuple[float, float]:
     """The timestamps from the start of ``date_from`` to the end of ``date_to`` (UTC)."""
     return _timestamp(date_from), _timestamp(date_to + timedelta(days=1))
+
+
+def language_of(s: Any) -> Any:
+    """A summary's language in SQL: older summaries, made before languages, are English."""
+    return sa.func.coalesce(s.language, conversations.ENGLISH)
 
 
 def _conditions(filters: Filters, connection: Connection, exporting: bool = False) -> list[Any]:
@@ -266,6 +278,8 @@ def _conditions(filters: Filters, connection: Connection, exporting: bool = Fals
         conditions.append(s.channel == WIDGET)
     elif filters.channel == "other":
         conditions.append(sa.or_(s.channel.is_(None), s.channel != WIDGET))
+    if filters.language:
+        conditions.append(language_of(s) == filters.language)
     if filters.tag:
         tag = db.tags.c
         conditions.append(s.sender_id.in_(sa.select(tag.sender_id).where(tag.tag == filters.tag)))
@@ -337,6 +351,7 @@ def _decorate(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[s
         row["note"] = notes.get(row["sender_id"], "")
         row["topic_list"] = row["topics"].split() if row["topics"] else []
         row["first_question"] = firsts.get(row["sender_id"], "")
+        row["language"] = row.get("language") or conversations.ENGLISH
     return rows
 
 
@@ -563,6 +578,46 @@ def unanswered_groups(
     return groups, set_aside
 
 
+def by_language(connection: Connection, start: float, end: float) -> list[dict[str, Any]]:
+    """The conversations that started in the period, counted per language (English first),
+    as the daily counts count them: with at least one visitor message."""
+    s = db.summaries.c
+    language = language_of(s).label("language")
+    counted = {
+        row.language: row
+        for row in connection.execute(
+            sa.select(
+                language,
+                sa.func.count().label("conversations"),
+                sa.func.sum(s.user_messages).label("messages"),
+                sa.func.sum(s.fallbacks).label("fallbacks"),
+                sa.func.sum(s.feedback_up).label("up"),
+                sa.func.sum(s.feedback_down).label("down"),
+            )
+            .where(s.user_messages > 0, s.started_at >= start, s.started_at < end)
+            .group_by(language)
+        )
+    }
+    rows = []
+    for code, name in LANGUAGES.items():
+        row = counted.get(code)
+        messages, fallbacks = (int(row.messages), int(row.fallbacks)) if row else (0, 0)
+        up, down = (int(row.up), int(row.down)) if row else (0, 0)
+        rows.append(
+            {
+                "language": code,
+                "name": name,
+                "conversations": row.conversations if row else 0,
+                "messages": messages,
+                "fallback_rate": fallbacks / messages if messages else None,
+                "up": up,
+                "down": down,
+                "feedback_ratio": up / (up + down) if up + down else None,
+            }
+        )
+    return rows
+
+
 def insights(connection: Connection, date_from: date, date_to: date) -> dict[str, Any]:
     """Counts per day, totals and top topics from the daily counts; unanswered questions."""
     conversations.refresh_summaries(connection)
@@ -616,6 +671,7 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
         "feedback_ratio": totals["up"] / rated if rated else None,
         "unanswered": groups,
         "set_aside": set_aside,
+        "languages": by_language(connection, start, end),
         "confident_rate": (
             sum(row.confident_answers or 0 for row in per_day.values()) / totals["messages"]
             if totals["messages"]
