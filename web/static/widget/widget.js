@@ -243,7 +243,7 @@
     });
   }
 
-  // "Careers assistant said:" with the name shown and the rest for screen readers only.
+  // The sender line: the name is shown, the words around it are for screen readers only.
   function said(key, name) {
     return sentence(key, { name: name }, hiddenText);
   }
