@@ -93,9 +93,10 @@
   // ---- State: the conversation id in session storage, the transcript in memory ------
   //
   // Any script on the host page can read its session storage, so it holds only the
-  // conversation id and whether the panel is open, never what the visitor typed. After a
-  // reload or a move to another page the widget asks the web app for the conversation as
-  // it was stored, with personal details already redacted (POST /api/transcript).
+  // conversation id, whether the panel is open and the language chosen, never what the
+  // visitor typed. After a reload or a move to another page the widget asks the web app for
+  // the conversation as it was stored, with personal details already redacted
+  // (POST /api/transcript).
 
   var memoryStore = {};
   var store = {
@@ -725,7 +726,7 @@
   function restart() {
     generation += 1;
     busy = false;
-    state = { id: newConversationId(), open: true, turns: [], saved: false };
+    state = { id: newConversationId(), open: true, turns: [], saved: false, lang: state.lang };
     saveState();
     if (!ui.handoff.hidden) closeHandoff();
     ui.messages.textContent = "";
