@@ -24,6 +24,7 @@ def widget_strings(kb: KnowledgeBase) -> dict[str, dict[str, object]]:
             "months": MONTH_NAMES[lang],
             # beside a link to a page that has no Welsh version: "(Saesneg)"
             "in-english": kb.label("source-in-english", lang).text,
+            "handoff-heading": kb.label("handoff-button", lang).text,
         }
         for lang in LANGUAGES
     }

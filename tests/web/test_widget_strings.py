@@ -18,6 +18,7 @@ from web.validation import InvalidRequest, metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 WIDGET_JS = (ROOT / "web" / "static" / "widget" / "widget.js").read_text(encoding="utf-8")
+HANDOFF_JS = (ROOT / "web" / "static" / "widget" / "handoff.js").read_text(encoding="utf-8")
 GOOD_ID = "0123456789abcdef0123456789abcdef"
 KB = load_knowledge()
 WIDGET_LABELS = {key: label for key, label in KB.labels.items() if key.startswith("widget-")}
@@ -60,12 +61,16 @@ def test_every_widget_label_has_welsh_with_the_same_placeholders():
         assert sorted(english) == sorted(welsh), key
 
 
-def test_the_widget_asks_only_for_strings_that_exist_and_writes_none_of_its_own():
-    names = {key.removeprefix("widget-") for key in WIDGET_LABELS} | {"months", "in-english"}
+def test_the_widget_and_its_form_ask_only_for_strings_that_exist_and_write_none_of_their_own():
+    names = {key.removeprefix("widget-") for key in WIDGET_LABELS}
+    names |= {"months", "in-english", "handoff-heading"}
     asked = set(re.findall(r'\b(?:t|said|sentence)\("([a-z-]+)"', WIDGET_JS))
     asked |= set(re.findall(r'"([a-z-]+)"', WIDGET_JS.split("var ERRORS = {")[1].split("};")[0]))
     asked |= set(re.findall(r'\bstrings\[[a-zA-Z.]+\]\["([a-z-]+)"\]', WIDGET_JS))
     asked |= set(re.findall(r'noticeLink\([^,]+, "([a-z-]+)"\)', WIDGET_JS))
+    # The form for the recruitment team: t("sent") and say(words, "...") are "handoff-sent"...
+    in_form = re.findall(r'\bt\("([a-z-]+)"|say\(words, "([a-z-]+)"', HANDOFF_JS)
+    asked |= {"handoff-" + (plain or said) for plain, said in in_form}
     assert asked and asked - names == set()
     unused = (
         names
@@ -81,7 +86,7 @@ def test_the_widget_asks_only_for_strings_that_exist_and_writes_none_of_its_own(
         }
     )
     assert unused == set(), "labels the widget never shows"
-    code = re.sub(r"/\*.*?\*/|^\s*//.*$", "", WIDGET_JS, flags=re.S | re.M)  # no comments
+    code = re.sub(r"/\*.*?\*/|^\s*//.*$", "", WIDGET_JS + HANDOFF_JS, flags=re.S | re.M)
     for key, label in WIDGET_LABELS.items():
         if " " in label.wording:  # a sentence, not a word that could be code
             assert label.wording not in code, f"{key} is written into widget.js"

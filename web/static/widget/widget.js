@@ -921,7 +921,8 @@
     window.cpsCareersHandoff.mount(ui.handoff, {
       server: config.server, conversation: state.id, privacyUrl: config.privacyUrl,
       question: window.cpsCareersHandoff.lastUnanswered(state.turns.map(handoffTurn)),
-      headingLevel: 3, focus: true, onClose: closeHandoff
+      headingLevel: 3, focus: true, onClose: closeHandoff,
+      words: Object.assign({}, strings.en, strings[state.lang])
     });
   }
 
