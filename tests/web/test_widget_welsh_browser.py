@@ -199,3 +199,48 @@ def test_a_question_in_welsh_is_answered_in_welsh_and_the_widget_follows(web, pa
     assert sent[-1]["metadata"] == {"lang": "cy"}
     expect(bot_messages(page).last.locator(".cw-bubble")).to_have_attribute("lang", "cy")
     assert axe_violations(page) == [], "a Welsh follow-up"
+
+
+def test_the_form_for_the_recruitment_team_is_in_welsh_in_the_welsh_widget(web, page):
+    page.goto(web.url + "/")
+    open_by_keyboard(page)
+    wait_for_greeting(page)
+    answer = ask(page, "I want to talk to a real person")
+    expect(answer).to_have_attribute("data-topic", "human-handoff")
+    offer = (
+        answer.locator(".cw-suggestion")
+        .filter(has_text=KB.label("handoff-button", "en").text)
+        .or_(
+            answer.locator(".cw-suggestion").filter(has_text=KB.label("handoff-button", "cy").text)
+        )
+    )
+
+    tab_to(page, page.get_by_role("button", name="Cymraeg", exact=True), backwards=True)
+    page.keyboard.press("Enter")
+    tab_to(page, offer)
+    page.keyboard.press("Enter")
+
+    heading = page.get_by_role("heading", name=KB.label("handoff-button", "cy").text)
+    expect(heading).to_be_visible()
+    assert is_focused(heading)
+    form = page.locator(".hf")
+    expect(form).to_contain_text(words("cy", "handoff-consent", days="30"))
+    expect(page.get_by_role("textbox", name=words("cy", "handoff-question-label"))).to_be_visible()
+    address = page.get_by_role("textbox", name=words("cy", "handoff-email-label"))
+    expect(address).to_be_visible()
+    assert axe_violations(page) == [], "the form, in Welsh"
+
+    # Sent with no address and no consent: the mistakes are named in Welsh.
+    tab_to(page, page.get_by_role("button", name=words("cy", "handoff-send")))
+    page.keyboard.press("Enter")
+    summary = page.locator(".hf-summary")
+    expect(summary).to_contain_text(words("cy", "handoff-problem"))
+    expect(summary).to_contain_text(words("cy", "handoff-email-missing"))
+    expect(summary).to_contain_text(words("cy", "handoff-consent-missing"))
+    expect(address).to_have_attribute("aria-invalid", "true")
+    assert axe_violations(page) == [], "the form's errors, in Welsh"
+
+    tab_to(page, page.get_by_role("button", name=words("cy", "handoff-cancel")))
+    page.keyboard.press("Enter")
+    expect(form).to_have_count(0)
+    expect(bot_messages(page)).to_have_count(2)
