@@ -40,7 +40,7 @@ import yaml
 from bot.actions.replies import FALLBACK, Reply, conversation_reply, knowledge_reply, topic_buttons
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.privacy import PLACEHOLDERS
-from web.console.log import GREETING_PAYLOAD
+from web.console.conversations import GREETING_PAYLOAD
 from web.validation import feedback_command
 
 NLU_DIR = Path(__file__).resolve().parents[1] / "bot" / "data" / "nlu"

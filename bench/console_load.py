@@ -8,7 +8,7 @@ The target starts empty (the SQLite file or the PostgreSQL schema is replaced).
 Rasa's own tracker store creates the ``events`` table, exactly as a running
 assistant would; rows go in by bulk insert (``executemany`` on SQLite, ``COPY`` on
 PostgreSQL); then the console's summaries are built by the console's own code
-(:func:`web.console.log.refresh_summaries`), as the first page view after a busy
+(:func:`web.console.conversations.refresh_summaries`), as the first page view after a busy
 day would build them.
 """
 
@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from bench.console_data import conversations
 from bot.storage import database as db
-from web.console.log import refresh_summaries
+from web.console.conversations import refresh_summaries
 
 COLUMNS = ("sender_id", "type_name", "timestamp", "intent_name", "action_name", "data")
 BATCH = 2000  # conversations per insert batch

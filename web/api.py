@@ -5,6 +5,11 @@ to their transcript.
 POST /api/messages    {"conversation": id, "message": "..."}            -> {"messages": [...]}
 POST /api/feedback    {"conversation": id, "topic": t, "rating": "up"}  -> same ("down" too)
 POST /api/transcript  {"conversation": id, "opening": "/greeting"}      -> {"turns": [...]}
+GET  /api/strings                                         -> {"en": {...}, "cy": {...}}
+
+Messages and feedback may carry `"metadata": {"lang": "cy"}` (or "en"): the language the
+visitor chose in the widget, passed on to Rasa with the message. The strings are the
+widget's own words in each language, from the knowledge file (web/widget_strings.py).
 
 Messages and feedback are forwarded to Rasa as one message each. The transcript is the
 conversation as stored (redacted), for the widget to show again after a reload or a move
@@ -34,6 +39,7 @@ from web import validation
 from web.rasa_client import UpstreamError
 from web.security import add_cors_headers, origin_allowed
 from web.transcript import transcript
+from web.widget_strings import widget_strings
 
 api = Blueprint("api", url_prefix="/api")
 
@@ -85,11 +91,12 @@ def forwarding(build: Callable[[Request, dict], str]) -> Work:
 
     async def forward(request: Request, sender: str, body: dict) -> HTTPResponse:
         text = build(request, body)
+        metadata = validation.metadata(body)
         refused = await _admitted(request, sender)
         if refused is not None:
             return refused
         try:
-            messages = await request.app.ctx.rasa.send(sender, text)
+            messages = await request.app.ctx.rasa.send(sender, text, metadata)
         except UpstreamError as failure:
             return error(failure.status, failure.code, "The careers assistant is not answering.")
         return json({"messages": messages})
@@ -131,6 +138,12 @@ async def post_feedback(request: Request) -> HTTPResponse:
 @api.route("/transcript", methods=["POST", "OPTIONS"])
 async def post_transcript(request: Request) -> HTTPResponse:
     return await guarded(request, stored_turns)
+
+
+@api.get("/strings")
+async def get_strings(_request: Request) -> HTTPResponse:
+    # The same words for every site that embeds the widget, and nothing private in them.
+    return json(widget_strings(load_knowledge()), headers={"Access-Control-Allow-Origin": "*"})
 
 
 @api.route("/conversations/<_rest:path>", methods=["GET", "POST", "OPTIONS"])

@@ -14,7 +14,7 @@ from sanic.response import HTTPResponse, empty, json, text
 from web import handoff  # noqa: F401 (adds its routes to the API)
 from web.api import api
 from web.console import console
-from web.pages import pages
+from web.demo_site import pages
 from web.rasa_client import RasaClient
 from web.security import add_security_headers
 from web.settings import Settings

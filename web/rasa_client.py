@@ -36,12 +36,16 @@ class RasaClient:
         if self._session is not None:
             await self._session.close()
 
-    async def send(self, sender: str, message: str) -> Messages:
+    async def send(
+        self, sender: str, message: str, metadata: dict[str, str] | None = None
+    ) -> Messages:
+        """Rasa's replies to one message; `metadata` travels with it (the visitor's language)."""
         assert self._session is not None, "start() first"
+        body: dict[str, object] = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
         try:
-            async with self._session.post(
-                self.webhook, json={"sender": sender, "message": message}
-            ) as response:
+            async with self._session.post(self.webhook, json=body) as response:
                 if response.status != 200:
                     raise UpstreamError(502, "assistant_error", f"Rasa answered {response.status}")
                 body = await response.json(content_type=None)

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage import database as db
-from web.console.log import entity_value, event_data
+from web.console.conversations import entity_value, event_data
 
 MAX_TURNS = 200  # what the widget keeps in memory
 

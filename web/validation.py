@@ -11,6 +11,7 @@ CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 INTENT_PAYLOAD = re.compile(r"^/[a-z0-9_-]{1,64}$")
 TOPIC_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
 RATINGS = ("up", "down")
+LANGUAGES = ("en", "cy")  # the languages the widget speaks; "cy" is Welsh
 
 
 class InvalidRequest(Exception):
@@ -76,3 +77,19 @@ def feedback_command(body: Any) -> str:
     if not isinstance(topic, str) or not TOPIC_ID.match(topic):
         raise InvalidRequest("bad_topic", "'topic' must be a topic id.")
     return f'/feedback{{"rating": "{rating}", "rated_topic": "{topic}"}}'
+
+
+def metadata(body: dict) -> dict[str, str]:
+    """The message metadata Rasa receives: the visitor's chosen language and nothing else.
+
+    Absent is fine (an older widget, another client): the assistant then goes by the message.
+    """
+    value = body.get("metadata")
+    if value is None:
+        return {}
+    lang = value.get("lang") if isinstance(value, dict) else None
+    if not isinstance(value, dict) or set(value) - {"lang"} or lang not in LANGUAGES:
+        raise InvalidRequest(
+            "bad_metadata", '\'metadata\' may only be {"lang": "en"} or {"lang": "cy"}.'
+        )
+    return {"lang": lang}

@@ -4,7 +4,7 @@ The widget sends `/feedback{"rating": "up", "rated_topic": "salary"}` for an ans
 whose payload says `"rateable": true`, route-finder recommendations included; the
 event stays in the tracker (and so in the conversation log), and the reply's topic is
 the topic that was rated. A visitor who changes their mind sends a second rating for the
-same answer: the console counts the last one only (web/console/log.py).
+same answer: the console counts the last one only (web/console/conversations.py).
 After "not helpful" the reply offers to send the question to the recruitment team.
 """
 

@@ -142,6 +142,9 @@ summaries = sa.Table(
     # NULL: not yet worked out (the summary is made again).
     sa.Column("safety", sa.Boolean),
     sa.Column("signposted", sa.Boolean),
+    # The language the assistant mostly answered in: "en" or "cy" (Welsh). NULL: worked
+    # out by older code (the summary is made again), and read as English.
+    sa.Column("language", sa.String(8)),
     # The list's order and its keyset paging: newest first, ties by id.
     sa.Index("ix_console_summaries_last_at_sender_id", "last_at", "sender_id"),
     # The list's other orders (web/console/queries.py, SORTS).

@@ -16,7 +16,9 @@ from backends import start_web_app
 from postgres_schemas import fresh_schema, pg_store_kwargs, pg_url, rasa_schema
 from seed import (
     ADMIN,
+    LANGUAGE_CASES,
     RECRUITER,
+    RECRUITER_CASES,
     TOTP_SECRETS,
     add_enrolled_account,
     seed_conversations,
@@ -146,16 +148,26 @@ def console(request, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conso
 def recruiter_console(request, tmp_path_factory) -> Iterator[Console]:
     """The web app on a log of the recruiter cases (seed.RECRUITER_CASES: wrong answers,
     a changed rating, safeguarding), apart from ``console``, whose counts tests rely on."""
-    state = tmp_path_factory.mktemp(f"recruiter-{request.param}")
-    if request.param == "sqlite":
+    yield from _cases_console(request.param, tmp_path_factory, "recruiter", RECRUITER_CASES)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def language_console(request, tmp_path_factory) -> Iterator[Console]:
+    """The web app on a log of conversations in Welsh and English (seed.LANGUAGE_CASES)."""
+    yield from _cases_console(request.param, tmp_path_factory, "languages", LANGUAGE_CASES)
+
+
+def _cases_console(kind: str, tmp_path_factory, name: str, cases) -> Iterator[Console]:
+    state = tmp_path_factory.mktemp(f"{name}-{kind}")
+    if kind == "sqlite":
         path = state / "tracker.db"
-        ids = seed_recruiter_cases(store_for(path))
+        ids = seed_recruiter_cases(store_for(path), cases=cases)
         env = {"TRACKER_DB": str(path)}
         yield from _running("sqlite", env, f"sqlite:///{path}", "", ids, state)
         return
-    with fresh_schema("recruiter") as schema:
+    with fresh_schema(name) as schema:
         with rasa_schema(schema):
-            ids = seed_recruiter_cases(store_for(**pg_store_kwargs()))
+            ids = seed_recruiter_cases(store_for(**pg_store_kwargs()), cases=cases)
         env = {"CONVERSATIONS_DB_URL": pg_url(), "CONVERSATIONS_DB_SCHEMA": schema}
         yield from _running("postgresql", env, pg_url(), schema, ids, state)
 

@@ -35,6 +35,7 @@ class Turn:
     ranking: list[tuple[str, float]] = field(default_factory=list)
     understanding: dict = field(default_factory=dict)  # what the checks found
     custom: dict = field(default_factory=dict)  # more of the reply's answer contract
+    metadata: dict = field(default_factory=dict)  # the message's, as the widget sends it
 
 
 def feedback(rating: str, topic: str) -> Turn:
@@ -76,6 +77,7 @@ def events_for(turns: list[Turn], start: float) -> list:
                 },
                 input_channel="rest",
                 timestamp=at,
+                metadata=turn.metadata or None,
             )
         )
         events.append(ActionExecuted("action_answer_knowledge", timestamp=at + 1))
@@ -186,11 +188,46 @@ RECRUITER_CASES = {
 }
 
 
-def seed_recruiter_cases(store, now: float | None = None) -> dict[str, str]:
-    """RECRUITER_CASES, a minute or so apart in that order, within the last hour; their ids."""
+WELSH = {"lang": "cy"}
+ENGLISH = {"lang": "en"}
+# Conversations in Welsh and English, as the widget and the assistant mark them: the
+# assistant's replies say the language they are in; the visitor's messages carry the
+# language chosen in the widget.
+LANGUAGE_CASES = {
+    "welsh": [
+        Turn(
+            "/greeting", "greeting", intent="greeting", confidence=1.0, custom=WELSH, metadata=WELSH
+        ),
+        Turn(
+            "beth yw cyflog erlynydd y goron", "salary", custom={**SOURCE, **WELSH}, metadata=WELSH
+        ),
+        feedback("down", "salary"),
+    ],
+    "english": [
+        Turn("what is the pension", "pension", custom={**SOURCE, **ENGLISH}, metadata=ENGLISH)
+    ],
+    # Written in Welsh in a widget left in English: answered in Welsh, so a Welsh one.
+    "answered-in-welsh": [
+        Turn("oes parcio yn y swyddfa", "fallback", confidence=0.3, custom=WELSH, metadata=ENGLISH),
+        Turn("beth am y pensiwn", "pension", custom={**SOURCE, **WELSH}, metadata=ENGLISH),
+    ],
+    # The assistant did not say (older code): the language the visitor chose counts.
+    "chosen-welsh": [
+        Turn("beth yw'r cynllun hyfforddeion", "legal-trainee-scheme", metadata=WELSH)
+    ],
+    # Stored before languages: English.
+    "before-languages": [Turn("is there parking at the office", "fallback", confidence=0.4)],
+}
+
+
+def seed_recruiter_cases(
+    store, now: float | None = None, cases: dict[str, list[Turn]] | None = None
+) -> dict[str, str]:
+    """RECRUITER_CASES (or `cases`), a minute or so apart in that order, within the last
+    hour; their ids."""
     now = now or time.time()
     ids = {}
-    for number, (name, turns) in enumerate(RECRUITER_CASES.items()):
+    for number, (name, turns) in enumerate((cases or RECRUITER_CASES).items()):
         ids[name] = f"{name}-{number}-" + uuid.uuid4().hex[:8]
         save(store, ids[name], turns, start=now - 3000 + number * 100)
     return ids

@@ -14,7 +14,7 @@ from seed import RECRUITER_CASES, Turn, save, seed_recruiter_cases
 from bot.storage import database as db
 from bot.storage.retention import erase_conversation
 from web.console import dismissals, queries, signals, trends
-from web.console.log import refresh_summaries
+from web.console.conversations import refresh_summaries
 
 
 @pytest.fixture

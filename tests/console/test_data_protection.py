@@ -30,7 +30,7 @@ from bot.storage.retention import (
     sensitive_retention_days,
 )
 from web.console import queries
-from web.console.log import refresh_summaries
+from web.console.conversations import refresh_summaries
 
 DISCLOSURE = Turn("I have MS, can I get adjustments at interview?", "reasonable-adjustments")
 QUESTION = Turn("do you support disabled staff with adjustments?", "reasonable-adjustments")

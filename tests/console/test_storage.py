@@ -21,8 +21,8 @@ from bot.storage import database as db
 from bot.storage.retention import erase_conversation, purge_expired
 from bot.storage.retention import main as retention_main
 from bot.storage.tracker_store import redact_event
-from web.console import log, queries
-from web.console.log import refresh_summaries
+from web.console import conversations, queries
+from web.console.conversations import refresh_summaries
 
 RAW = ["jane.doe@example.com", "QQ 12 34 56 C", "07700 900123", "4111 1111 1111 1111", "SW1A 1AA"]
 
@@ -293,7 +293,7 @@ def test_pages_by_keyset_with_equal_times(database):
                 for n in range(60)
             ],
         )
-        connection.execute(db.state.insert().values(key=log.STATE_KEY, value="0"))
+        connection.execute(db.state.insert().values(key=conversations.STATE_KEY, value="0"))
         walked, args = [], {}
         while True:
             result = queries.conversation_page(connection, queries.Filters.parse(args))
@@ -370,7 +370,7 @@ def test_grouping_questions_compares_only_groups_sharing_a_word(questions):
 
 def test_a_long_backlog_is_grouped_by_the_database(database, monkeypatch):
     ids = seed_conversations(database.store())
-    monkeypatch.setattr(log, "GROUP_IN_SQL", 0)  # as if a first run found millions of events
+    monkeypatch.setattr(conversations, "GROUP_IN_SQL", 0)  # as if a first run found millions
     with database.engine.begin() as connection:
         assert refresh_summaries(connection) == 4
         assert page(connection) == [ids["salary"], ids["dog"], ids["parking"], ids["scheme"]]

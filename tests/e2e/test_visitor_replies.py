@@ -19,7 +19,7 @@ import pytest
 from assistant_client import buttons, contract_payload, new_sender, reply_text
 
 from bot.knowledge import load_knowledge
-from web.console.log import summarise
+from web.console.conversations import summarise
 
 pytestmark = pytest.mark.e2e
 KB = load_knowledge()

@@ -62,21 +62,22 @@ class Tags(HTMLParser):
 
 
 @pytest.mark.parametrize(
-    "path",
-    ["/", "/pay-and-benefits", "/privacy", "/accessibility", "/algorithmic-transparency",
-     "/accuracy"],
+    ("path", "lang"),
+    [("/", "en-GB"), ("/cy/", "cy"), ("/pay-and-benefits", "en-GB"), ("/privacy", "en-GB"),
+     ("/accessibility", "en-GB"), ("/algorithmic-transparency", "en-GB"), ("/accuracy", "en-GB")],
 )
-def test_demo_pages_embed_the_widget_with_one_tag_and_no_inline_code(web_without_rasa, path):
+def test_demo_pages_embed_the_widget_with_one_tag_and_no_inline_code(web_without_rasa, path, lang):
     response = requests.get(web_without_rasa.url + path, timeout=10)
     assert response.status_code == 200
-    assert 'lang="en-GB"' in response.text
+    assert f'<html lang="{lang}">' in response.text
     tags = Tags()
     tags.feed(response.text)
     assert tags.inline_scripts == 0 and tags.style_attrs == 0 and tags.handlers == []
     (script,) = tags.scripts
     assert script["src"] == f"{web_without_rasa.url}/widget/widget.js"
     assert script["data-server"] == web_without_rasa.url
-    assert {"data-title", "data-position", "data-greeting", "defer"} <= set(script)
+    assert {"data-position", "data-greeting", "defer"} <= set(script)
+    assert script["data-lang"] == lang  # the widget starts in the page's language
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert "frame-ancestors 'none'" in csp

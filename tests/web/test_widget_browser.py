@@ -145,11 +145,12 @@ def test_after_a_reload_the_stored_transcript_is_back_and_storage_holds_no_visit
     page.keyboard.press("Enter")
     expect(helpful).to_have_attribute("aria-pressed", "true", timeout=ANSWER_TIMEOUT)
 
-    # The page's storage holds the conversation id and the panel's state, nothing typed or said.
+    # The page's storage holds the conversation id, the panel's state and the language chosen,
+    # nothing typed or said.
     storage = page.evaluate(
         "() => JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])"
     )
-    assert set(stored_conversation(page)) == {"id", "open"}
+    assert set(stored_conversation(page)) == {"id", "open", "lang"}  # the language chosen
     for words in ("Jane", "paralegal", answer_text[:40]):
         assert words not in storage
 
@@ -341,6 +342,6 @@ def test_the_readme_screenshots_can_be_taken(web, browser, tmp_path):
 
     written = capture(web.url, tmp_path, browser=browser)
     assert [path.name for path in written] == [
-        "widget-closed.png", "widget-desktop.png", "widget-mobile.png"
+        "widget-closed.png", "widget-desktop.png", "widget-mobile.png", "widget-welsh.png"
     ]
     assert all(path.stat().st_size > 10_000 for path in written)

@@ -29,6 +29,7 @@ from bot.storage import database as db
 from bot.storage.audit import Client, record
 from bot.storage.retention import retention_days, sensitive_retention_days
 from web.console import auth, passwords, throttle
+from web.console.conversations import ENGLISH, LANGUAGES
 from web.console.topics import read_titles, topic_title
 from web.security import own_origin
 
@@ -81,6 +82,7 @@ templates.filters["when"] = when
 templates.filters["topic_title"] = topic_title
 templates.filters["iso"] = lambda t: "" if t is None else iso_time(t)
 templates.filters["category_words"] = category_words
+templates.filters["language_name"] = lambda code: LANGUAGES.get(code or ENGLISH, code)
 templates.filters["percent"] = lambda v: "no data" if v is None else f"{v * 100:.1f}%"
 
 

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage import database as db
-from web.console import log
+from web.console import conversations
 from web.console.queries import group_questions
 
 LOW_CONFIDENCE = 0.6  # below this a topic answer is shown for review, though not a fallback
@@ -54,7 +54,7 @@ class Asked:
         return ", ".join(REASONS[reason] for reason in self.reasons)
 
 
-def _reasons(messages: list[log.Message]) -> list[Asked]:
+def _reasons(messages: list[conversations.Message]) -> list[Asked]:
     """The typed questions of one conversation that qualify, with their reasons."""
     found: list[Asked] = []
     last_by_topic: dict[str, Asked] = {}
@@ -67,10 +67,15 @@ def _reasons(messages: list[log.Message]) -> list[Asked]:
         if not message.is_typed or message.event_id is None or not message.text:
             continue
         asked = Asked(
-            message.event_id, "", message.at or 0.0, message.text, message.intent,
-            message.confidence, message.topic,
+            message.event_id,
+            "",
+            message.at or 0.0,
+            message.text,
+            message.intent,
+            message.confidence,
+            message.topic,
         )
-        if message.topic == log.FALLBACK:
+        if message.topic == conversations.FALLBACK:
             asked.reasons.append("fallback")
         elif message.confidence is not None and message.confidence < LOW_CONFIDENCE:
             asked.reasons.append("low-confidence")
@@ -95,13 +100,13 @@ def _candidates(connection: Connection, since: float) -> list[str]:
 
 def questions(connection: Connection, days: int = 30) -> list[Asked]:
     """Every qualifying question of the last ``days`` days not yet decided about."""
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     sender_ids = _candidates(connection, time.time() - days * 86400)
-    events = log.events_by_conversation(connection, sender_ids)
+    events = conversations.events_by_conversation(connection, sender_ids)
     decided = set(connection.execute(sa.select(db.question_marks.c.event_id)).scalars())
     found = []
     for sender_id in sender_ids:
-        for asked in _reasons(log.messages(events[sender_id])):
+        for asked in _reasons(conversations.messages(events[sender_id])):
             if asked.event_id not in decided:
                 asked.sender_id = sender_id
                 found.append(asked)
@@ -137,12 +142,17 @@ def find_question(connection: Connection, event_id: int) -> Asked | None:
     ).first()
     if row is None:
         return None
-    message = log.messages([row])[0]
+    message = conversations.messages([row])[0]
     if not message.is_typed or not message.text:
         return None
     return Asked(
-        row.id, row.sender_id, row.timestamp or 0.0, message.text, message.intent,
-        message.confidence, message.topic,
+        row.id,
+        row.sender_id,
+        row.timestamp or 0.0,
+        message.text,
+        message.intent,
+        message.confidence,
+        message.topic,
     )
 
 
@@ -173,7 +183,7 @@ def needing_answers(connection: Connection) -> list[dict[str, Any]]:
     ).all()
     return [
         {
-            "text": log.messages([row])[0].text,
+            "text": conversations.messages([row])[0].text,
             "sender_id": row.sender_id,
             "marked_by": row.actor,
             "marked_at": row.at,

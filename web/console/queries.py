@@ -31,10 +31,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage import database as db
-from web.console import dismissals, log, search, signals
+from web.console import conversations, dismissals, search, signals
 
 PAGE_SIZE = 25
-WIDGET = log.WIDGET
+WIDGET = conversations.WIDGET
 EXPORT_LIMIT = 5000
 TOPIC = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 TAG = re.compile(r"^[a-z0-9][a-z0-9 -]{0,39}$")  # the shape of any tag, old ones included
@@ -65,6 +65,7 @@ SORTS = {
     "fallbacks": ("Most not understood", ("fallbacks",)),
 }
 CHANNELS = {"widget": "The careers site's chat widget", "other": "Other channels"}
+LANGUAGES = conversations.LANGUAGES
 YES = ("1", "on", "yes")
 
 
@@ -123,6 +124,7 @@ class Filters:
     left: bool = False  # left right after an answer
     safety: bool = False  # safeguarding: danger, a crime or distress described
     channel: str = ""  # "", "widget" or "other"
+    language: str = ""  # "", "en" or "cy"
     sort: str = "newest"
     page: int = 1
     after: tuple[float, str] | None = None  # the list continues after this row...
@@ -160,6 +162,9 @@ class Filters:
         channel = get("channel")
         if channel and channel not in CHANNELS:
             raise BadFilter("Channel: choose the widget, other channels or any")
+        language = get("language")
+        if language and language not in LANGUAGES:
+            raise BadFilter("Language: choose English, Welsh or any")
         sort = get("sort") or "newest"
         if sort not in SORTS:
             raise BadFilter("Sort: choose an order from the list")
@@ -180,6 +185,7 @@ class Filters:
             left=get("left") in YES,
             safety=get("safety") in YES,
             channel=channel,
+            language=language,
             sort=sort,
             page=int(page),
             after=after,
@@ -206,6 +212,7 @@ class Filters:
             "left": "1" if self.left else "",
             "safety": "1" if self.safety else "",
             "channel": self.channel,
+            "language": self.language,
             "sort": self.sort if self.sort != "newest" else "",
             "page": str(self.page) if self.page > 1 else "",
         }
@@ -227,6 +234,11 @@ def _timestamp(day: date) -> float:
 def period(date_from: date, date_to: date) -> tuple[float, float]:
     """The timestamps from the start of ``date_from`` to the end of ``date_to`` (UTC)."""
     return _timestamp(date_from), _timestamp(date_to + timedelta(days=1))
+
+
+def language_of(s: Any) -> Any:
+    """A summary's language in SQL: older summaries, made before languages, are English."""
+    return sa.func.coalesce(s.language, conversations.ENGLISH)
 
 
 def _conditions(filters: Filters, connection: Connection, exporting: bool = False) -> list[Any]:
@@ -266,6 +278,8 @@ def _conditions(filters: Filters, connection: Connection, exporting: bool = Fals
         conditions.append(s.channel == WIDGET)
     elif filters.channel == "other":
         conditions.append(sa.or_(s.channel.is_(None), s.channel != WIDGET))
+    if filters.language:
+        conditions.append(language_of(s) == filters.language)
     if filters.tag:
         tag = db.tags.c
         conditions.append(s.sender_id.in_(sa.select(tag.sender_id).where(tag.tag == filters.tag)))
@@ -305,9 +319,7 @@ class Page:
 def _first_questions(connection: Connection, ids: list[str]) -> dict[str, str]:
     """The first typed question of each of these conversations (the sender_id index)."""
     m = db.messages.c
-    firsts = (
-        sa.select(sa.func.min(m.event_id)).where(m.sender_id.in_(ids)).group_by(m.sender_id)
-    )
+    firsts = sa.select(sa.func.min(m.event_id)).where(m.sender_id.in_(ids)).group_by(m.sender_id)
     return dict(
         connection.execute(sa.select(m.sender_id, m.text).where(m.event_id.in_(firsts))).all()
     )
@@ -339,6 +351,7 @@ def _decorate(connection: Connection, rows: list[dict[str, Any]]) -> list[dict[s
         row["note"] = notes.get(row["sender_id"], "")
         row["topic_list"] = row["topics"].split() if row["topics"] else []
         row["first_question"] = firsts.get(row["sender_id"], "")
+        row["language"] = row.get("language") or conversations.ENGLISH
     return rows
 
 
@@ -383,7 +396,7 @@ def _page_rows(
 
 
 def conversation_page(connection: Connection, filters: Filters) -> Page:
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     where = sa.and_(*_conditions(filters, connection))
     if filters.q:
         # A search reads its matches once: the total comes with the page (a count over every
@@ -422,20 +435,22 @@ def known_tags(connection: Connection) -> list[str]:
 
 
 def conversation(connection: Connection, sender_id: str) -> dict[str, Any] | None:
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     row = connection.execute(
         sa.select(db.summaries).where(db.summaries.c.sender_id == sender_id)
     ).first()
     if row is None:
         return None
     result = _decorate(connection, [dict(row._mapping)])[0]
-    result["messages"] = log.messages(log.conversation_events(connection, sender_id))
+    result["messages"] = conversations.messages(
+        conversations.conversation_events(connection, sender_id)
+    )
     return result
 
 
 def export_rows(connection: Connection, filters: Filters) -> list[dict[str, Any]]:
     """The filtered conversations (at most EXPORT_LIMIT), each with its messages."""
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     rows = [
         dict(row._mapping)
         for row in connection.execute(
@@ -446,9 +461,11 @@ def export_rows(connection: Connection, filters: Filters) -> list[dict[str, Any]
         )
     ]
     rows = _decorate(connection, rows)
-    events = log.events_by_conversation(connection, [row["sender_id"] for row in rows])
+    events = conversations.events_by_conversation(connection, [row["sender_id"] for row in rows])
     for row in rows:
-        row["messages"] = [m for m in log.messages(events[row["sender_id"]]) if not m.automatic]
+        row["messages"] = [
+            m for m in conversations.messages(events[row["sender_id"]]) if not m.automatic
+        ]
     return rows
 
 
@@ -561,9 +578,49 @@ def unanswered_groups(
     return groups, set_aside
 
 
+def by_language(connection: Connection, start: float, end: float) -> list[dict[str, Any]]:
+    """The conversations that started in the period, counted per language (English first),
+    as the daily counts count them: with at least one visitor message."""
+    s = db.summaries.c
+    language = language_of(s).label("language")
+    counted = {
+        row.language: row
+        for row in connection.execute(
+            sa.select(
+                language,
+                sa.func.count().label("conversations"),
+                sa.func.sum(s.user_messages).label("messages"),
+                sa.func.sum(s.fallbacks).label("fallbacks"),
+                sa.func.sum(s.feedback_up).label("up"),
+                sa.func.sum(s.feedback_down).label("down"),
+            )
+            .where(s.user_messages > 0, s.started_at >= start, s.started_at < end)
+            .group_by(language)
+        )
+    }
+    rows = []
+    for code, name in LANGUAGES.items():
+        row = counted.get(code)
+        messages, fallbacks = (int(row.messages), int(row.fallbacks)) if row else (0, 0)
+        up, down = (int(row.up), int(row.down)) if row else (0, 0)
+        rows.append(
+            {
+                "language": code,
+                "name": name,
+                "conversations": row.conversations if row else 0,
+                "messages": messages,
+                "fallback_rate": fallbacks / messages if messages else None,
+                "up": up,
+                "down": down,
+                "feedback_ratio": up / (up + down) if up + down else None,
+            }
+        )
+    return rows
+
+
 def insights(connection: Connection, date_from: date, date_to: date) -> dict[str, Any]:
     """Counts per day, totals and top topics from the daily counts; unanswered questions."""
-    log.refresh_summaries(connection)
+    conversations.refresh_summaries(connection)
     first, last = (date_from - EPOCH).days, (date_to - EPOCH).days
     counts = db.daily_counts.c
     per_day = {
@@ -583,12 +640,12 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
         )
     }
     t = db.daily_topic_counts.c
-    conversations = sa.func.sum(t.conversations).label("conversations")
+    in_conversations = sa.func.sum(t.conversations).label("conversations")
     topics = connection.execute(
-        sa.select(t.topic, conversations)
+        sa.select(t.topic, in_conversations)
         .where(t.day >= first, t.day <= last)
         .group_by(t.topic)
-        .order_by(conversations.desc(), t.topic)
+        .order_by(in_conversations.desc(), t.topic)
         .limit(20)
     ).all()
     start, end = period(date_from, date_to)
@@ -614,6 +671,7 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
         "feedback_ratio": totals["up"] / rated if rated else None,
         "unanswered": groups,
         "set_aside": set_aside,
+        "languages": by_language(connection, start, end),
         "confident_rate": (
             sum(row.confident_answers or 0 for row in per_day.values()) / totals["messages"]
             if totals["messages"]

@@ -2,7 +2,7 @@
 a visitor who needed safeguarding, its ratings counted once per answer, and whether an
 unanswered question is a real one, a probe or keyboard mash.
 
-Worked out from :func:`web.console.log.messages` when a conversation is summarised, so
+Worked out from :func:`web.console.conversations.messages` when a conversation is summarised, so
 the list filters on stored columns, never on message text.
 """
 

@@ -107,6 +107,7 @@ async def conversation_list(request: Request) -> HTTPResponse:
         topics=topics,
         tags=tags,
         channels=queries.CHANNELS,
+        languages=queries.LANGUAGES,
         sorts=queries.SORTS,
         confident=signals.CONFIDENT,
         page_link=lambda n, **key: (
@@ -249,6 +250,7 @@ async def erase(request: Request, conversation_id: str) -> HTTPResponse:
 CSV_FIELDS = [
     "conversation",
     "started",
+    "language",
     "tags",
     "reviewed",
     "note",
@@ -280,6 +282,7 @@ def _export_csv(rows: list[dict[str, Any]]) -> bytes:
             for value in (
                 row["sender_id"],
                 iso_time(row["started_at"]),
+                row["language"],
                 " ".join(row["tags"]),
                 "yes" if row["reviewed"] else "no",
                 row["note"],
@@ -312,6 +315,7 @@ def _export_json(rows: list[dict[str, Any]]) -> bytes:
             "conversation": row["sender_id"],
             "started": iso_time(row["started_at"]),
             "last": iso_time(row["last_at"]),
+            "language": row["language"],
             "messages_from_visitor": row["user_messages"],
             "topics": row["topic_list"],
             "fallbacks": row["fallbacks"],

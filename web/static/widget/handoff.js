@@ -9,8 +9,12 @@
  *   window.cpsCareersHandoff.mount(container, {
  *     server: "https://ASSISTANT", conversation: "id" or null, question: "prefilled text",
  *     privacyUrl: "...", headingLevel: 2 or 3, focus: true (move focus to the form),
- *     onClose: function () {...} (adds "Cancel")
+ *     onClose: function () {...} (adds "Cancel"),
+ *     words: {...} (the widget's strings in the visitor's language, GET /api/strings)
  *   });
+ *
+ * Its words are the knowledge file's `widget-handoff-` labels; the page asks for them in
+ * the language of the page (<html lang>), the widget gives its own.
  *
  * As in the widget, nothing typed or received is parsed as HTML: text goes into text nodes.
  * What the visitor typed stays in the form whatever goes wrong.
@@ -21,8 +25,14 @@
   if (window.cpsCareersHandoff) return;
 
   var counter = 0;
-  var FAILED = "We could not send your question. Nothing you typed has been lost: check your " +
-    "connection, then select Send to the recruitment team again.";
+
+  // One of the form's strings ("handoff-" + key) with its {placeholders} filled in.
+  function say(words, key, values) {
+    var text = words["handoff-" + key] || "";
+    return text.replace(/\{([a-z]+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
 
   function make(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -65,17 +75,17 @@
   // The same checks as the server's, so most mistakes are shown at once.
   var EMAIL = /^[^@\s<>(),;:"[\]\\]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
 
-  function check(values, terms) {
+  function check(values, terms, words) {
     var errors = {};
-    if (!values.question) errors.question = "Enter your question";
+    if (!values.question) errors.question = say(words, "question-missing");
     else if (values.question.length > terms.max_question_chars) {
-      errors.question = "Your question must be " + terms.max_question_chars + " characters or fewer";
+      errors.question = say(words, "question-too-long", { limit: terms.max_question_chars });
     }
-    if (!values.email) errors.email = "Enter your email address";
+    if (!values.email) errors.email = say(words, "email-missing");
     else if (values.email.length > 254 || !EMAIL.test(values.email)) {
-      errors.email = "Enter an email address in the correct format, like name@example.com";
+      errors.email = say(words, "email-format");
     }
-    if (!values.consent) errors.consent = "Tick the box to agree to send your question to the recruitment team";
+    if (!values.consent) errors.consent = say(words, "consent-missing");
     return errors;
   }
 
@@ -84,11 +94,13 @@
     var prefix = "hf-" + counter + "-";
     var server = options.server;
     var level = options.headingLevel === 2 ? "h2" : "h3";
+    var words = options.words;
+    function t(key, values) { return say(words, key, values); }
     container.textContent = "";
     container.appendChild(make("link", { rel: "stylesheet", href: server + "/widget/handoff.css" }));
     var root = make("div", { "class": "hf" });
     container.appendChild(root);
-    var status = make("p", { "class": "hf-status", role: "status", text: "Loading the form" });
+    var status = make("p", { "class": "hf-status", role: "status", text: t("loading") });
     root.appendChild(status);
 
     function load() {
@@ -97,14 +109,14 @@
         build(root, terms);
       }).catch(function () {
         status.textContent = "";
-        status.appendChild(document.createTextNode("We could not load the form. "));
-        var retry = make("button", { type: "button", "class": "hf-button hf-button--secondary", text: "Try again" });
+        status.appendChild(document.createTextNode(t("load-failed") + " "));
+        var retry = make("button", { type: "button", "class": "hf-button hf-button--secondary", text: t("try-again") });
         retry.addEventListener("click", function () {
-          status.textContent = "Loading the form";
+          status.textContent = t("loading");
           load();
         });
         status.appendChild(retry);
-        if (options.onClose) status.appendChild(closeButton("Cancel"));
+        if (options.onClose) status.appendChild(closeButton(t("cancel")));
       });
     }
 
@@ -126,7 +138,7 @@
     }
 
     function build(root, terms) {
-      var heading = make(level, { "class": "hf-heading", tabindex: "-1", text: "Send your question to the recruitment team" });
+      var heading = make(level, { "class": "hf-heading", tabindex: "-1", text: t("heading") });
       var summary = make("div", { "class": "hf-summary", tabindex: "-1", hidden: true });
       var alert = make("div", { role: "alert", "class": "hf-alert" });
       var question = make("textarea", { name: "question", rows: "4", "class": "hf-input", spellcheck: "true" });
@@ -135,10 +147,7 @@
         name: "email", type: "email", autocomplete: "email", spellcheck: "false", "class": "hf-input"
       });
       var consent = make("input", { name: "consent", type: "checkbox", "class": "hf-checkbox", id: prefix + "consent" });
-      var consentText = "I agree to send my question, my email address and a copy of this conversation, " +
-        "with personal details such as names taken out, to the CPS recruitment team. Recruiters at the " +
-        "CPS will read them and reply to me by email. They are deleted " + terms.retention_days +
-        " days after the team replies or closes my question.";
+      var consentText = t("consent", { days: terms.retention_days });
       var consentBlock = make("div", { "class": "hf-field hf-consent", "data-field": "consent" }, [
         make("div", { "class": "hf-check" }, [
           consent, make("label", { "for": prefix + "consent", "class": "hf-check-label", text: consentText })
@@ -147,22 +156,21 @@
       // People never see this field; bots that fill in every field do.
       var trap = make("input", { name: "website", type: "text", tabindex: "-1", autocomplete: "off", id: prefix + "website" });
       var trapBlock = make("div", { "class": "hf-trap", "aria-hidden": "true" }, [
-        make("label", { "for": prefix + "website", text: "Leave this empty" }), trap
+        make("label", { "for": prefix + "website", text: t("trap") }), trap
       ]);
-      var send = make("button", { type: "submit", "class": "hf-button", text: "Send to the recruitment team" });
+      var send = make("button", { type: "submit", "class": "hf-button", text: t("send") });
       var form = make("form", { "class": "hf-form", novalidate: true }, [
-        field("question", "Your question", "Change it if you like. Do not include your name, a case reference or other personal details.", question),
-        field("email", "Your email address", "The recruitment team uses it only to reply to this question.", email),
+        field("question", t("question-label"), t("question-hint"), question),
+        field("email", t("email-label"), t("email-hint"), email),
         consentBlock,
         trapBlock,
-        make("div", { "class": "hf-actions" }, [send, options.onClose ? closeButton("Cancel") : null])
+        make("div", { "class": "hf-actions" }, [send, options.onClose ? closeButton(t("cancel")) : null])
       ]);
       var privacy = options.privacyUrl || server + "/privacy#contact";
       root.appendChild(heading);
       root.appendChild(make("p", { "class": "hf-text" }, [
-        "A person in the CPS recruitment team reads your question and replies by email, usually within " +
-          terms.reply_days + " working days. ",
-        make("a", { href: privacy, text: "How we use your information" })
+        t("intro", { days: terms.reply_days }) + " ",
+        make("a", { href: privacy, text: t("privacy") })
       ]));
       root.appendChild(summary);
       root.appendChild(alert);
@@ -207,7 +215,7 @@
           var block = form.querySelector('[data-field="' + name + '"]');
           var errorId = prefix + name + "-error";
           var message = make("p", { id: errorId, "class": "hf-error" }, [
-            make("span", { "class": "hf-visually-hidden", text: "Error: " }), errors[name]
+            make("span", { "class": "hf-visually-hidden", text: t("error") + " " }), errors[name]
           ]);
           block.insertBefore(message, name === "consent" ? block.firstChild : control);
           block.classList.add("hf-field--error");
@@ -222,7 +230,7 @@
           list.appendChild(make("li", {}, [jump]));
         });
         var summaryLevel = level === "h2" ? "h3" : "h4";
-        summary.appendChild(make(summaryLevel, { "class": "hf-summary-title", text: "There is a problem" }));
+        summary.appendChild(make(summaryLevel, { "class": "hf-summary-title", text: t("problem") }));
         summary.appendChild(list);
         summary.hidden = false;
         summary.focus();
@@ -235,13 +243,11 @@
 
       function confirm(replyDays) {
         root.textContent = "";
-        var done = make(level, { "class": "hf-heading", tabindex: "-1", text: "Your question has been sent" });
+        var done = make(level, { "class": "hf-heading", tabindex: "-1", text: t("sent") });
         root.appendChild(done);
-        root.appendChild(make("p", { "class": "hf-text", text:
-          "The recruitment team usually replies within " + replyDays + " working days, by email to the address you gave." }));
-        root.appendChild(make("p", { "class": "hf-text", text:
-          "If you do not hear from them, check your spam or junk folder." }));
-        if (options.onClose) root.appendChild(closeButton("Back to the conversation"));
+        root.appendChild(make("p", { "class": "hf-text", text: t("sent-reply", { days: replyDays }) }));
+        root.appendChild(make("p", { "class": "hf-text", text: t("sent-spam") }));
+        if (options.onClose) root.appendChild(closeButton(t("back")));
         done.focus();
       }
 
@@ -249,7 +255,7 @@
         event.preventDefault();
         if (sending) return;
         var typed = values();
-        var errors = check(typed, terms);
+        var errors = check(typed, terms, words);
         if (Object.keys(errors).length) {
           showErrors(errors);
           return;
@@ -268,11 +274,11 @@
           if (result.status === 201) confirm(result.data.reply_days || terms.reply_days);
           else if (result.data.fields) showErrors(result.data.fields);
           else if (result.status === 429 && result.data.reason) showFailure(String(result.data.reason));
-          else showFailure(FAILED);
+          else showFailure(t("failed"));
         }).catch(function () {
           sending = false;
           send.removeAttribute("aria-disabled");
-          showFailure(FAILED);
+          showFailure(t("failed"));
         });
       });
     }
@@ -294,20 +300,31 @@
     return question;
   }
 
+  // The form's words in the page's language (Welsh on a page marked lang="cy").
+  function pageWords(server) {
+    var lang = /^cy(-|$)/i.test(document.documentElement.lang || "") ? "cy" : "en";
+    return fetch(server + "/api/strings", { credentials: "omit" }).then(function (response) {
+      if (!response.ok) throw new Error("strings");
+      return response.json();
+    }).then(function (strings) {
+      return Object.assign({}, strings.en, strings[lang]);
+    });
+  }
+
   function mountPage(container) {
     var server = container.getAttribute("data-server") || window.location.origin;
     var match = /(?:^#|&)conversation=([A-Za-z0-9_-]{16,64})(?:&|$)/.exec(window.location.hash);
     var conversation = match ? match[1] : null;
     var options = { server: server, conversation: conversation, question: "", headingLevel: 2 };
-    if (!conversation) {
+    var asked = !conversation ? Promise.resolve() :
+      post(server + "/api/transcript", { conversation: conversation }).then(function (result) {
+        options.question = result.status === 200 ? lastUnanswered(result.data.turns) : "";
+      }).catch(function () { /* the visitor types the question instead */ });
+    // Without its words there is no form to show; the page's own text (noscript) stays.
+    Promise.all([pageWords(server), asked]).then(function (ready) {
+      options.words = ready[0];
       mount(container, options);
-      return;
-    }
-    post(server + "/api/transcript", { conversation: conversation }).then(function (result) {
-      options.question = result.status === 200 ? lastUnanswered(result.data.turns) : "";
-    }).catch(function () { /* the visitor types the question instead */ }).then(function () {
-      mount(container, options);
-    });
+    }).catch(function () {});
   }
 
   window.cpsCareersHandoff = { mount: mount, lastUnanswered: lastUnanswered };

@@ -2,7 +2,11 @@
  * The CPS careers assistant widget. A host page adds one tag:
  *
  *   <script src="https://ASSISTANT/widget/widget.js" data-server="https://ASSISTANT"
- *           data-title="Careers assistant" data-position="right" data-greeting="/greeting" defer></script>
+ *           data-position="right" data-greeting="/greeting" data-lang="en" defer></script>
+ *
+ * data-lang="cy" starts it in Welsh; the visitor can switch language at any time, and the
+ * widget follows the language the assistant answers in. Its words, in both languages, come
+ * from the web app (GET /api/strings, from the knowledge file): none are written here.
  *
  * No framework and no build step. Everything lives in a shadow root, so the host's CSS
  * and ours do not meet. Nothing a visitor or the bot sends is ever parsed as HTML: text
@@ -18,21 +22,21 @@
 
   var STORAGE_KEY = "cps-careers-assistant";
   var MAX_TURNS = 200; // keeps the page's memory small however long the conversation
-  var MONTHS = ["January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December"];
   var NEAR_LIMIT = 0.8; // the character count shows from this share of the limit
+  // The error codes the widget explains, and the string (GET /api/strings) that does.
   var ERRORS = {
-    message_too_long: "Your message is too long: it can be up to {limit} characters. Please shorten it and send it again.",
-    empty_message: "Please type a question first.",
-    bad_command: "Please type your question in words.",
-    rate_limited: "You are sending messages faster than the assistant can answer. Please wait a minute, then send your message again.",
-    origin_not_allowed: "The careers assistant is not available on this website.",
-    offline: "We could not reach the careers assistant. Check your internet connection, then select Retry.",
-    unavailable: "The careers assistant is not answering at the moment. Your message has not been lost: select Retry to send it again.",
-    feedback: "We could not send your feedback. Select Retry to try again.",
-    transcript: "We could not show your conversation so far. Select Retry to try again.",
-    handoff: "We could not open the form for the recruitment team. Select Retry to try again."
+    message_too_long: "error-message-too-long",
+    empty_message: "error-empty-message",
+    bad_command: "error-bad-command",
+    rate_limited: "error-rate-limited",
+    origin_not_allowed: "error-origin-not-allowed",
+    offline: "error-offline",
+    unavailable: "error-unavailable",
+    feedback: "error-feedback",
+    transcript: "error-transcript",
+    handoff: "error-handoff"
   };
+  var LANGUAGES = ["en", "cy"]; // English and Welsh ("Cymraeg")
   // The offer to send the question to the recruitment team: a button with this payload and
   // a link to the form (bot/actions/handoff.py); the widget opens the form (handoff.js) itself.
   var HANDOFF_PAYLOAD = "/human-handoff";
@@ -52,14 +56,14 @@
     var origin = /^https?:$/.test(server.protocol) ? server.origin : new URL(script.src).origin;
     return {
       server: origin,
-      title: (data.title || "Careers assistant").slice(0, 80),
+      title: data.title ? data.title.slice(0, 80) : null, // the English title, if not ours
       position: data.position === "left" ? "left" : "right",
       greeting: /^\/[a-z0-9_-]{1,64}$/.test(data.greeting || "") ? data.greeting : "/greeting",
       privacyUrl: configUrl(data.privacy) || origin + "/privacy",
       accessibilityUrl: configUrl(data.accessibility) || origin + "/accessibility",
       transparencyUrl: configUrl(data.transparency) || origin + "/algorithmic-transparency",
       accuracyUrl: configUrl(data.accuracy) || origin + "/accuracy",
-      lang: /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || "") ? data.lang : "en-GB",
+      lang: /^cy(-|$)/i.test(data.lang || "") ? "cy" : "en",
       // The server's MAX_MESSAGE_CHARS; a refusal from the server corrects it.
       maxLength: /^[0-9]{1,6}$/.test(data.maxLength || "") && +data.maxLength > 0 ? +data.maxLength : 1000
     };
@@ -89,9 +93,10 @@
   // ---- State: the conversation id in session storage, the transcript in memory ------
   //
   // Any script on the host page can read its session storage, so it holds only the
-  // conversation id and whether the panel is open, never what the visitor typed. After a
-  // reload or a move to another page the widget asks the web app for the conversation as
-  // it was stored, with personal details already redacted (POST /api/transcript).
+  // conversation id, whether the panel is open and the language chosen, never what the
+  // visitor typed. After a reload or a move to another page the widget asks the web app for
+  // the conversation as it was stored, with personal details already redacted
+  // (POST /api/transcript).
 
   var memoryStore = {};
   var store = {
@@ -122,14 +127,16 @@
   function loadState() {
     var saved = store.get();
     if (saved && typeof saved.id === "string" && /^[a-f0-9]{32}$/.test(saved.id)) {
-      return { id: saved.id, open: saved.open === true, turns: [], saved: true };
+      var lang = LANGUAGES.indexOf(saved.lang) >= 0 ? saved.lang : config.lang;
+      return { id: saved.id, open: saved.open === true, turns: [], saved: true, lang: lang };
     }
-    return { id: newConversationId(), open: false, turns: [], saved: false };
+    return { id: newConversationId(), open: false, turns: [], saved: false, lang: config.lang };
   }
 
+  // The language goes with the conversation from page to page (it is not visitor text).
   function saveState() {
     state.turns = state.turns.slice(-MAX_TURNS);
-    store.set({ id: state.id, open: state.open });
+    store.set({ id: state.id, open: state.open, lang: state.lang });
   }
 
   // A turn of POST /api/transcript as the widget keeps it; anything odd is left out.
@@ -156,7 +163,9 @@
   // separate messages; keep only the fields we render, as plain strings. Only an answer
   // (the payload says `"rateable": true`) asks for a rating.
   function botTurn(messages, rateable) {
-    var turn = { who: "bot", texts: [], buttons: [], custom: null, rateable: rateable, rating: null, ack: null };
+    var turn = {
+      who: "bot", texts: [], buttons: [], custom: null, rateable: rateable, rating: null, ack: null, lang: null
+    };
     (Array.isArray(messages) ? messages : []).forEach(function (message) {
       if (!message || typeof message !== "object") return;
       var text = asString(message.text, 5000);
@@ -168,6 +177,10 @@
         if (title && payload) turn.buttons.push({ title: title, payload: payload, handoff: handoff });
       });
       var custom = message.custom;
+      // The language the assistant answered in; absent (older conversations) means English.
+      if (custom && typeof custom === "object" && LANGUAGES.indexOf(custom.lang) >= 0 && !turn.lang) {
+        turn.lang = custom.lang;
+      }
       if (custom && typeof custom === "object" && typeof custom.topic === "string" && !turn.custom) {
         turn.custom = {
           topic: custom.topic.slice(0, 64),
@@ -209,6 +222,46 @@
     return el("span", { "class": "cw-visually-hidden", text: text });
   }
 
+  // ---- The widget's words, in the visitor's language -----------------------------------
+
+  var strings = null; // {"en": {...}, "cy": {...}} from GET /api/strings
+
+  function t(key, values) {
+    var text = strings[state.lang][key];
+    if (typeof text !== "string") text = strings.en[key] || "";
+    return text.replace(/\{([a-z]+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
+
+  // A sentence with nodes in it: "Source: {link}" gives ["Source: ", <a>]. Plain parts go
+  // through `wrap` (e.g. hidden from sight), nodes as they are.
+  function sentence(key, nodesByName, wrap) {
+    return t(key).split(/(\{[a-z]+\})/).filter(Boolean).map(function (part) {
+      var name = /^\{([a-z]+)\}$/.exec(part);
+      if (name && nodesByName[name[1]] !== undefined) return nodesByName[name[1]];
+      return wrap ? wrap(part) : part;
+    });
+  }
+
+  // The sender line: the name is shown, the words around it are for screen readers only.
+  function said(key, name) {
+    return sentence(key, { name: name }, hiddenText);
+  }
+
+  function title() {
+    return state.lang === "en" && config.title ? config.title : t("title");
+  }
+
+  // The value of a lang attribute for each language (WCAG 3.1.1 and 3.1.2).
+  function langTag(lang) {
+    return lang === "cy" ? "cy" : "en-GB";
+  }
+
+  function otherLanguage() {
+    return state.lang === "cy" ? "en" : "cy";
+  }
+
   function svgIcon(pathData, extraClass) {
     var ns = "http://www.w3.org/2000/svg";
     var svg = document.createElementNS(ns, "svg");
@@ -233,7 +286,7 @@
       href: href,
       target: external ? "_blank" : null,
       rel: "noopener noreferrer"
-    }, [label, external ? hiddenText(" (opens in a new tab)") : null]);
+    }, [label, external ? hiddenText(" " + t("new-tab")) : null]);
   }
 
   // Markdown-style [label](address) links and bare https:// or mailto: addresses.
@@ -288,7 +341,8 @@
   function formatDate(iso) {
     var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
     if (!m || +m[2] < 1 || +m[2] > 12) return null;
-    return +m[3] + " " + MONTHS[+m[2] - 1] + " " + m[1];
+    var months = strings[state.lang].months || strings.en.months;
+    return +m[3] + " " + months[+m[2] - 1] + " " + m[1];
   }
 
   // ---- The widget ----------------------------------------------------------------------
@@ -298,6 +352,7 @@
   var busy = false;
   var generation = 0; // bumped on restart, so late answers to an old conversation are dropped
   var retryAction = null;
+  var shownError = null; // {key, retry} of the error on show
   var ui = {};
   var nodes = new WeakMap(); // turn -> its list item; kept out of the saved state
   var ratingViews = new WeakMap(); // bot turn -> its feedback buttons and acknowledgement
@@ -310,13 +365,16 @@
     var inputId = uid("input");
     var hintId = uid("hint");
 
+    // The words go in by paint(), here and whenever the language changes.
+    ui.launcherText = el("span");
     ui.launcher = el("button", {
       type: "button", "class": "cw-launcher", "aria-expanded": "false", "aria-controls": "cw-panel"
-    }, [svgIcon(ICON_CHAT), el("span", { text: "Ask our careers assistant" })]);
+    }, [svgIcon(ICON_CHAT), ui.launcherText]);
 
-    ui.restart = el("button", { type: "button", "class": "cw-header-button", text: "Start again" });
-    ui.close = el("button", { type: "button", "class": "cw-header-button" },
-      ["Close", hiddenText(" the careers assistant")]);
+    // The switch names the other language in that language ("Cymraeg", "English").
+    ui.language = el("button", { type: "button", "class": "cw-header-button cw-language" });
+    ui.restart = el("button", { type: "button", "class": "cw-header-button" });
+    ui.close = el("button", { type: "button", "class": "cw-header-button" });
     ui.messages = el("ol", { "class": "cw-messages" });
     // The log itself is silent: a new reply is announced by its text alone (ui.announcer),
     // not with every button label; the buttons are there to be found.
@@ -333,10 +391,13 @@
     // Shown near the limit; screen readers hear it when typing pauses (ui.countStatus).
     ui.count = el("p", { id: countId, "class": "cw-count", "aria-hidden": "true", hidden: true });
     ui.countStatus = el("div", { "class": "cw-visually-hidden", "aria-live": "polite" });
-    ui.hint = el("p", { id: hintId, "class": "cw-hint", text: HINT });
-    ui.send = el("button", { type: "submit", "class": "cw-send", text: "Send" });
+    ui.hint = el("p", { id: hintId, "class": "cw-hint" });
+    ui.send = el("button", { type: "submit", "class": "cw-send" });
+    ui.label = el("label", { "for": inputId, "class": "cw-label" });
+    ui.title = el("h2", { id: titleId, "class": "cw-title" });
+    ui.notice = el("div", { "class": "cw-notice" });
     ui.form = el("form", { "class": "cw-form", novalidate: true }, [
-      el("label", { "for": inputId, "class": "cw-label", text: "Type your question" }),
+      ui.label,
       el("div", { "class": "cw-row" }, [ui.input, ui.send]),
       ui.count, ui.countStatus, ui.hint
     ]);
@@ -344,27 +405,15 @@
     ui.handoff = el("div", { "class": "cw-handoff", hidden: true });
     ui.panel = el("section", { id: "cw-panel", "class": "cw-panel", "aria-labelledby": titleId, hidden: true }, [
       el("div", { "class": "cw-header" }, [
-        el("h2", { id: titleId, "class": "cw-title", text: config.title }),
-        el("div", { "class": "cw-header-actions" }, [ui.restart, ui.close])
+        ui.title,
+        el("div", { "class": "cw-header-actions" }, [ui.language, ui.restart, ui.close])
       ]),
-      el("div", { "class": "cw-notice" }, [
-        el("p", {}, [
-          "This is an automated assistant, not a person. Do not share personal details. ",
-          el("a", { href: config.privacyUrl, "class": "cw-notice-link", text: "Privacy notice" })
-        ]),
-        el("p", {}, [
-          "About this assistant: ",
-          el("a", { href: config.accessibilityUrl, "class": "cw-notice-link", text: "accessibility" }), ", ",
-          el("a", { href: config.transparencyUrl, "class": "cw-notice-link", text: "how it works" }), " and ",
-          el("a", { href: config.accuracyUrl, "class": "cw-notice-link", text: "how accurate it is" }), "."
-        ])
-      ]),
+      ui.notice,
       ui.log, ui.announcer, ui.typing, ui.error, ui.handoff, ui.form
     ]);
-    ui.root = el("div", {
-      "class": "cw cw--" + config.position, lang: config.lang, hidden: true
-    }, [ui.launcher, ui.panel]);
+    ui.root = el("div", { "class": "cw cw--" + config.position, hidden: true }, [ui.launcher, ui.panel]);
     ui.shadow = root;
+    paint();
 
     // Show nothing until our stylesheet has loaded, so the page never flashes unstyled parts.
     stylesheet.addEventListener("load", function () {
@@ -381,12 +430,63 @@
     if (state.saved) restore();
   }
 
+  // Every word of the widget in the current language; the conversation's turns are drawn
+  // again too (their labels change; what was said stays in the language it was said in).
+  function paint() {
+    ui.root.setAttribute("lang", langTag(state.lang));
+    ui.launcherText.textContent = t("launcher");
+    var other = otherLanguage();
+    ui.language.textContent = strings[other]["language-name"];
+    ui.language.setAttribute("lang", langTag(other));
+    ui.restart.textContent = t("start-again");
+    // The visible word is the start of the name (WCAG 2.5.3), the rest says what closes.
+    ui.close.textContent = t("close");
+    ui.close.setAttribute("aria-label", t("close-the-assistant"));
+    ui.title.textContent = title();
+    ui.label.textContent = t("input-label");
+    ui.send.textContent = t("send");
+    ui.notice.textContent = "";
+    ui.notice.appendChild(el("p", {}, [t("notice") + " ", noticeLink(config.privacyUrl, "privacy-notice")]));
+    ui.notice.appendChild(el("p", {}, sentence("about", {
+      accessibility: noticeLink(config.accessibilityUrl, "about-accessibility"),
+      workings: noticeLink(config.transparencyUrl, "about-workings"),
+      accuracy: noticeLink(config.accuracyUrl, "about-accuracy")
+    })));
+    state.turns.forEach(function (turn) {
+      var old = nodes.get(turn);
+      if (old && old.parentNode) old.parentNode.replaceChild(renderTurn(turn), old);
+    });
+    updateHint();
+    updateCount();
+    if (busy) setTyping(ui.typing.textContent !== "");
+    if (shownError) showError(shownError.key, shownError.retry);
+  }
+
+  // The pages about the assistant are in English: a Welsh reader is told so.
+  function noticeLink(href, key) {
+    var link = el("a", { href: href, "class": "cw-notice-link", text: t(key) });
+    return state.lang === "en" ? link : el("span", {}, [link, " " + strings[state.lang]["in-english"]]);
+  }
+
+  function setLanguage(lang, announced) {
+    if (lang === state.lang || LANGUAGES.indexOf(lang) < 0) return;
+    state.lang = lang;
+    saveState();
+    paint();
+    if (announced) {
+      ui.announcer.textContent = "";
+      window.setTimeout(function () { ui.announcer.textContent = t("language-switched"); }, 50);
+    }
+  }
+
   // Show the conversation so far again, without announcing it: the log is busy and silent
   // while the turns go in.
   function restore() {
     ui.log.setAttribute("aria-busy", "true");
     request("transcript", { opening: config.greeting }, function (data) {
-      data.turns.map(storedTurn).filter(Boolean).slice(-MAX_TURNS).forEach(function (turn) {
+      var restored = data.turns.map(storedTurn).filter(Boolean).slice(-MAX_TURNS);
+      followConversation(restored);
+      restored.forEach(function (turn) {
         state.turns.push(turn);
         ui.messages.appendChild(renderTurn(turn));
       });
@@ -408,6 +508,7 @@
     ui.launcher.addEventListener("click", function () { openPanel(); });
     ui.close.addEventListener("click", function () { closePanel(true); });
     ui.restart.addEventListener("click", restart);
+    ui.language.addEventListener("click", function () { setLanguage(otherLanguage(), true); });
     ui.form.addEventListener("submit", function (event) {
       event.preventDefault();
       sendTyped();
@@ -443,33 +544,38 @@
   function renderItem(turn) {
     if (turn.who === "user") {
       return el("li", { "class": "cw-message cw-message--user" }, [
-        el("p", { "class": "cw-sender" }, ["You", hiddenText(" said:")]),
+        el("p", { "class": "cw-sender" }, said("you-said", t("you"))),
         el("div", { "class": "cw-bubble" }, [richPlain(turn.text)])
       ]);
     }
     var item = el("li", {
       "class": "cw-message cw-message--bot", "data-topic": turn.custom ? turn.custom.topic : null
     }, [
-      el("p", { "class": "cw-sender" }, [config.title, hiddenText(" said:")])
+      el("p", { "class": "cw-sender" }, said("assistant-said", title()))
     ]);
-    var bubble = el("div", { "class": "cw-bubble" });
+    // What the assistant said is marked with the language it said it in (WCAG 3.1.2),
+    // whatever language the widget's own words are in.
+    var spoken = langTag(turn.lang || "en");
+    var bubble = el("div", { "class": "cw-bubble", lang: turn.texts.length ? spoken : null });
     turn.texts.forEach(function (text) { bubble.appendChild(richText(text)); });
     if (!turn.texts.length) {
-      bubble.appendChild(el("p", { "class": "cw-text", text: "Sorry, I have no answer to that. Please ask in another way." }));
+      bubble.appendChild(el("p", { "class": "cw-text", text: t("no-answer") }));
     }
     item.appendChild(bubble);
     var source = turn.custom && safeHref(turn.custom.source || "");
     if (source && source.indexOf("https:") === 0) {
       var checked = formatDate(turn.custom.reviewed);
       var label = turn.custom.title || new URL(source).hostname;
+      var named = link(source, label);
+      named.setAttribute("lang", spoken);
       item.appendChild(el("p", { "class": "cw-source" },
-        ["Source: ", link(source, label), checked ? ", checked on " + checked : null]));
+        sentence(checked ? "source-checked" : "source", { link: named, date: checked })));
     }
     if (turn.rateable) item.appendChild(renderFeedback(turn));
     if (turn.buttons.length) {
-      item.appendChild(el("div", { "class": "cw-buttons", role: "group", "aria-label": "Suggested questions" },
+      item.appendChild(el("div", { "class": "cw-buttons", role: "group", "aria-label": t("suggested-questions") },
         turn.buttons.map(function (button) {
-          var node = el("button", { type: "button", "class": "cw-suggestion", text: button.title });
+          var node = el("button", { type: "button", "class": "cw-suggestion", text: button.title, lang: spoken });
           node.addEventListener("click", function (event) {
             if (button.handoff) {
               openHandoff();
@@ -498,11 +604,11 @@
 
   function renderFeedback(turn) {
     var questionId = uid("rate");
-    var up = feedbackButton(turn, "up", "Helpful");
-    var down = feedbackButton(turn, "down", "Not helpful");
+    var up = feedbackButton(turn, "up", t("helpful"));
+    var down = feedbackButton(turn, "down", t("not-helpful"));
     var ack = el("p", { "class": "cw-ack", text: turn.ack || "" });
     var group = el("div", { "class": "cw-feedback", role: "group", "aria-labelledby": questionId }, [
-      el("span", { id: questionId, "class": "cw-feedback-question", text: "Was this answer helpful?" }),
+      el("span", { id: questionId, "class": "cw-feedback-question", text: t("rate-question") }),
       up, down
     ]);
     ratingViews.set(turn, { up: up, down: down, ack: ack });
@@ -517,7 +623,16 @@
     return button;
   }
 
+  // The widget speaks the language the assistant last answered in: a visitor who writes
+  // in Welsh and is answered in Welsh gets the widget in Welsh. Only a language the answer
+  // states counts (an assistant that does not say keeps the visitor's choice).
+  function followConversation(turns) {
+    var spoken = turns.filter(function (turn) { return turn.who === "bot" && turn.lang; });
+    if (spoken.length) setLanguage(spoken[spoken.length - 1].lang, false);
+  }
+
   function appendTurn(turn) {
+    followConversation([turn]);
     state.turns.push(turn);
     saveState();
     var dropped = ui.messages.children.length - state.turns.length + 1;
@@ -534,7 +649,9 @@
   function announce(item) {
     var said = item.querySelector(".cw-bubble").innerText.replace(/\s+/g, " ").trim();
     ui.announcer.textContent = "";
-    window.setTimeout(function () { ui.announcer.textContent = config.title + " said: " + said; }, 50);
+    window.setTimeout(function () {
+      ui.announcer.textContent = t("assistant-said", { name: title() }) + " " + said;
+    }, 50);
   }
 
   function scrollToLatest() {
@@ -544,13 +661,11 @@
 
   // The suggestions of the latest reply come before the message box in the Tab order;
   // the box's hint says how to reach them.
-  var HINT = "Press Enter to send. Press Shift and Enter for a new line.";
-  var HINT_SUGGESTIONS = " Suggested questions for the last answer are just above: press Shift and Tab to reach them.";
 
   function updateHint() {
     var last = state.turns[state.turns.length - 1];
     var suggested = last && last.who === "bot" && last.buttons.length > 0;
-    ui.hint.textContent = HINT + (suggested ? HINT_SUGGESTIONS : "");
+    ui.hint.textContent = t("hint") + (suggested ? " " + t("hint-suggestions") : "");
   }
 
   // The count of characters left, shown from NEAR_LIMIT of the limit; over the limit it
@@ -563,8 +678,8 @@
     ui.count.hidden = !near;
     ui.count.className = "cw-count" + (left < 0 ? " cw-count--over" : "");
     ui.count.textContent = !near ? "" : left >= 0 ?
-      "You have " + left + " character" + (left === 1 ? "" : "s") + " left." :
-      "You have " + -left + " character" + (left === -1 ? "" : "s") + " too many.";
+      t(left === 1 ? "character-left" : "characters-left", { count: left }) :
+      t(left === -1 ? "character-over" : "characters-over", { count: -left });
     window.clearTimeout(countTimer);
     countTimer = window.setTimeout(function () { ui.countStatus.textContent = ui.count.textContent; }, 1000);
   }
@@ -611,7 +726,7 @@
   function restart() {
     generation += 1;
     busy = false;
-    state = { id: newConversationId(), open: true, turns: [], saved: false };
+    state = { id: newConversationId(), open: true, turns: [], saved: false, lang: state.lang };
     saveState();
     if (!ui.handoff.hidden) closeHandoff();
     ui.messages.textContent = "";
@@ -638,7 +753,7 @@
     }
     if (text.length > config.maxLength) {
       // Said at once, and nothing is lost: the text stays in the box to be shortened.
-      showError(ERRORS.message_too_long.replace("{limit}", String(config.maxLength)), null);
+      showError(ERRORS.message_too_long, null);
       ui.input.focus();
       return;
     }
@@ -674,7 +789,7 @@
     request("feedback", { topic: turn.custom.topic, rating: rating }, function (data) {
       var reply = botTurn(data.messages, false);
       turn.rating = rating;
-      turn.ack = reply.texts[0] || "Thank you for your feedback.";
+      turn.ack = reply.texts[0] || t("thanks");
       // After "not helpful", the offer to send the question to the recruitment team follows.
       if (reply.texts.length > 1 || reply.buttons.length) {
         appendTurn({ who: "bot", texts: reply.texts.slice(1), buttons: reply.buttons, custom: null,
@@ -705,6 +820,8 @@
     busy = true;
     setTyping(kind === "messages");
     body.conversation = state.id;
+    // The language the visitor chose goes with every message, for the assistant to answer in.
+    if (kind !== "transcript") body.metadata = { lang: state.lang };
     fetch(config.server + "/api/" + kind, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -730,8 +847,7 @@
         config.maxLength = result.data.limit; // the server's limit is the one that counts
         updateCount();
       }
-      var text = temporary ? failureText || ERRORS.unavailable : ERRORS[code];
-      showError(text.replace("{limit}", String(config.maxLength)), temporary ? retry : null);
+      showError(temporary ? failureText || ERRORS.unavailable : ERRORS[code], temporary ? retry : null);
     }).catch(function () {
       if (mine !== generation) return;
       busy = false;
@@ -746,19 +862,21 @@
   function setTyping(on) {
     ui.typing.textContent = "";
     if (on) {
-      ui.typing.appendChild(document.createTextNode(config.title + " is typing"));
+      ui.typing.appendChild(document.createTextNode(t("typing", { name: title() })));
       ui.typing.appendChild(el("span", { "class": "cw-dots", "aria-hidden": "true" }, [
         el("span", { text: "." }), el("span", { text: "." }), el("span", { text: "." })
       ]));
     }
   }
 
-  function showError(text, retry) {
+  // `key` names the words (ERRORS); they are shown again in the other language on a switch.
+  function showError(key, retry) {
     clearError();
     retryAction = retry;
-    var children = [el("p", { "class": "cw-error-text", text: text })];
+    shownError = { key: key, retry: retry };
+    var children = [el("p", { "class": "cw-error-text", text: t(key, { limit: config.maxLength }) })];
     if (retry) {
-      var button = el("button", { type: "button", "class": "cw-retry", text: "Retry" });
+      var button = el("button", { type: "button", "class": "cw-retry", text: t("retry") });
       button.addEventListener("click", function () {
         var action = retryAction;
         clearError();
@@ -772,6 +890,7 @@
 
   function clearError() {
     retryAction = null;
+    shownError = null;
     var hadFocus = ui.shadow.activeElement && ui.error.contains(ui.shadow.activeElement);
     ui.error.textContent = "";
     if (hadFocus) ui.input.focus();
@@ -802,7 +921,8 @@
     window.cpsCareersHandoff.mount(ui.handoff, {
       server: config.server, conversation: state.id, privacyUrl: config.privacyUrl,
       question: window.cpsCareersHandoff.lastUnanswered(state.turns.map(handoffTurn)),
-      headingLevel: 3, focus: true, onClose: closeHandoff
+      headingLevel: 3, focus: true, onClose: closeHandoff,
+      words: Object.assign({}, strings.en, strings[state.lang])
     });
   }
 
@@ -825,6 +945,23 @@
     close: function () { closePanel(true); }
   };
 
-  if (document.body) build();
-  else document.addEventListener("DOMContentLoaded", build);
+  // The widget's words first (GET /api/strings); without them there is nothing to show,
+  // so a failure is tried again a few times, then left to the next page.
+  function loadStrings(attempt) {
+    fetch(config.server + "/api/strings", { credentials: "omit" }).then(function (response) {
+      return response.ok ? response.json() : Promise.reject(new Error("HTTP " + response.status));
+    }).then(function (data) {
+      var complete = LANGUAGES.every(function (lang) {
+        return data && data[lang] && typeof data[lang].launcher === "string";
+      });
+      if (!complete) throw new Error("incomplete strings");
+      strings = data;
+      if (document.body) build();
+      else document.addEventListener("DOMContentLoaded", build);
+    }).catch(function () {
+      if (attempt < 3) window.setTimeout(function () { loadStrings(attempt + 1); }, 2000 * (attempt + 1));
+    });
+  }
+
+  loadStrings(0);
 })();

@@ -8,8 +8,10 @@ Rasa stores each event as the JSON of ``Event.as_dict()``. The console reads:
   the ``feedback`` intent is a thumbs up or down from the widget (entities
   ``rating`` and ``rated_topic``);
 * ``bot`` events: the reply text, its buttons, and the answer contract's
-  ``custom`` payload (``data.custom.topic``, ``source``), which gives each turn its topic,
-  and the id of the model that answered (``metadata.model_id``, which Rasa adds).
+  ``custom`` payload (``data.custom.topic``, ``source``, ``lang``), which gives each turn its
+  topic and language, and the id of the model that answered (``metadata.model_id``, which
+  Rasa adds); a visitor's message carries the language chosen in the widget
+  (``metadata.lang``).
 
 The summary of a conversation (:func:`summarise`) holds counts, topic ids, whether the
 visitor said something special-category about themselves (``sensitive``, with the
@@ -37,6 +39,8 @@ from bot.storage import database as db
 from web.console import signals
 
 FALLBACK = signals.FALLBACK
+LANGUAGES = {"en": "English", "cy": "Welsh"}
+ENGLISH = "en"
 GREETING_PAYLOAD = "/greeting"  # sent by the widget when it opens, not typed
 WIDGET = "widget"  # the channel of a conversation the widget opened with its greeting
 STATE_KEY = db.SUMMARIES_STATE_KEY
@@ -72,6 +76,7 @@ class Message:
     safety: bool = False  # an assistant reply carrying the safety signposting
     acknowledges_rating: bool = False  # the assistant's thanks for a rating
     model_id: str | None = None  # Rasa's id of the model that answered (assistant)
+    lang: str | None = None  # "en" or "cy": answered in, or chosen in the widget (visitor)
 
     @property
     def is_feedback(self) -> bool:
@@ -157,6 +162,7 @@ def _visitor_message(row: Any, data: dict[str, Any], offered: dict[str, str]) ->
         text=text,
         intent=intent.get("name"),
         confidence=intent.get("confidence"),
+        lang=_language((data.get("metadata") or {}).get("lang")),
     )
     if message.intent == "feedback":
         message.rating = entity_value(parse_data, "rating")
@@ -209,6 +215,7 @@ def messages(rows: Iterable[Any]) -> list[Message]:
                 safety=custom.get("safety") is True,
                 acknowledges_rating=waiting is not None and waiting.is_feedback,
                 model_id=(data.get("metadata") or {}).get("model_id"),
+                lang=_language(custom.get("lang")),
             )
             out.append(message)
             if message.topic and not message.acknowledges_rating:
@@ -217,6 +224,22 @@ def messages(rows: Iterable[Any]) -> list[Message]:
                 waiting.topic = message.topic
                 waiting = None
     return out
+
+
+def _language(value: Any) -> str | None:
+    return value if value in LANGUAGES else None
+
+
+def conversation_language(everything: list[Message]) -> str:
+    """The language the assistant answered in most ("cy" on a tie: a conversation half in
+    Welsh is one the Welsh service wants to see); failing that, the one the visitor chose
+    in the widget; failing that (older conversations), English."""
+    for speaker in ("assistant", "visitor"):
+        said = [m.lang for m in everything if m.speaker == speaker and m.lang]
+        if said:
+            welsh = said.count("cy")
+            return "cy" if welsh * 2 >= len(said) else ENGLISH
+    return ENGLISH
 
 
 def summarise(
@@ -258,6 +281,7 @@ def summarise(
         "left_after_answer": signals.left_after_answer(everything),
         "safety": safety,
         "signposted": signposted,
+        "language": conversation_language(everything),
     }
     typed = [
         {
@@ -319,7 +343,10 @@ def refresh_summaries(connection: Connection) -> int:
             known = dict(  # a summary with no sensitive mark yet is made again
                 connection.execute(
                     sa.select(s.sender_id, s.last_event_id).where(
-                        s.sender_id.in_(chunk), s.sensitive.isnot(None), s.safety.isnot(None)
+                        s.sender_id.in_(chunk),
+                        s.sensitive.isnot(None),
+                        s.safety.isnot(None),
+                        s.language.isnot(None),
                     )
                 ).all()
             )
