@@ -22,8 +22,8 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, empty, json
 
-from bot.guard.address import address_key, client_address
-from bot.guard.limits import MemoryCounts, RedisCounts
+from bot.limits.address import address_key, client_address
+from bot.limits.limiter import MemoryCounts, RedisCounts
 from bot.storage import requests
 from web import validation
 from web.api import api, error, read_json
@@ -74,8 +74,12 @@ async def start_request_counts(app: Sanic, _loop) -> None:
 
 async def _over_limit(request: Request, conversation: str | None) -> bool:
     settings, counts = request.app.ctx.settings, request.app.ctx.request_counts
-    if conversation and settings.requests_per_conversation and not await counts.take(
-        f"requests:conversation:{conversation}", settings.requests_per_conversation, HOUR
+    if (
+        conversation
+        and settings.requests_per_conversation
+        and not await counts.take(
+            f"requests:conversation:{conversation}", settings.requests_per_conversation, HOUR
+        )
     ):
         return True
     address = address_key(client_address(request))

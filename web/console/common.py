@@ -23,8 +23,8 @@ from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, html, redirect
 
-from bot.guard.address import address_key
-from bot.guard.settings import SettingsError, env_int
+from bot.limits.address import address_key
+from bot.limits.settings import SettingsError, env_int
 from bot.storage import database as db
 from bot.storage.audit import Client, record
 from bot.storage.retention import retention_days, sensitive_retention_days
@@ -180,8 +180,14 @@ def throttle_keys(request: Request, email: str) -> dict[str, str]:
     return {"account-address": f"{email}\n{address}", "address": address}
 
 
-def audit(request: Request, connection, action: str, conversation_id: str | None = None,
-          actor: str | None = None, **detail: Any) -> None:
+def audit(
+    request: Request,
+    connection,
+    action: str,
+    conversation_id: str | None = None,
+    actor: str | None = None,
+    **detail: Any,
+) -> None:
     """One audit record for a console request, with its client address and user agent."""
     if actor is None:
         actor = request.ctx.session.account.email
