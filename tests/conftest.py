@@ -27,8 +27,17 @@ settings.load_profile("reproducible")
 # Folders whose tests start services (PostgreSQL, Redis, the web app, HAProxy, kubectl,
 # Chromium or the Rasa servers): marked `service`, as are tests that need the running
 # assistant or a trained model, so `make test-unit` can leave them out.
-SERVICE_FOLDERS = {"console", "deploy", "e2e", "faults", "hardening", "production", "security",
-                   "soak", "web"}
+SERVICE_FOLDERS = {
+    "console",
+    "deploy",
+    "e2e",
+    "faults",
+    "hardening",
+    "production",
+    "security",
+    "soak",
+    "web",
+}
 SERVICE_MARKS = {"e2e", "browser", "model"}
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -52,6 +61,10 @@ class RunningAssistant(Assistant):
         super().__init__(rasa_url=rasa.url, actions_url=actions.url)
         self.actions_service = actions
         self.rasa_service = rasa
+
+    def start_actions(self) -> None:
+        self.actions_service.start()
+        self.actions_service.wait_until_healthy(timeout=120)
 
     def restart_rasa(self) -> None:
         self.rasa_service.stop()
