@@ -1,5 +1,5 @@
 """Operating the assistant: build the model when its inputs change, run the services."""
 
-from pathlib import Path
+from bot import PROJECT_ROOT
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["PROJECT_ROOT"]
