@@ -27,17 +27,8 @@ settings.load_profile("reproducible")
 # Folders whose tests start services (PostgreSQL, Redis, the web app, HAProxy, kubectl,
 # Chromium or the Rasa servers): marked `service`, as are tests that need the running
 # assistant or a trained model, so `make test-unit` can leave them out.
-SERVICE_FOLDERS = {
-    "console",
-    "deploy",
-    "e2e",
-    "faults",
-    "hardening",
-    "production",
-    "security",
-    "soak",
-    "web",
-}
+SERVICE_FOLDERS = {"console", "deploy", "e2e", "faults", "hardening", "production", "security",
+                   "soak", "web"}
 SERVICE_MARKS = {"e2e", "browser", "model"}
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

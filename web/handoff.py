@@ -74,12 +74,8 @@ async def start_request_counts(app: Sanic, _loop) -> None:
 
 async def _over_limit(request: Request, conversation: str | None) -> bool:
     settings, counts = request.app.ctx.settings, request.app.ctx.request_counts
-    if (
-        conversation
-        and settings.requests_per_conversation
-        and not await counts.take(
-            f"requests:conversation:{conversation}", settings.requests_per_conversation, HOUR
-        )
+    if conversation and settings.requests_per_conversation and not await counts.take(
+        f"requests:conversation:{conversation}", settings.requests_per_conversation, HOUR
     ):
         return True
     address = address_key(client_address(request))

@@ -189,13 +189,8 @@ async def test_rasa_gets_the_cleaned_text_and_its_answer_goes_out():
 
 
 @pytest.mark.parametrize(
-    ("text", "key"),
-    [
-        ("", "empty-message"),
-        (" \x00\t ", "empty-message"),
-        ("/", "empty-message"),
-        ("x" * 21, "message-too-long"),
-    ],
+    ("text", "key"), [("", "empty-message"), (" \x00\t ", "empty-message"), ("/", "empty-message"),
+                      ("x" * 21, "message-too-long")]
 )
 async def test_empty_and_long_messages_are_answered_without_rasa(text, key):
     on_new_message, seen = rasa_answering()

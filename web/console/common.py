@@ -180,14 +180,8 @@ def throttle_keys(request: Request, email: str) -> dict[str, str]:
     return {"account-address": f"{email}\n{address}", "address": address}
 
 
-def audit(
-    request: Request,
-    connection,
-    action: str,
-    conversation_id: str | None = None,
-    actor: str | None = None,
-    **detail: Any,
-) -> None:
+def audit(request: Request, connection, action: str, conversation_id: str | None = None,
+          actor: str | None = None, **detail: Any) -> None:
     """One audit record for a console request, with its client address and user agent."""
     if actor is None:
         actor = request.ctx.session.account.email
