@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+from accessibility import AXE_SCRIPT
 from assistant_client import Assistant, new_sender
 from hypothesis import settings
 
@@ -32,7 +33,6 @@ SERVICE_FOLDERS = {"console", "deploy", "e2e", "faults", "hardening", "productio
 SERVICE_MARKS = {"e2e", "browser", "model"}
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -132,7 +132,7 @@ def browser():
 
     from web.browser import launch
 
-    if not AXE.exists():
+    if not AXE_SCRIPT.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does)")
     with sync_playwright() as playwright:
         chromium = launch(playwright)

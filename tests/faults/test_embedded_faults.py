@@ -65,13 +65,18 @@ def tracker_database_unavailable(assistant) -> Iterator[None]:
         kept.rename(path)
 
 
-def test_action_server_down_then_slow_gets_the_apology_fast_and_recovers_by_itself(assistant):
-    # One test, so the action server is restarted once (it takes a while to start).
-    store = TrackerStore.sqlite(tracker_db(assistant))
+def started(assistant) -> tuple[str, TrackerStore, LogWatch]:
+    """A conversation answered once, where it is stored, and Rasa's log from now on."""
     log = LogWatch(assistant.rasa_service.log_path)
     sender = new_sender()
     assert_answer(assistant.send(sender, QUESTION), "salary")
     log.new_lines()
+    return sender, TrackerStore.sqlite(tracker_db(assistant)), log
+
+
+def test_action_server_down_then_slow_gets_the_apology_fast_and_recovers_by_itself(assistant):
+    # One test, so the action server is restarted once (it takes a while to start).
+    sender, store, log = started(assistant)
 
     assistant.actions_service.stop()
     marker = f"my private question {new_sender()}"
@@ -104,11 +109,7 @@ def test_action_server_down_then_slow_gets_the_apology_fast_and_recovers_by_itse
 
 
 def test_a_database_failure_mid_conversation_gets_the_apology_and_recovers(assistant):
-    store = TrackerStore.sqlite(tracker_db(assistant))
-    log = LogWatch(assistant.rasa_service.log_path)
-    sender = new_sender()
-    assert_answer(assistant.send(sender, QUESTION), "salary")
-    log.new_lines()
+    sender, store, log = started(assistant)
     marker = f"another private question {new_sender()}"
     with tracker_database_unavailable(assistant):
         messages, seconds = timed_send(assistant, sender, marker)
