@@ -31,6 +31,13 @@ pytestmark = pytest.mark.e2e
 QUESTION = "what does a crown prosecutor earn?"
 
 
+def private_question() -> str:
+    """A question found in no log unless logged: letters only, so the redaction (which finds
+    identifiers such as NI numbers in random digits) stores it unchanged."""
+    letters = new_sender().translate(str.maketrans("0123456789", "ghijklmnop"))
+    return f"my private question {letters}"
+
+
 @pytest.fixture(scope="module")
 def embedded(start_assistant) -> Iterator:
     """An action server and Rasa of this module's own, which it stops, slows and breaks."""
@@ -79,7 +86,7 @@ def test_action_server_down_then_slow_gets_the_apology_fast_and_recovers_by_itse
     sender, store, log = started(assistant)
 
     assistant.actions_service.stop()
-    marker = f"my private question {new_sender()}"
+    marker = private_question()
     messages, seconds = timed_send(assistant, sender, marker)
     assert_apology(messages)
     assert seconds < APOLOGY_WITHIN
@@ -110,7 +117,7 @@ def test_action_server_down_then_slow_gets_the_apology_fast_and_recovers_by_itse
 
 def test_a_database_failure_mid_conversation_gets_the_apology_and_recovers(assistant):
     sender, store, log = started(assistant)
-    marker = f"another private question {new_sender()}"
+    marker = private_question()
     with tracker_database_unavailable(assistant):
         messages, seconds = timed_send(assistant, sender, marker)
     assert_apology(messages)
