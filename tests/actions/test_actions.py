@@ -161,46 +161,43 @@ async def test_apply_question_without_context_gives_the_general_answer(dispatche
     assert only_reply(dispatcher)["text"] == KB.entries["how-to-apply"].answer
 
 
-@pytest.mark.parametrize(
-    ("intent", "text", "named", "ranking", "expected"),
-    [
-        pytest.param(
-            "crown-prosecutor",
-            "",
-            ("role", "senior-crown-prosecutor"),
-            {"crown-prosecutor": 0.3, "senior-crown-prosecutor": 0.25},
-            "senior-crown-prosecutor",
-            id="a named role corrects a close classification",
-        ),
-        pytest.param(
-            "network-race-equality",
-            "do black employees have a staff network",
-            ("network", "staff-networks"),
-            {"network-race-equality": 0.9, "staff-networks": 0.03},
-            "network-race-equality",
-            id="a general name does not override a confident specific topic",
-        ),
-        pytest.param(
-            "network-lgbt",
-            "",
-            ("network", "staff-networks"),
-            {"network-lgbt": 0.9, "network-carers": 0.05},
-            "network-lgbt",
-            id="a named subject the classifier did not consider is ignored",
-        ),
-    ],
-)
-async def test_a_named_subject_against_the_classification(
-    dispatcher, intent, text, named, ranking, expected
-):
+async def test_a_named_role_corrects_a_close_classification(dispatcher):
+    ranking = [
+        {"name": "crown-prosecutor", "confidence": 0.3},
+        {"name": "senior-crown-prosecutor", "confidence": 0.25},
+    ]
     tracker = make_tracker(
-        intent,
-        text=text,
-        entities=[entity(*named)],
-        ranking=[{"name": name, "confidence": c} for name, c in ranking.items()],
+        "crown-prosecutor", entities=[entity("role", "senior-crown-prosecutor")], ranking=ranking
     )
     await answer(dispatcher, tracker)
-    assert only_reply(dispatcher)["custom"]["topic"] == expected
+    assert only_reply(dispatcher)["custom"]["topic"] == "senior-crown-prosecutor"
+
+
+async def test_a_general_name_does_not_override_a_confident_specific_topic(dispatcher):
+    ranking = [
+        {"name": "network-race-equality", "confidence": 0.9},
+        {"name": "staff-networks", "confidence": 0.03},
+    ]
+    tracker = make_tracker(
+        "network-race-equality",
+        text="do black employees have a staff network",
+        entities=[entity("network", "staff-networks")],
+        ranking=ranking,
+    )
+    await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["custom"]["topic"] == "network-race-equality"
+
+
+async def test_a_named_subject_the_classifier_did_not_consider_is_ignored(dispatcher):
+    ranking = [
+        {"name": "network-lgbt", "confidence": 0.9},
+        {"name": "network-carers", "confidence": 0.05},
+    ]
+    tracker = make_tracker(
+        "network-lgbt", entities=[entity("network", "staff-networks")], ranking=ranking
+    )
+    await answer(dispatcher, tracker)
+    assert only_reply(dispatcher)["custom"]["topic"] == "network-lgbt"
 
 
 async def test_tell_me_more_without_context_falls_back(dispatcher):
