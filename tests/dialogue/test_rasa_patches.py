@@ -179,3 +179,13 @@ async def test_rasa_swallows_a_tracker_store_error_and_the_patched_agent_raises_
     assert type(ours) is FailLoudTrackerStore
     with pytest.raises(ConnectionError):
         await ours.retrieve("someone")
+
+
+def test_building_our_tracker_store_leaves_rasa_as_it_was(tmp_path) -> None:
+    from bot.storage.tracker_store import RedactingSQLTrackerStore
+
+    RedactingSQLTrackerStore(dialect="sqlite", db=str(tmp_path / "tracker.db"))
+    assert rasa.core.agent.FailSafeTrackerStore is FailSafeTrackerStore
+    assert Event.resolve_by_type is ORIGINAL_RESOLVE
+    assert RemoteAction._validate_action_result is ORIGINAL_VALIDATE
+    assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 300
