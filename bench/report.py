@@ -198,9 +198,9 @@ def _results(result: BenchResult, plot_name: str) -> list[str]:
         if lvl.errors
     ]
     return [
-        "## The issue's targets",
+        "## Performance goals",
         "",
-        markdown_table(["target", "measured", "verdict"], goal_rows),
+        markdown_table(["goal", "measured", "verdict"], goal_rows),
         "",
         "## Results",
         "",
