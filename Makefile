@@ -16,7 +16,7 @@ PYTHON310 ?= $(shell for p in python3.10 $${PYENV_ROOT:-$$HOME/.pyenv}/versions/
 	command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null && { echo "$$p"; break; }; \
 	done)
 
-.PHONY: help install run train spacy test test-unit lint validate evaluate check-knowledge \
+.PHONY: help install rasa run train spacy test test-unit lint validate evaluate check-knowledge \
 	add-recruiter remove-recruiter purge redact-stored lock clean bench audit bench-console soak profile
 
 help:  ## List the commands
@@ -45,6 +45,10 @@ spacy: install  ## Build the spaCy pipeline from the knowledge file (if it chang
 train: install  ## Train the model (only when config, domain, data or knowledge changed)
 	$(PY) -m bot.ops.model
 
+rasa: install  ## Rasa's own commands with the project's patches: make rasa ARGS="shell --model bot/models" (docs/architecture.md)
+	TRACKER_DB=$${TRACKER_DB:-var/rasa-cli.db} ACTION_ENDPOINT_URL=$${ACTION_ENDPOINT_URL:-http://127.0.0.1:5055/webhook} \
+		$(PY) -m bot.rasa_server $(ARGS)
+
 run: install node_modules/.installed  ## Build what is missing and start every service; Ctrl-C stops them
 	$(PY) -m bot.ops.run
 
@@ -67,7 +71,7 @@ bench: install  ## Load benchmark against stock Rasa; writes docs/benchmarks.md 
 	$(PY) -m bench $(BENCH_ARGS)
 
 profile: install  ## Where a message's time goes inside the Rasa server; writes docs/profile.md (PROFILE_ARGS="--help")
-	$(PY) -m bench.profile $(PROFILE_ARGS)
+	$(PY) -m bench.turn_profile $(PROFILE_ARGS)
 
 bench-console: install  ## The recruiter console at 100,000 conversations; writes docs/benchmarks-console.md
 	$(PY) -m bench.console_benchmark $(if $(CONVERSATIONS),--conversations $(CONVERSATIONS)) \

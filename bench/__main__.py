@@ -29,7 +29,7 @@ from bench.runner import (
     run,
     say,
 )
-from bench.targets import TARGETS
+from bench.systems import TARGETS
 from bot.ops.profiles import ProfileError
 
 

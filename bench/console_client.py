@@ -17,6 +17,20 @@ def csrf_token(page: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
 
+def submit_password(
+    session: requests.Session, url: str, email: str, password: str
+) -> requests.Response:
+    """The sign-in form's first step: a redirect (303) to the code's step if accepted."""
+    form = session.get(f"{url}/console/sign-in", timeout=30).text
+    token = re.search(r'name="signin_token" value="([^"]+)"', form).group(1)
+    return session.post(
+        f"{url}/console/sign-in",
+        data={"email": email, "password": password, "signin_token": token},
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
 def sign_in(
     url: str, email: str, password: str, totp_secret: str | None = None
 ) -> tuple[requests.Session, requests.Response]:
@@ -26,14 +40,7 @@ def sign_in(
     last answer (a redirect once signed in; the recovery codes page after setting up)."""
     session = requests.Session()
     session.totp_secret = totp_secret
-    form = session.get(f"{url}/console/sign-in", timeout=30).text
-    token = re.search(r'name="signin_token" value="([^"]+)"', form).group(1)
-    response = session.post(
-        f"{url}/console/sign-in",
-        data={"email": email, "password": password, "signin_token": token},
-        allow_redirects=False,
-        timeout=30,
-    )
+    response = submit_password(session, url, email, password)
     if response.status_code != 303:
         return session, response
     step = response.headers["location"]

@@ -37,7 +37,13 @@ from typing import Any
 
 import yaml
 
-from bot.actions.replies import FALLBACK, Reply, conversation_reply, knowledge_reply, topic_buttons
+from bot.actions.replies import (
+    FALLBACK,
+    Reply,
+    conversation_reply,
+    fallback_reply,
+    knowledge_reply,
+)
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.privacy import PLACEHOLDERS
 from web.console.conversations import GREETING_PAYLOAD
@@ -170,10 +176,7 @@ class Vocabulary:
 
     def reply(self, topic: str, suggestions: list[str] | None = None) -> Reply:
         if topic == FALLBACK:
-            reply = conversation_reply(self.kb, "fallback", topic=FALLBACK)
-            reply.buttons = topic_buttons(self.kb, suggestions or [])
-            reply.suggestions = suggestions
-            return reply
+            return fallback_reply(self.kb, suggestions or [])
         if topic in self.kb.entries:
             return knowledge_reply(self.kb, self.kb.entries[topic])
         return conversation_reply(self.kb, topic)

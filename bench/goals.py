@@ -61,7 +61,7 @@ def throughput_goal(result: BenchResult) -> Goal:
     if ours is None or stock is None or stock.summary.per_second <= 0:
         return Goal(name, NOT_MEASURED, None)
     ratio = ours.summary.per_second / stock.summary.per_second
-    # Rounded down, so a ratio just short of the target never reads as reaching it.
+    # Rounded down, so a ratio just short of the goal never reads as reaching it.
     measured = (
         f"{math.floor(ratio * 100) / 100:.2f}x ({ours.summary.per_second:.1f} against "
         f"{stock.summary.per_second:.1f} messages/s)"

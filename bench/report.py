@@ -154,21 +154,10 @@ def terminal(result: BenchResult) -> str:
     return "\n".join(parts)
 
 
-def markdown(result: BenchResult, plot_name: str) -> str:
+def _introduction(result: BenchResult) -> list[str]:
     m = result.machine
     titles = "\n".join(f"- **{t.key}**: {t.title}" for t in result.targets)
-    goal_rows = [[g.name, g.measured, _verdict(g.met)] for g in goals(result)]
-    error_lines = [
-        f"- {t.key}, {lvl.visitors} visitors: "
-        + ", ".join(f"{kind} x{count}" for kind, count in sorted(lvl.errors.items()))
-        for t in result.targets
-        for lvl in t.levels
-        if lvl.errors
-    ]
-    training_rows = [
-        [t.config, f"{t.seconds:.0f}", mib(t.peak_bytes), t.measured] for t in result.training
-    ]
-    sections = [
+    return [
         "# Benchmarks",
         "",
         f"Measured on {result.date} with `{result.command}` on {m.cpu}, {m.cores} cores, "
@@ -196,9 +185,22 @@ def markdown(result: BenchResult, plot_name: str) -> str:
         "listed, but the visitors talk to Rasa directly, as a load balancer in front of "
         "Rasa would; with several Rasa instances each conversation stays on one of them.",
         "",
-        "## The issue's targets",
+    ]
+
+
+def _results(result: BenchResult, plot_name: str) -> list[str]:
+    goal_rows = [[g.name, g.measured, _verdict(g.met)] for g in goals(result)]
+    error_lines = [
+        f"- {t.key}, {lvl.visitors} visitors: "
+        + ", ".join(f"{kind} x{count}" for kind, count in sorted(lvl.errors.items()))
+        for t in result.targets
+        for lvl in t.levels
+        if lvl.errors
+    ]
+    return [
+        "## Performance goals",
         "",
-        markdown_table(["target", "measured", "verdict"], goal_rows),
+        markdown_table(["goal", "measured", "verdict"], goal_rows),
         "",
         "## Results",
         "",
@@ -226,6 +228,14 @@ def markdown(result: BenchResult, plot_name: str) -> str:
         "[profile.md](profile.md) (`make profile`); what was changed because of it, and what "
         "it gained: [performance.md](performance.md).",
         "",
+    ]
+
+
+def _startup_and_training(result: BenchResult) -> list[str]:
+    training_rows = [
+        [t.config, f"{t.seconds:.0f}", mib(t.peak_bytes), t.measured] for t in result.training
+    ]
+    sections = [
         "## Start-up",
         "",
         "Seconds from starting each process to its first healthy answer, and its memory "
@@ -246,4 +256,13 @@ def markdown(result: BenchResult, plot_name: str) -> str:
         ]
     else:
         sections.append("Not measured in this run.")
+    return sections
+
+
+def markdown(result: BenchResult, plot_name: str) -> str:
+    sections = [
+        *_introduction(result),
+        *_results(result, plot_name),
+        *_startup_and_training(result),
+    ]
     return "\n".join(sections) + "\n"

@@ -19,7 +19,7 @@ from bench.machine import describe
 from bench.memory import PeakMemory, tree_cpu_seconds, tree_pss, tree_rss
 from bench.results import BenchResult, LevelResult, TargetResult
 from bench.stats import summarise
-from bench.targets import TARGETS, Running, running
+from bench.systems import TARGETS, Running, running
 from bench.training import Training, recorded_training
 from bot.evaluation.heldout import load_questions
 from bot.knowledge import load_knowledge

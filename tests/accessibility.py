@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from playwright.sync_api import Page
 
+from bot import PROJECT_ROOT
+
+# Installed by `npm ci` (package.json pins it); each browser test adds it to its pages.
+AXE_SCRIPT = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 

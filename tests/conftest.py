@@ -12,6 +12,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
+from accessibility import AXE_SCRIPT
 from assistant_client import Assistant, new_sender
 from hypothesis import settings
 
@@ -32,7 +33,6 @@ SERVICE_FOLDERS = {"console", "deploy", "e2e", "faults", "hardening", "productio
 SERVICE_MARKS = {"e2e", "browser", "model"}
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +52,10 @@ class RunningAssistant(Assistant):
         super().__init__(rasa_url=rasa.url, actions_url=actions.url)
         self.actions_service = actions
         self.rasa_service = rasa
+
+    def start_actions(self) -> None:
+        self.actions_service.start()
+        self.actions_service.wait_until_healthy(timeout=120)
 
     def restart_rasa(self) -> None:
         self.rasa_service.stop()
@@ -128,7 +132,7 @@ def browser():
 
     from web.browser import launch
 
-    if not AXE.exists():
+    if not AXE_SCRIPT.exists():
         pytest.fail("axe-core is missing: run `npm ci` (make test does)")
     with sync_playwright() as playwright:
         chromium = launch(playwright)

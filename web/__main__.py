@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bot.guard.address import startup_warning
+from bot.limits.address import startup_warning
 from web.settings import Settings, SettingsError
 
 

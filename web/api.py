@@ -19,7 +19,7 @@ The old addresses with the id in the path (/api/conversations/<id>/...) answer 4
 reason, so an out-of-date widget fails visibly instead of silently.
 
 Errors are JSON {"error": code, "reason": text} so the widget can say what happened.
-Too many requests from one conversation or address (bot.guard.limits) get a 429
+Too many requests from one conversation or address (bot.limits.limiter) get a 429
 `rate_limited` with Retry-After; Rasa's channel caps the length of a conversation.
 """
 
@@ -32,9 +32,9 @@ from typing import Any
 from sanic import Blueprint, Request, Sanic
 from sanic.response import HTTPResponse, empty, json
 
-from bot.guard.address import client_address
-from bot.guard.limits import WINDOW, Limiter
 from bot.knowledge import load_knowledge
+from bot.limits.address import client_address
+from bot.limits.limiter import WINDOW, Limiter
 from web import validation
 from web.rasa_client import UpstreamError
 from web.security import add_cors_headers, origin_allowed

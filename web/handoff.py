@@ -22,8 +22,8 @@ from typing import Any
 from sanic import Request, Sanic
 from sanic.response import HTTPResponse, empty, json
 
-from bot.guard.address import address_key, client_address
-from bot.guard.limits import MemoryCounts, RedisCounts
+from bot.limits.address import address_key, client_address
+from bot.limits.limiter import MemoryCounts, RedisCounts
 from bot.storage import requests
 from web import validation
 from web.api import api, error, read_json

@@ -21,7 +21,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from bot.guard.settings import SettingsError, env_int
+from bot.limits.settings import SettingsError, env_int
 from bot.ops import PROJECT_ROOT
 
 DEFAULT_OUTBOX = PROJECT_ROOT / "var" / "outbox"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.guard.settings import Limits, SettingsError, env_float, env_int
+from bot.limits.settings import Limits, SettingsError, env_float, env_int
 from bot.storage.requests import retention_days as request_retention_days
 from bot.storage.retention import (
     DEFAULT_DAYS,

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.handoff import second_miss_in_a_row, send_offer
-from bot.actions.replies import FALLBACK, conversation_reply, topic_buttons
+from bot.actions.replies import fallback_reply
 from bot.actions.signposting import understanding
 from bot.knowledge import load_knowledge
 from bot.language import PIPELINE_DIR
@@ -49,13 +49,7 @@ def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
     search_ranking = default_search().rank(text, limit=MAX_SUGGESTIONS) if text else []
     ranking = classifier_ranking(tracker)[:MAX_SUGGESTIONS] if text else []
     suggestions = merge_rankings(ranking, search_ranking, limit=MAX_SUGGESTIONS)
-    if suggestions:
-        reply = conversation_reply(kb, "fallback", topic=FALLBACK)
-        reply.buttons = topic_buttons(kb, suggestions)
-    else:
-        reply = conversation_reply(kb, "fallback-no-suggestions", topic=FALLBACK)
-    reply.suggestions = suggestions
-    reply.send(dispatcher, tracker)
+    fallback_reply(kb, suggestions).send(dispatcher, tracker)
     if second_miss_in_a_row(tracker):
         send_offer(dispatcher, kb, tracker)
     return []

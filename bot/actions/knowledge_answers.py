@@ -51,7 +51,7 @@ PAID_KINDS = ("role", "scheme")  # what has pay of its own, where the knowledge 
 ASKED_IN_A_ROLE = ("benefit",)  # what a question naming a role may still be about
 
 # Read the word lists when the action server starts, not on a visitor's first question:
-# Rasa waits only ACTION_TIMEOUT for an action (bot/guard/settings.py), then apologises.
+# Rasa waits only ACTION_TIMEOUT for an action (bot/limits/settings.py), then apologises.
 subject_names()
 knowledge_terms()
 

@@ -270,28 +270,19 @@ class AskPathwayQuestion(Action):
         return [SlotSet(ASKED_SLOT, [*state.asked, self.question]), SlotSet(NOTES_SLOT, None)]
 
 
-class AskPathwayCourse(AskPathwayQuestion):
-    question = "course"
+def ask_action(question: str) -> type[AskPathwayQuestion]:
+    """The form's ask-action for one more question (Rasa calls action_ask_<its slot>)."""
+    name = "AskPathway" + question.title().replace("_", "")
+    return type(name, (AskPathwayQuestion,), {"question": question, "__module__": __name__})
 
 
-class AskPathwayProfession(AskPathwayQuestion):
-    question = "profession"
-
-
-class AskPathwayExperience(AskPathwayQuestion):
-    question = "experience"
-
-
-class AskPathwayAdvocacy(AskPathwayQuestion):
-    question = "advocacy"
-
-
-class AskPathwayAtCps(AskPathwayQuestion):
-    question = "at_cps"
-
-
-class AskPathwayRightToWork(AskPathwayQuestion):
-    question = "right_to_work"
+# rasa_sdk registers every Action subclass it finds, these among them.
+AskPathwayCourse = ask_action("course")
+AskPathwayProfession = ask_action("profession")
+AskPathwayExperience = ask_action("experience")
+AskPathwayAdvocacy = ask_action("advocacy")
+AskPathwayAtCps = ask_action("at_cps")
+AskPathwayRightToWork = ask_action("right_to_work")
 
 
 class ActionPathwayRecommend(Action):

@@ -162,3 +162,14 @@ def conversation_reply(kb: KnowledgeBase, key: str, topic: str | None = None) ->
         source=item.source,
         buttons=topic_buttons(kb, list(getattr(item, "related", None) or [])),
     )
+
+
+def fallback_reply(kb: KnowledgeBase, suggestions: list[str]) -> Reply:
+    """The reply to a question not understood: the topics it resembles as buttons, if any."""
+    if suggestions:
+        reply = conversation_reply(kb, "fallback", topic=FALLBACK)
+        reply.buttons = topic_buttons(kb, suggestions)
+    else:
+        reply = conversation_reply(kb, "fallback-no-suggestions", topic=FALLBACK)
+    reply.suggestions = suggestions
+    return reply

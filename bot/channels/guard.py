@@ -2,7 +2,7 @@
 
 Before Rasa: the rate limits and the conversation-length cap, control characters
 stripped, empty and over-long messages answered here, button imitations screened
-(bot.channels.commands). Around Rasa: a fault, a turn that produces no answer or one
+(bot.channels.intent_shortcuts). Around Rasa: a fault, a turn that produces no answer or one
 slower than REPLY_TIMEOUT gets the `unavailable` apology with the human contact route.
 
 Every reply sent from here follows the answer contract, with its words from the
@@ -20,15 +20,14 @@ from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Any
 
-import rasa.core.actions.action
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from bot.actions.replies import FALLBACK, conversation_reply
-from bot.channels.action_results import validate_action_results_once
-from bot.channels.commands import Commands, load_commands
-from bot.guard.limits import CONVERSATION_FULL, SLOW_DOWN, Limiter
-from bot.guard.settings import ChannelSettings
+from bot.channels.intent_shortcuts import Commands, load_commands
 from bot.knowledge import load_knowledge
+from bot.limits.limiter import CONVERSATION_FULL, SLOW_DOWN, Limiter
+from bot.limits.settings import ChannelSettings
+from bot.rasa_patches import require_installed
 
 logger = logging.getLogger(__name__)
 
@@ -56,8 +55,10 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
 
 def valid_sender(sender: object) -> bool:
-    return isinstance(sender, str) and bool(SENDER_ID.match(sender)) and (
-        sender not in RESERVED_SENDERS
+    return (
+        isinstance(sender, str)
+        and bool(SENDER_ID.match(sender))
+        and (sender not in RESERVED_SENDERS)
     )
 
 
@@ -170,19 +171,10 @@ def _log_late_failure(task: asyncio.Future) -> None:
         logger.error("a late turn failed: %s at %s", type(error).__name__, _where(error))
 
 
-def bound_action_calls(seconds: float) -> None:
-    """Rasa 3.6 posts to the action server with a hard-coded 300 s timeout, read from this
-    module constant on every call (RemoteAction.run); setting it is the one place that
-    bounds action calls, including a form's validation. A call that times out fails like
-    an unreachable action server: Rasa logs it and the turn ends with no reply, which the
-    guard answers with the apology."""
-    rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = seconds
-
-
 @lru_cache(maxsize=1)
 def shared_guard() -> Guard:
     """One guard per process, so the REST and socket.io channels share their counts."""
+    # The guard's timeout relies on Rasa's action calls being bounded (bot.rasa_patches).
+    require_installed("The assistant's channels")
     settings = ChannelSettings.from_env()
-    bound_action_calls(settings.action_timeout)
-    validate_action_results_once()  # the largest cost per message in Rasa 3.6 (profiled)
     return Guard(settings, Limiter(settings.limits, scope="rasa"))

@@ -27,7 +27,7 @@ from sanic.response import json as json_response
 
 from bot.channels.guard import GuardedOutput, OnNewMessage, shared_guard, valid_sender
 from bot.channels.headers import add_security_headers
-from bot.guard.address import client_address
+from bot.limits.address import client_address
 
 MAX_BODY_BYTES = 1024 * 1024  # far more than any message allowed; a bigger body is refused
 

@@ -30,13 +30,15 @@ import logging
 import uuid
 from typing import Any
 
+from rasa.core.channels.channel import decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
-from sanic import Request, Sanic
+from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
+from socketio import AsyncServer
 
 from bot.channels.guard import GuardedOutput, OnNewMessage, shared_guard, valid_sender
 from bot.channels.headers import add_security_headers
-from bot.guard.address import client_address
+from bot.limits.address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -103,11 +105,28 @@ class ContractSocketIOInput(SocketIOInput):
         return client_address(request) if request is not None else None
 
     def blueprint(self, on_new_message: OnNewMessage) -> SocketBlueprint:
-        blueprint = super().blueprint(on_new_message)
-        blueprint.__class__ = HeaderedSocketBlueprint  # one more step when it is registered
+        """Rasa's socket.io blueprint (SocketIOInput.blueprint, rasa 3.6.21) with our
+        handlers for sessions and messages and the security headers on its routes."""
+        # Any origin, as Rasa allows: the server's CORS setting is what limits origins.
+        self.sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        blueprint = HeaderedSocketBlueprint(
+            self.sio, self.socketio_path, "socketio_webhook", __name__
+        )
 
-        # Replaces Rasa's handler, which never joins the client to its session room and
-        # hands any client the conversation it names.
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        async def connect(sid: str, environ: dict, auth: dict | None) -> bool:
+            if not self.jwt_key:
+                return True
+            token = auth.get("token") if isinstance(auth, dict) else None
+            return bool(token) and bool(
+                decode_bearer_token(token, self.jwt_key, self.jwt_algorithm)
+            )
+
+        # Rasa's handler never joins the client to its session room and hands any client
+        # the conversation it names.
         async def session_request(sid: str, data: dict | None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = self.bind(sid, data.get("session_id"))
@@ -115,8 +134,8 @@ class ContractSocketIOInput(SocketIOInput):
                 await self.sio.enter_room(sid, session_id)
             await self.sio.emit("session_confirm", session_id, room=sid)
 
-        # Replaces Rasa's handler, which builds its own SocketIOOutput inline and takes the
-        # conversation from each message.
+        # Rasa's handler builds its own SocketIOOutput inline and takes the conversation
+        # from each message.
         async def handle_message(sid: str, data: dict) -> None:
             if not isinstance(data, dict):
                 return
@@ -137,6 +156,7 @@ class ContractSocketIOInput(SocketIOInput):
         async def disconnect(sid: str) -> None:
             self.unbind(sid)
 
+        self.sio.on("connect", connect, namespace=self.namespace)
         self.sio.on("disconnect", disconnect, namespace=self.namespace)
         self.sio.on("session_request", session_request, namespace=self.namespace)
         self.sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

@@ -1,1 +1,1 @@
-"""Dialogue management: Rasa's rule policy and event handling, made quicker, same behaviour."""
+"""Dialogue management: Rasa's rule policy with an indexed rule lookup, same behaviour."""

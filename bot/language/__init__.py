@@ -5,9 +5,7 @@ matches into Rasa entities, and `search` ranks knowledge entries for a free-text
 question when the classifier is not confident.
 """
 
-from pathlib import Path
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+from bot import PROJECT_ROOT
 
 # Rasa's SpacyNLP resolves this relative to the working directory, so every
 # command runs from the project root (the Makefile and bot.ops make sure of it).

@@ -23,7 +23,7 @@ from urllib.parse import quote
 
 from sqlalchemy.engine import URL
 
-from bot.guard.settings import SettingsError, env_int
+from bot.limits.settings import SettingsError, env_int
 
 EMBEDDED = "embedded"
 PRODUCTION = "production"
@@ -31,7 +31,7 @@ PROFILES = (EMBEDDED, PRODUCTION)
 
 
 # One kind of setting error for every process: the channels, the web app and the profiles
-# parse the environment with the same helpers (bot/guard/settings.py).
+# parse the environment with the same helpers (bot/limits/settings.py).
 ProfileError = SettingsError
 
 
@@ -146,7 +146,7 @@ def _production(env: Mapping[str, str]) -> Profile:
         "REDIS_USERNAME": redis.username,
         "REDIS_PASSWORD": redis.password,
         "REDIS_KEY_PREFIX": redis.key_prefix,
-        # Rate-limit counts shared by every worker and instance (bot/guard), beside the locks.
+        # Rate-limit counts shared by every worker and instance (bot/limits), beside the locks.
         "REDIS_URL": env.get("REDIS_URL") or redis.url(db=(redis.db + 1) % 16),
         # Rasa only honours SANIC_WORKERS > 1 with a Redis lock store, as configured here.
         "SANIC_WORKERS": str(env_int(env, "RASA_WORKERS", 2, 1, 64)),

@@ -145,8 +145,9 @@ def rasa_server(
     endpoints: str = "endpoints.yml",
     **kwargs,
 ) -> Service:
+    # Rasa's `rasa run`, with the project's patches installed first (bot/rasa_server.py).
     args = python_module(
-        "rasa",
+        "bot.rasa_server",
         "run",
         "--model",
         str(model),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.ops import PROJECT_ROOT
 from bot.ops.dependencies import ensure_dependencies
 from bot.ops.model import check_model
 from bot.ops.profiles import Profile, load_profile
@@ -51,6 +52,76 @@ class Stack:
             service.stop()
 
 
+def _action_server(
+    profile: Profile, settings: Mapping[str, str], state_dir: Path, port: int, web_port: int
+) -> Service:
+    # The action server answers Rasa only, so it stays on loopback unless told otherwise.
+    return action_server(
+        port,
+        host=settings.get("ACTIONS_HOST") or "127.0.0.1",
+        log_path=state_dir / "actions.log",
+        # The offer of the recruitment team's form links to this web app's page.
+        env={
+            **profile.action_env,
+            "PUBLIC_WEB_URL": settings.get("PUBLIC_WEB_URL") or f"http://localhost:{web_port}",
+        },
+    )
+
+
+def _rasa_servers(
+    model: Path,
+    profile: Profile,
+    state_dir: Path,
+    ports: list[int],
+    *,
+    host: str,
+    action_url: str,
+    origins: str,
+    api_token: str,
+) -> list[Service]:
+    rasas = []
+    for index, rasa_port in enumerate(ports):
+        several = len(ports) > 1
+        rasa = rasa_server(
+            model,
+            port=rasa_port,
+            host=host,
+            action_url=action_url,
+            endpoints=profile.endpoints,
+            cors=origins.split(","),
+            api_token=api_token,
+            log_path=state_dir / f"rasa{f'-{index + 1}' if several else ''}.log",
+            env=profile.rasa_env,
+        )
+        rasa.name += f" {index + 1}" if several else ""
+        rasas.append(rasa)
+    return rasas
+
+
+def _web_env(
+    profile: Profile,
+    settings: Mapping[str, str],
+    state_dir: Path,
+    *,
+    host: str,
+    origins: str,
+    api_token: str,
+    rasas: list[Service],
+) -> dict[str, str]:
+    return {
+        **profile.web_env,
+        "RASA_API_TOKEN": api_token,
+        "RASA_MODEL_URLS": ",".join(rasa.url for rasa in rasas),
+        "ALLOWED_ORIGINS": origins,
+        "WEB_WORKERS": str(profile.web_workers),
+        # Replies to visitors' questions, without SMTP_HOST: .eml files beside the logs.
+        "MAIL_OUTBOX": settings.get("MAIL_OUTBOX") or str(state_dir / "outbox"),
+        # Plain http on this machine cannot carry Secure cookies; anywhere else it must.
+        "CONSOLE_COOKIE_SECURE": settings.get("CONSOLE_COOKIE_SECURE")
+        or ("false" if host in LOOPBACK else "true"),
+    }
+
+
 def build_stack(
     model: Path,
     profile: str | Profile | None = None,
@@ -65,8 +136,6 @@ def build_stack(
     With `free_ports` every service gets a free port instead of its configured
     one, so tests and benchmarks can run beside a `make run`.
     """
-    from bot.ops import PROJECT_ROOT
-
     settings = {**os.environ, **(env or {})}
     state_dir = Path(state_dir or PROJECT_ROOT / "var")
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -81,51 +150,26 @@ def build_stack(
     origins = settings.get("ALLOWED_ORIGINS") or (
         f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
     )
-    # The action server answers Rasa only, so it stays on loopback unless told otherwise.
-    actions = action_server(
-        port("ACTIONS_PORT", 5055),
-        host=settings.get("ACTIONS_HOST") or "127.0.0.1",
-        log_path=state_dir / "actions.log",
-        # The offer of the recruitment team's form links to this web app's page.
-        env={
-            **profile.action_env,
-            "PUBLIC_WEB_URL": settings.get("PUBLIC_WEB_URL") or f"http://localhost:{web_port}",
-        },
-    )
+    actions = _action_server(profile, settings, state_dir, port("ACTIONS_PORT", 5055), web_port)
     # The console asks Rasa what its model makes of a question and replaces the model, so
     # Rasa's HTTP API is on, behind a token made up for this start when none is given.
     api_token = settings.get("RASA_API_TOKEN") or secrets.token_urlsafe(32)
     # Further Rasa instances take the ports after RASA_PORT (5006, 5007, ...).
     first_rasa_port = port("RASA_PORT", 5005)
     rasa_ports = [free_port() if free_ports else first_rasa_port + i for i in range(rasa_instances)]
-    rasas = []
-    for index, rasa_port in enumerate(rasa_ports):
-        suffix = f"-{index + 1}" if rasa_instances > 1 else ""
-        rasa = rasa_server(
-            model,
-            port=rasa_port,
-            host=host,
-            action_url=actions.url,
-            endpoints=profile.endpoints,
-            cors=origins.split(","),
-            api_token=api_token,
-            log_path=state_dir / f"rasa{suffix}.log",
-            env=profile.rasa_env,
-        )
-        rasa.name += f" {index + 1}" if rasa_instances > 1 else ""
-        rasas.append(rasa)
-    web_env = {
-        **profile.web_env,
-        "RASA_API_TOKEN": api_token,
-        "RASA_MODEL_URLS": ",".join(rasa.url for rasa in rasas),
-        "ALLOWED_ORIGINS": origins,
-        "WEB_WORKERS": str(profile.web_workers),
-        # Replies to visitors' questions, without SMTP_HOST: .eml files beside the logs.
-        "MAIL_OUTBOX": settings.get("MAIL_OUTBOX") or str(state_dir / "outbox"),
-        # Plain http on this machine cannot carry Secure cookies; anywhere else it must.
-        "CONSOLE_COOKIE_SECURE": settings.get("CONSOLE_COOKIE_SECURE")
-        or ("false" if host in LOOPBACK else "true"),
-    }
+    rasas = _rasa_servers(
+        model,
+        profile,
+        state_dir,
+        rasa_ports,
+        host=host,
+        action_url=actions.url,
+        origins=origins,
+        api_token=api_token,
+    )
+    web_env = _web_env(
+        profile, settings, state_dir, host=host, origins=origins, api_token=api_token, rasas=rasas
+    )
     web = web_app(
         web_port, rasa_url=rasas[0].url, host=host, log_path=state_dir / "web.log", env=web_env
     )

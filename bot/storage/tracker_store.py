@@ -35,43 +35,22 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import sys
 from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from bot.dialogue.event_types import remember_event_types
 from bot.privacy.log_filter import keep_visitor_text_out_of_logs
 from bot.storage.database import DEFAULT_SQLITE
 from bot.storage.event_redaction import redact_event
 from bot.storage.files import private_sqlite_file
 
 logger = logging.getLogger(__name__)
-
-
-class FailLoudTrackerStore(FailSafeTrackerStore):
-    """Rasa's wrapper around every tracker store, letting a database error through.
-
-    Rasa 3.6 wraps the configured store in FailSafeTrackerStore (Agent._create_tracker_store),
-    which on a database error carries on with an empty in-memory tracker: the visitor gets an
-    answer without the conversation's context, the turn never reaches the database, and the
-    error is logged, with its SQL and the conversation id, at every read and write. Raised
-    instead, the error reaches the channel's guard (bot/channels/guard.py): the visitor gets
-    the apology, the error is logged once, and the turn's transaction is rolled back, so none
-    of it is written (tests/faults).
-    """
-
-    def on_tracker_store_error(self, error: Exception) -> None:
-        raise error
-
-    def on_tracker_store_retrieve_error(self, error: Exception) -> None:
-        raise error
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
@@ -82,13 +61,6 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if kwargs.get("dialect") == "sqlite" and kwargs.get("db"):
             private_sqlite_file(kwargs["db"], own_folders=(DEFAULT_SQLITE.parent,))
         super().__init__(*args, **kwargs)
-        # Rasa imports its agent module before it builds the configured store, and wraps the
-        # store right after (rasa/core/agent.py, load_agent), looking the wrapper up by name.
-        agent = sys.modules.get("rasa.core.agent")
-        if agent is not None:
-            agent.FailSafeTrackerStore = FailLoudTrackerStore
-        # Every tracker this store loads, and every action's result, is read event by event.
-        remember_event_types()
         # Rasa's session scope, which exits with a clear message if a configured PostgreSQL
         # schema is missing: once here, instead of a query before every read and write.
         with super().session_scope():

@@ -22,10 +22,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 # Run as a script, so the project root is not on sys.path unless PYTHONPATH says so.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-if str(PROJECT_ROOT) not in sys.path:
-    sys.path.insert(0, str(PROJECT_ROOT))
+if str(Path(__file__).resolve().parents[2]) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from bot import PROJECT_ROOT  # noqa: E402
 from bot.ops.model import MODEL_PREFIX, MODELS_DIR  # noqa: E402
 from bot.ops.profiles import Profile, ProfileError, load_profile  # noqa: E402
 from bot.ops.services import BASE_ENV, Service, action_server, rasa_server, web_app  # noqa: E402

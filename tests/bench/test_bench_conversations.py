@@ -82,7 +82,7 @@ def test_follow_ups_and_clicks_come_right_after_the_question_they_refer_to():
 
 
 def test_a_conversation_stays_under_the_per_conversation_rate_limit():
-    # The channel's guard allows 20 messages a minute per conversation (bot/guard); a
+    # The channel's guard allows 20 messages a minute per conversation (bot/limits); a
     # closed-loop visitor can send a whole conversation within a minute.
     rng = random.Random(13)
     assert max(len(plan(rng, POOLS)) for _ in range(3000)) <= 15

@@ -1,4 +1,4 @@
-"""The benchmark report: tables, the issue's targets, the plot, the results file."""
+"""The benchmark report: tables, the performance goals, the plot, the results file."""
 
 import pytest
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from accessibility import AXE_SCRIPT
 from backends import start_web_app
 from postgres_schemas import fresh_schema, pg_store_kwargs, pg_url, rasa_schema
 from seed import (
@@ -28,9 +29,7 @@ from seed import (
 
 from bot.ops.services import Service
 from bot.storage import database as db
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+from web.console import second_factor
 
 
 @pytest.fixture(scope="session")
@@ -97,6 +96,14 @@ class Console:
         email = f"{role}-{uuid.uuid4().hex[:10]}@cps.example"
         with self.engine.begin() as connection:
             return email, add_enrolled_account(connection, email, role)
+
+    def new_recovery_codes(self, email: str) -> list[str]:
+        """A fresh set of the account's one-time recovery codes."""
+        with self.engine.begin() as connection:
+            account_id = connection.execute(
+                sa.select(db.accounts.c.id).where(db.accounts.c.email == email)
+            ).scalar()
+            return second_factor.new_recovery_codes(connection, account_id)
 
     @property
     def url(self) -> str:
@@ -193,7 +200,7 @@ def console_engine(console: Console) -> sa.engine.Engine:
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    context.add_init_script(path=str(AXE))
+    context.add_init_script(path=str(AXE_SCRIPT))
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.errors = []

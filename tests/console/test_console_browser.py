@@ -16,7 +16,6 @@ from seed import ADMIN, PASSWORD, RECRUITER, TOTP_SECRETS, other_code
 
 from bench.console_client import setup_key
 from bot.storage import database as db
-from web.console import second_factor
 from web.console.auth import add_account
 
 pytestmark = pytest.mark.browser
@@ -146,11 +145,7 @@ def test_administrator_resets_a_second_factor_by_keyboard(console, page: Page):
 
 def test_recruiter_signs_in_with_a_recovery_code_by_keyboard(console, page: Page):
     email, _ = console.new_account()
-    with console.engine.begin() as connection:
-        account_id = connection.execute(
-            sa.select(db.accounts.c.id).where(db.accounts.c.email == email)
-        ).scalar()
-        codes = second_factor.new_recovery_codes(connection, account_id)
+    codes = console.new_recovery_codes(email)
     page.goto(f"{console.url}/console/sign-in")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)

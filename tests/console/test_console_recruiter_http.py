@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from conftest import Console
 from seed import PASSWORD
 
-from bench.console_client import csrf_token
+from bench.console_client import csrf_token, submit_password
 from bench.console_client import sign_in as bench_sign_in
 from bot.storage import database as db
 from web.console import dismissals
@@ -47,15 +47,7 @@ def post(session, app: Console, path: str, page: str, **data) -> requests.Respon
 
 def password_accepted(app: Console, email: str, password: str) -> bool:
     """The first step of signing in only (a code is accepted once: not used up here)."""
-    session = requests.Session()
-    form = session.get(f"{app.url}/console/sign-in", timeout=10).text
-    token = re.search(r'name="signin_token" value="([^"]+)"', form).group(1)
-    answer = session.post(
-        f"{app.url}/console/sign-in",
-        data={"email": email, "password": password, "signin_token": token},
-        allow_redirects=False,
-        timeout=30,
-    )
+    answer = submit_password(requests.Session(), app.url, email, password)
     return answer.status_code == 303 and "/console/sign-in/" in answer.headers["location"]
 
 

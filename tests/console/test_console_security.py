@@ -19,7 +19,7 @@ from backends import start_web_app
 from postgres_schemas import fresh_schema, pg_url
 from seed import PASSWORD
 
-from bench.console_client import csrf_token
+from bench.console_client import csrf_token, submit_password
 from bench.console_client import sign_in as bench_sign_in
 from bot.storage import database as db
 from bot.storage.audit import Client, record
@@ -43,14 +43,7 @@ def attempt(url: str, email: str, password: str, address: str | None = None):
     session = requests.Session()
     if address:
         session.headers["X-Forwarded-For"] = address
-    form = session.get(f"{url}/console/sign-in", timeout=10).text
-    token = re.search(r'name="signin_token" value="([^"]+)"', form).group(1)
-    return session.post(
-        f"{url}/console/sign-in",
-        data={"email": email, "password": password, "signin_token": token},
-        allow_redirects=False,
-        timeout=30,
-    )
+    return submit_password(session, url, email, password)
 
 
 def audit_rows(console, **where: str) -> list:
@@ -105,14 +98,7 @@ def test_signing_in_ends_the_browsers_previous_session(console):
     email, secret = console.new_account()
     session, answer = bench_sign_in(console.url, email, PASSWORD, secret)
     old = session.cookies["cps_console_session"]
-    form = session.get(f"{console.url}/console/sign-in", timeout=10).text
-    token = re.search(r'name="signin_token" value="([^"]+)"', form).group(1)
-    again = session.post(
-        f"{console.url}/console/sign-in",
-        data={"email": email, "password": "mistyped", "signin_token": token},
-        allow_redirects=False,
-        timeout=10,
-    )
+    again = submit_password(session, console.url, email, "mistyped")
     assert again.status_code == 401
     with console.engine.connect() as connection:
         left = connection.execute(sa.select(db.sessions.c.token_hash)).scalars().all()

@@ -184,11 +184,7 @@ def test_an_administrator_resets_another_accounts_second_factor(console):
 
 def test_recovery_codes_keep_at_most_three_sessions_per_account(console):
     email, _ = console.new_account()
-    with console.engine.begin() as connection:
-        account_id = connection.execute(
-            sa.select(db.accounts.c.id).where(db.accounts.c.email == email)
-        ).scalar()
-        codes = second_factor.new_recovery_codes(connection, account_id)
+    codes = console.new_recovery_codes(email)
     sessions = []
     for code in codes[:4]:
         session, _ = password_step(console, email)

@@ -1,4 +1,5 @@
-"""What the fault tests look at: replies, timing, the PostgreSQL tracker store, Rasa's log."""
+"""What the fault tests look at: replies, timing, the tracker store, Rasa's log, and the
+stand-in for a slow action server."""
 
 from __future__ import annotations
 
@@ -16,11 +17,16 @@ from assistant_client import Assistant, Messages, contract_payload
 from sqlalchemy.pool import NullPool
 
 from bot.knowledge import load_knowledge
+from bot.limits.settings import ChannelSettings
 from bot.ops.profiles import Postgres
 
 KB = load_knowledge()
 UNAVAILABLE = "unavailable"
 ERROR_LINE = re.compile(r"\bERROR\b")
+# Every fault's apology, on either profile: the guard answers a turn by REPLY_TIMEOUT (3 s)
+# whatever failed (a down service fails at once, a slow action call at ACTION_TIMEOUT,
+# 1.5 s), and one second more leaves room for a loaded two-core machine.
+APOLOGY_WITHIN = ChannelSettings().reply_timeout + 1.0
 
 
 def timed_send(assistant: Assistant, sender: str, text: str) -> tuple[Messages, float]:
@@ -53,12 +59,19 @@ def assert_answer(messages: Messages, topic: str, subject: str | None = None) ->
 
 
 class TrackerStore:
-    """Rasa's `events` table in the tests' own PostgreSQL, read without pooling, so a read
-    after a database restart never meets a connection the restart cut."""
+    """Rasa's `events` table, read without pooling, so a read after a database restart
+    never meets a connection the restart cut."""
 
-    def __init__(self, port: int, password: str, database: str = "careers"):
-        url = Postgres(port=port, database=database, password=password).url()
+    def __init__(self, url: str):
         self.engine = sa.create_engine(url, poolclass=NullPool, future=True)
+
+    @classmethod
+    def postgres(cls, port: int, password: str, database: str = "careers") -> TrackerStore:
+        return cls(Postgres(port=port, database=database, password=password).url())
+
+    @classmethod
+    def sqlite(cls, path: Path) -> TrackerStore:
+        return cls(f"sqlite:///{path}")
 
     def events(self, sender: str) -> list[dict]:
         query = sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id")
@@ -109,6 +122,10 @@ class LogWatch:
 
     def new_errors(self) -> list[str]:
         return [line for line in self.new_lines() if ERROR_LINE.search(line)]
+
+    def new_apologies(self) -> list[str]:
+        """The guard's error lines: one per turn that got the apology."""
+        return [line for line in self.new_errors() if "the visitor got the apology" in line]
 
 
 class _LateHandler(socketserver.BaseRequestHandler):

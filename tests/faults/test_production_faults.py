@@ -13,6 +13,7 @@ from collections.abc import Iterator
 import pytest
 from assistant_client import Assistant, new_sender
 from fault_checks import (
+    APOLOGY_WITHIN,
     LogWatch,
     TrackerStore,
     assert_answer,
@@ -29,10 +30,6 @@ from bot.ops.services import Service
 
 pytestmark = pytest.mark.e2e
 
-# The issue asks for the apology "within about 2 seconds". The guard's limits are 1.5 s for
-# an action call and 3 s for a whole turn; a down service fails at once. 3 s leaves room
-# for the understanding step on a busy two-core machine.
-APOLOGY_WITHIN = 3.0
 ROLE_QUESTION = "what does a crown prosecutor do?"
 ROLE = "crown-prosecutor"
 PAY_QUESTION = "what does it pay?"
@@ -63,7 +60,7 @@ def assistant(stack, everything_running) -> Assistant:
 
 @pytest.fixture
 def store(postgres) -> TrackerStore:
-    return TrackerStore(postgres.port, postgres.password)
+    return TrackerStore.postgres(postgres.port, postgres.password)
 
 
 @pytest.fixture

@@ -50,15 +50,6 @@ def tracker_db(assistant) -> Path:
     return Path(assistant.rasa_service.env["TRACKER_DB"])
 
 
-def rasa_log(assistant) -> str:
-    return assistant.rasa_service.log_path.read_text(encoding="utf-8", errors="replace")
-
-
-def start_actions(assistant) -> None:
-    assistant.actions_service.start()
-    assistant.actions_service.wait_until_healthy(timeout=120)
-
-
 def stored_events(assistant, sender: str) -> list[dict]:
     """The events Rasa saved for `sender`, read straight from the SQLite tracker store."""
     path = tracker_db(assistant)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from channel_client import start_actions
 
 from bot.ops.services import free_port
 
@@ -28,7 +27,7 @@ ISOLATED_ENV = {
 
 @pytest.fixture(scope="package")
 def isolated(start_assistant) -> Iterator:
-    """An action server and Rasa of our own, for tests that stop, slow or break them."""
+    """An action server and Rasa of our own, with limits low enough to reach in a test."""
     with start_assistant("isolated", ISOLATED_ENV) as running:
         yield running
 
@@ -37,7 +36,7 @@ def isolated(start_assistant) -> Iterator:
 def actions_running(isolated) -> Iterator[None]:
     """Each test starts with a working action server and leaves one behind."""
     if not isolated.actions_service.running():
-        start_actions(isolated)
+        isolated.start_actions()
     yield
     if not isolated.actions_service.running():
-        start_actions(isolated)
+        isolated.start_actions()

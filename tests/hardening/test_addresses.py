@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.guard import address
-from bot.guard.address import address_key, client_address, startup_warning
+from bot.limits import address
+from bot.limits.address import address_key, client_address, startup_warning
 
 
 def request(peer: str, forwarded: str = "", **headers: str):
@@ -39,7 +39,7 @@ def test_a_forwarded_address_is_the_visitors():
 
 def test_an_untrusted_proxy_is_named_once(caplog, monkeypatch):
     monkeypatch.setattr(address, "_proxy_seen", False)
-    with caplog.at_level(logging.WARNING, logger="bot.guard.address"):
+    with caplog.at_level(logging.WARNING, logger="bot.limits.address"):
         client_address(request("10.0.0.2"))  # no forwarding headers: no proxy seen
         assert caplog.text == ""
         client_address(request("93.184.216.34", **{"x-forwarded-for": "198.51.100.1"}))

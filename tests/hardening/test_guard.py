@@ -10,7 +10,6 @@ import logging
 import pytest
 from rasa.core.channels.channel import UserMessage
 
-from bot.channels.commands import FEEDBACK, domain_intents, load_commands
 from bot.channels.guard import (
     UNAVAILABLE,
     Guard,
@@ -18,10 +17,11 @@ from bot.channels.guard import (
     notice,
     valid_sender,
 )
+from bot.channels.intent_shortcuts import FEEDBACK, domain_intents, load_commands
 from bot.channels.rest import BadRequest, GuardedCollectingOutput, read_request
-from bot.guard.limits import Limiter
-from bot.guard.settings import ChannelSettings, Limits
 from bot.knowledge import load_knowledge
+from bot.limits.limiter import Limiter
+from bot.limits.settings import ChannelSettings, Limits
 
 KB = load_knowledge()
 SENDER = "0123456789abcdef"

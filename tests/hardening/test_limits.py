@@ -7,14 +7,14 @@ import uuid
 
 import pytest
 
-from bot.guard.limits import (
+from bot.limits.limiter import (
     CONVERSATION_FULL,
     SLOW_DOWN,
     Limiter,
     MemoryCounts,
     RedisCounts,
 )
-from bot.guard.settings import ChannelSettings, Limits, SettingsError
+from bot.limits.settings import ChannelSettings, Limits, SettingsError
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 

@@ -40,7 +40,7 @@ def test_openings_about_a_route_reach_the_pathway_finder(trained_model, tmp_path
     data.write_text(as_nlu_data(openings))
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "RASA_TELEMETRY_ENABLED": "false"}
     result = subprocess.run(
-        [sys.executable, "-m", "rasa", "test", "nlu", "--model", str(trained_model)]
+        [sys.executable, "-m", "bot.rasa_server", "test", "nlu", "--model", str(trained_model)]
         + ["--nlu", str(data), "--out", str(tmp_path / "out")],
         cwd=PROJECT_ROOT,
         env=env,

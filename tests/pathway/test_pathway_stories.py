@@ -1,6 +1,7 @@
 """Rasa's own test stories for the pathway finder (tests/stories), against the trained model.
 
-`rasa test core --fail-on-prediction-errors` exits non-zero as soon as the
+`rasa test core --fail-on-prediction-errors` (through bot.rasa_server, so with the
+project's Rasa patches, as `make rasa` runs it) exits non-zero as soon as the
 dialogue policies predict an action that a story does not expect.
 """
 
@@ -31,7 +32,7 @@ def run_rasa_test_core(model, stories, out) -> subprocess.CompletedProcess:
         [
             sys.executable,
             "-m",
-            "rasa",
+            "bot.rasa_server",  # Rasa's command line with the patches the server runs with
             "test",
             "core",
             "--stories",

@@ -17,7 +17,7 @@ from functools import lru_cache
 from soak_load import APOLOGY, Conversation, SoakRun, Turn
 
 from bench.contract import Messages, topic_payloads
-from bot.channels.commands import load_commands
+from bot.channels.intent_shortcuts import load_commands
 from bot.privacy import redact
 
 Events = list[dict]

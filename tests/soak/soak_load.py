@@ -27,7 +27,7 @@ import aiohttp
 from bench.contract import Messages
 from bench.conversations import Pools, message_for, plan
 from bench.load import route
-from bot.guard.settings import env_float, env_int
+from bot.limits.settings import env_float, env_int
 from bot.ops import PROJECT_ROOT
 from bot.ops.services import Service
 

@@ -18,12 +18,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from accessibility import AXE_SCRIPT
 from transparency_fixtures import MEASURED
 
 from bot.ops.services import Service, free_port, web_app
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 
 
 class WebApp:
@@ -161,7 +159,7 @@ def context(browser):
     # axe-core goes in as an init script: the demo page's CSP (rightly) refuses the inline
     # <script> that page.add_script_tag would add, and we test with that CSP in force.
     context = browser.new_context(viewport={"width": 1280, "height": 800})
-    context.add_init_script(path=str(AXE))
+    context.add_init_script(path=str(AXE_SCRIPT))
     context.set_default_timeout(15_000)
     yield context
     context.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.guard.settings import SettingsError
+from bot.limits.settings import SettingsError
 from web.mail import DEFAULT_OUTBOX, MailSettings, plain_message
 
 

@@ -23,8 +23,8 @@ from sanic import Blueprint, Request
 from sanic.exceptions import NotFound
 from sanic.response import HTTPResponse, html, redirect
 
-from bot.guard.address import address_key
-from bot.guard.settings import SettingsError, env_int
+from bot.limits.address import address_key
+from bot.limits.settings import SettingsError, env_int
 from bot.storage import database as db
 from bot.storage.audit import Client, record
 from bot.storage.retention import retention_days, sensitive_retention_days

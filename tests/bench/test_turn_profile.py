@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bench.profile import PARTS, arguments, split
+from bench.turn_profile import PARTS, arguments, split
 from bot.ops import PROJECT_ROOT
 
 # Stands in for a server: it works in a loop until stopped, calling a function named like
-# one of Rasa's parts (bench.profile.PARTS) from a file whose path ends like Rasa's.
+# one of Rasa's parts (bench.turn_profile.PARTS) from a file whose path ends like Rasa's.
 FAKE_RASA = """
 import time
 
@@ -88,7 +88,7 @@ def test_the_wrapper_profiles_only_between_the_two_signals(tmp_path: Path):
     (package / "processor.py").write_text(FAKE_RASA)
     output = tmp_path / "out.prof"
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{PROJECT_ROOT}"}
-    args = [sys.executable, "-m", "bench.profiled", str(output), "rasa.core.processor"]
+    args = [sys.executable, "-m", "bench.signal_profiler", str(output), "rasa.core.processor"]
     server = subprocess.Popen(args, env=env, cwd=tmp_path)
     try:
         handles_signals(server.pid, signal.SIGUSR1, signal.SIGUSR2)

@@ -1,7 +1,7 @@
 """`make profile`: where a message's time goes inside the Rasa server.
 
 Starts a profile's services as `make run` does, with one Rasa worker running
-under cProfile (bench.profiled), warms it up, then profiles the messages of
+under cProfile (bench.signal_profiler), warms it up, then profiles the messages of
 simulated conversations from one visitor (bench.conversations) and splits the
 worker's time per message into the parts of a turn: NLU, the dialogue policies,
 the call to the action server, Rasa's tracker copies, the tracker store's reads
@@ -33,7 +33,7 @@ from bench.conversations import Pools
 from bench.load import Budget, run_level
 from bench.machine import describe
 from bench.memory import tree_cpu_seconds
-from bench.targets import TARGETS, running
+from bench.systems import TARGETS, running
 from bot.evaluation.heldout import load_questions
 from bot.knowledge import load_knowledge
 from bot.ops import PROJECT_ROOT
@@ -144,7 +144,7 @@ def markdown(
 
 def arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m bench.profile", description=__doc__.splitlines()[0]
+        prog="python -m bench.turn_profile", description=__doc__.splitlines()[0]
     )
     parser.add_argument("--profile", choices=PROFILES, default=PRODUCTION)
     parser.add_argument("--messages", type=int, default=400)
@@ -166,7 +166,10 @@ def profile_run(args: argparse.Namespace) -> tuple[pstats.Stats, int, dict[str, 
     stats_file.unlink(missing_ok=True)
     os.environ["RASA_WORKERS"] = "1"  # one worker: it is the process the profiler sees
     with running(
-        target, ensure_model(), WORK_DIR / "state", wrap_rasa=("bench.profiled", str(stats_file))
+        target,
+        ensure_model(),
+        WORK_DIR / "state",
+        wrap_rasa=("bench.signal_profiler", str(stats_file)),
     ) as live:
         [rasa] = live.stack.rasas
         asyncio.run(

@@ -1,8 +1,8 @@
-"""Run a module (`python -m bench.profiled OUT MODULE ARGS...`) under cProfile, on signal.
+"""Run a module (`python -m bench.signal_profiler OUT MODULE ARGS...`) under cProfile, on signal.
 
 SIGUSR1 starts profiling, SIGUSR2 stops it and writes the statistics to OUT, so a
 server is profiled on the messages a benchmark sends, not on its start-up or
-warm-up. Used by `make profile` (bench.profile) to run the Rasa server.
+warm-up. Used by `make profile` (bench.turn_profile) to run the Rasa server.
 """
 
 from __future__ import annotations

@@ -127,7 +127,7 @@ def running(
     )
     if wrap_rasa:
         for rasa in stack.rasas:
-            python, dash_m, *rest = rasa.args  # python -m rasa run ...
+            python, dash_m, *rest = rasa.args  # python -m bot.rasa_server run ...
             rasa.args = [python, dash_m, *wrap_rasa, *rest]
     started = Running(stack)
     try:

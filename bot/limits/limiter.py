@@ -18,8 +18,8 @@ from collections import OrderedDict, deque
 from dataclasses import replace
 from typing import Any, Protocol
 
-from bot.guard.address import address_key
-from bot.guard.settings import Limits
+from bot.limits.address import address_key
+from bot.limits.settings import Limits
 
 logger = logging.getLogger(__name__)
 
