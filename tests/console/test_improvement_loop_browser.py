@@ -223,7 +223,8 @@ def test_an_editor_improves_the_live_assistant_while_visitors_talk(
         assert new_model != first_model
         wait_for_model(assistant, new_model)
         page.reload()
-        expect(page.get_by_text(f"The assistant is answering with {new_model}").first).to_be_visible()
+        answering = page.get_by_text(f"The assistant is answering with {new_model}")
+        expect(answering.first).to_be_visible()
         shoot(page, shots, "models")
         time.sleep(5)  # visitors keep talking after the swap too
     assert visitors.failures == []
