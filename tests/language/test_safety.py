@@ -30,6 +30,9 @@ def situations(nlp, check, negation, text):
         ("my ex stalks me on instagram", "report-a-crime"),
         ("i honestly can't cope any more", "report-a-crime"),
         ("my nan got scammed out of her savings", "report-a-crime"),
+        ("my sister has gone missing and her phone is off", "report-a-crime"),
+        ("someone took out a credit card in my name", "report-a-crime"),
+        ("i honestly can't take it anymore", "report-a-crime"),
         ("I'm a witness for the prosecution next month and dreading it", "victims-and-witnesses"),
         ("my son was beaten up and has to give evidence", "victims-and-witnesses"),
         ("the cps decided not to charge the man who robbed me", "case-enquiry-or-complaint"),
@@ -83,6 +86,8 @@ def test_a_charging_decision_counts_on_its_own(nlp, check, negation):
         "she threatened to kill my little brother",
         "my flatmate keeps hitting his girlfriend",
         "they said they would attack us",
+        "he tried to shove her down the stairs",
+        "a lad tried to drag my sister into a car",
     ],
 )
 def test_a_verb_of_harm_with_a_person_as_object_is_danger(nlp, check, negation, message):
@@ -96,6 +101,8 @@ def test_a_verb_of_harm_with_a_person_as_object_is_danger(nlp, check, negation, 
         "will working part time hurt my career",
         "does the cps deal with people who hit police officers",
         "I hurt, and I want a new job",
+        "would the cps push me to work long hours",
+        "could I push myself into a senior role quickly",
     ],
 )
 def test_harm_to_a_thing_or_a_possessive_is_not_danger(nlp, check, negation, message):

@@ -137,7 +137,8 @@ def test_a_clear_careers_question_is_kept_beside_the_signposting(nlp, focus, che
 def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(
     nlp, focus, checks, spacy_model
 ):
-    text = "my daughter hasn't come home and isn't answering her phone"
+    # No cue covers it: only "about the visitor, not about careers, not understood" does.
+    text = "my brother has been acting really strange with me since last week"
     intent, found = run(checks, spacy_model, classified(nlp, focus, text, [("locations", 0.31)]))
     assert found["safety"] == ["unsure"]
     assert intent == {"name": "locations", "confidence": 0.31}  # the fallback still decides
@@ -146,7 +147,7 @@ def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(
 @pytest.mark.parametrize(
     ("text", "confidence"),
     [
-        ("my daughter hasn't come home and isn't answering her phone", 0.62),  # understood
+        ("my brother has been acting really strange with me since last week", 0.62),  # understood
         ("could my daughter apply for a job with you", 0.31),  # about careers
         ("what is the weather like in leeds", 0.2),  # not about the visitor
     ],
