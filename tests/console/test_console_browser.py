@@ -110,9 +110,9 @@ def test_recruiter_finds_reads_tags_and_exports_failed_conversations(console, pa
     expect(
         page.get_by_role("heading", name="Questions the assistant could not answer")
     ).to_be_visible()
-    expect(
-        page.get_by_label("Candidate training examples (Rasa NLU format) to copy")
-    ).to_contain_text("- intent: TODO")
+    expect(page.get_by_role("link", name="Improve").last).to_have_attribute(
+        "href", "/console/improve/"
+    )
     no_axe_violations(page)
 
 

@@ -519,19 +519,6 @@ def group_questions(questions: list[str]) -> list[dict[str, Any]]:
     return result
 
 
-def training_examples(groups: list[dict[str, Any]], first: int = 1) -> str:
-    """Rasa NLU YAML of the unanswered questions, one block per group, to copy out."""
-    lines = ['version: "3.1"', "nlu:"]
-    for number, group in enumerate(groups, first):
-        times = "once" if group["count"] == 1 else f"{group['count']} times"
-        lines.append(f"# group {number}: asked {times}; choose the intent")
-        lines.append("- intent: TODO")
-        lines.append("  examples: |")
-        for question in group["questions"]:
-            lines.append(f"    - {' '.join(question.split())}")
-    return "\n".join(lines) + "\n"
-
-
 def _unanswered(connection: Connection, start: float, end: float) -> list[tuple[str, bool]]:
     """The newest QUESTION_LIMIT questions not understood in the period, oldest first,
     each with whether the assistant found it was not words; none from a sensitive
@@ -682,7 +669,7 @@ def insights(connection: Connection, date_from: date, date_to: date) -> dict[str
 
 @dataclass(frozen=True)
 class GroupPage:
-    """One page of the grouped unanswered questions, and their training examples."""
+    """One page of the grouped unanswered questions."""
 
     groups: list[dict[str, Any]]
     number: int
@@ -690,10 +677,6 @@ class GroupPage:
     first: int  # the number of its first group, from 1
     total: int  # groups on every page
     questions: int  # questions on this page
-
-    @property
-    def training_yaml(self) -> str:
-        return training_examples(self.groups, self.first)
 
 
 def group_page(groups: list[dict[str, Any]], page: int, per_page: int) -> GroupPage:
