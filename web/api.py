@@ -109,7 +109,7 @@ async def stored_turns(request: Request, sender: str, body: dict) -> HTTPRespons
     refused = await _admitted(request, sender)
     if refused is not None:
         return refused
-    engine = request.app.ctx.console_engine
+    engine = request.app.ctx.database
 
     def read() -> list:
         with engine.connect() as connection:

@@ -11,6 +11,7 @@ from sanic.exceptions import SanicException
 from sanic.handlers import ErrorHandler
 from sanic.response import HTTPResponse, empty, json, text
 
+from bot.storage import database as db
 from web import handoff  # noqa: F401 (adds its routes to the API)
 from web.api import api
 from web.console import console
@@ -60,6 +61,19 @@ def create_app(settings: Settings | None = None, name: str = "cps_careers_web") 
     @app.get("/favicon.ico")
     async def no_favicon(_request: Request) -> HTTPResponse:
         return empty()  # browsers ask for it; the demo has none
+
+    # One database for both parts: the console's conversations and accounts, and the
+    # public API's reload of a conversation and its questions to the recruitment team.
+    # Public pods alone (WEB_SERVES=public) connect as a role that may only read the
+    # conversations and queue questions (bot/storage/public_role.py): the console's pods
+    # create the tables.
+    @app.listener("before_server_start")
+    async def open_database(app: Sanic, _loop) -> None:
+        app.ctx.database = db.make_engine(create_tables=settings.console)
+
+    @app.listener("after_server_stop")
+    async def close_database(app: Sanic, _loop) -> None:
+        app.ctx.database.dispose()
 
     if settings.public:  # only the widget's API talks to Rasa
 

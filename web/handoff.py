@@ -130,7 +130,7 @@ async def post_request(request: Request) -> HTTPResponse:
 
 
 async def _store(request: Request, question: str, email: str, conversation: Any) -> None:
-    engine = request.app.ctx.console_engine
+    engine = request.app.ctx.database
 
     def write() -> None:
         with engine.begin() as connection:

@@ -389,8 +389,11 @@ def database_url(env: Mapping[str, str] | None = None) -> str:
     return f"sqlite:///{env.get('TRACKER_DB') or DEFAULT_SQLITE}"
 
 
-def make_engine(url: str | None = None, schema: str | None = None) -> Engine:
-    """A synchronous engine; the console's tables are created if missing."""
+def make_engine(
+    url: str | None = None, schema: str | None = None, create_tables: bool = True
+) -> Engine:
+    """A synchronous engine; the console's tables are created if missing (unless
+    ``create_tables`` is False: the public web pods' limited role may not create them)."""
     url = url or database_url()
     if schema is None:
         schema = os.environ.get("CONVERSATIONS_DB_SCHEMA") or os.environ.get("POSTGRES_SCHEMA")
@@ -418,7 +421,8 @@ def make_engine(url: str | None = None, schema: str | None = None) -> Engine:
             cursor.execute("PRAGMA secure_delete=ON")
             cursor.close()
 
-    ensure_tables(engine)
+    if create_tables:
+        ensure_tables(engine)
     return engine
 
 

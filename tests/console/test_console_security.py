@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import re
+import uuid
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -22,6 +23,7 @@ from seed import PASSWORD
 from bench.console_client import csrf_token, submit_password
 from bench.console_client import sign_in as bench_sign_in
 from bot.storage import database as db
+from bot.storage import public_role
 from bot.storage.audit import Client, record
 from web.console import queries
 
@@ -234,6 +236,62 @@ def test_a_web_app_serves_the_public_part_the_console_or_both(console, tmp_path)
         assert requests.get(f"{app.url}/", timeout=10).status_code == 200
         assert requests.get(f"{app.url}/console/sign-in", timeout=10).status_code == 404
         assert requests.get(f"{app.url}/health", timeout=10).text == "ok: public"
+        # Without the console, the public part still has the database: a reloaded page
+        # gets its conversation back, and a question reaches the recruitment team.
+        conversation = console.ids["salary"]
+        turns = requests.post(f"{app.url}/api/transcript", json={"conversation": conversation},
+                              headers={"Origin": app.url}, timeout=30)
+        assert turns.status_code == 200 and turns.json()["turns"]
+        email = f"public-{uuid.uuid4().hex[:8]}@example.org"
+        asked = requests.post(f"{app.url}/api/requests", headers={"Origin": app.url}, json={
+            "conversation": conversation, "question": "Can I job share as a paralegal?",
+            "email": email, "consent": True, "website": "",
+        }, timeout=90)
+        assert asked.status_code == 201, asked.text
+        with console.engine.connect() as connection:
+            stored = connection.execute(
+                sa.select(db.requests.c.question).where(db.requests.c.email == email)
+            ).scalar()
+        assert stored == "Can I job share as a paralegal?"
+
+
+def test_the_public_pods_role_reads_conversations_and_queues_questions_only(console, tmp_path):
+    """The role the public pods use in production (bot/storage/public_role.py), for real."""
+    if console.kind != "postgresql":
+        pytest.skip("roles and grants are PostgreSQL's; SQLite has neither")
+    schema = console.env["CONVERSATIONS_DB_SCHEMA"]
+    role = f"test_public_{uuid.uuid4().hex[:10]}"
+    with console.engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE ROLE "{role}" LOGIN'))
+        for statement in public_role.grant_statements(role, schema):
+            connection.execute(sa.text(statement))
+    url = sa.engine.make_url(pg_url()).set(username=role).render_as_string(hide_password=False)
+    try:
+        with web_app(console, tmp_path, WEB_SERVES="public", CONVERSATIONS_DB_URL=url) as app:
+            conversation = console.ids["salary"]
+            turns = requests.post(f"{app.url}/api/transcript", headers={"Origin": app.url},
+                                  json={"conversation": conversation}, timeout=30)
+            assert turns.status_code == 200 and turns.json()["turns"]
+            email = f"public-{uuid.uuid4().hex[:8]}@example.org"
+            asked = requests.post(f"{app.url}/api/requests", headers={"Origin": app.url}, json={
+                "conversation": conversation, "question": "Can I job share as a paralegal?",
+                "email": email, "consent": True, "website": "",
+            }, timeout=90)
+            assert asked.status_code == 201, asked.text
+        limited = db.make_engine(url, schema=schema, create_tables=False)
+        try:
+            # Nor the other questions' addresses (it may read back only a new one's id).
+            for query in (sa.select(db.accounts.c.email), sa.select(db.audit.c.detail),
+                          sa.select(db.requests.c.email)):
+                with pytest.raises(sa.exc.ProgrammingError, match="permission denied"):
+                    with limited.connect() as connection:
+                        connection.execute(query)
+        finally:
+            limited.dispose()
+    finally:
+        with console.engine.begin() as connection:
+            connection.execute(sa.text(f'DROP OWNED BY "{role}"'))
+            connection.execute(sa.text(f'DROP ROLE "{role}"'))
 
 
 def test_an_unhandled_error_logs_the_path_without_the_query(caplog):

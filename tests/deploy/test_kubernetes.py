@@ -179,9 +179,10 @@ REQUIRED = {
              "POSTGRES_PASSWORD", "REDIS_HOST", "REDIS_PORT", "REDIS_DB", "REDIS_PASSWORD",
              "ACTION_ENDPOINT_URL", "BIND_HOST"},
     "actions": {"PROFILE", "ACTIONS_HOST"},
-    "web": {"PROFILE", "WEB_SERVES", "RASA_URL", "ALLOWED_ORIGINS", "SANIC_PROXIES_COUNT"},
+    "web": {"PROFILE", "WEB_SERVES", "RASA_URL", "ALLOWED_ORIGINS", "SANIC_PROXIES_COUNT",
+            "POSTGRES_HOST", "POSTGRES_PASSWORD"},
     "console": {"PROFILE", "WEB_SERVES", "POSTGRES_HOST", "POSTGRES_PASSWORD",
-                "CONSOLE_COOKIE_SECURE", "SANIC_PROXIES_COUNT"},
+                "CONSOLE_COOKIE_SECURE", "SANIC_PROXIES_COUNT", "SMTP_HOST", "SMTP_FROM"},
     "retention": {"PROFILE", "POSTGRES_HOST", "POSTGRES_PASSWORD", "RETENTION_DAYS"},
     "rasa-router": {"ROUTER_COOKIE_KEY"},
 }
@@ -268,12 +269,17 @@ def test_the_ingress_sends_visitors_to_the_web_app_and_channels_to_the_router():
 
 
 def test_the_console_runs_apart_from_the_public_web_app():
-    """A sign-in flood uses the console's pods, never the widget's; the public pods hold no
-    database password; /console reaches only the console, from the allowed networks."""
+    """A sign-in flood uses the console's pods, never the widget's; the public pods hold
+    only the password of a role that reads conversations and queues questions (tested
+    against PostgreSQL in tests/console/test_console_security.py); /console reaches only
+    the console, from the allowed networks."""
     public, console = container_of("web"), container_of("console")
     assert env_value(public, "WEB_SERVES") == "public"
     assert env_value(console, "WEB_SERVES") == "console"
-    assert "POSTGRES_PASSWORD" not in public.env
+    assert env_value(public, "POSTGRES_USER") == "careers_public"
+    assert env_value(console, "POSTGRES_USER") != "careers_public"
+    secret = public.env["POSTGRES_PASSWORD"]["valueFrom"]["secretKeyRef"]["key"]
+    assert secret == "POSTGRES_PUBLIC_PASSWORD"
     assert env_value(console, "CONSOLE_COOKIE_SECURE") == "true"
     assert int(env_value(console, "CONSOLE_SIGN_IN_PARALLEL")) <= 2
     # The limit leaves room for the bounded password checks (64 MiB each) over the app.

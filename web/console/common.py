@@ -25,7 +25,6 @@ from sanic.response import HTTPResponse, html, redirect
 
 from bot.limits.address import address_key
 from bot.limits.settings import SettingsError, env_int
-from bot.storage import database as db
 from bot.storage.audit import Client, record
 from bot.storage.retention import retention_days, sensitive_retention_days
 from web.console import auth, passwords, throttle
@@ -142,9 +141,8 @@ def parse_networks(value: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Ne
 
 
 @console.listener("before_server_start")
-async def open_database(app, _loop) -> None:
+async def start_sign_in_checks(app, _loop) -> None:
     settings = app.ctx.console_settings = ConsoleSettings()
-    app.ctx.console_engine = db.make_engine()
     app.ctx.console_passwords = passwords.PasswordChecker(settings.sign_in_parallel)
     # Per account from one address, so nobody elsewhere can lock a recruiter out; per
     # address (offices share one); wrong second-factor codes per account (only someone who
@@ -163,8 +161,7 @@ async def read_topic_titles(app, loop) -> None:
 
 
 @console.listener("after_server_stop")
-async def close_database(app, _loop) -> None:
-    app.ctx.console_engine.dispose()
+async def stop_sign_in_checks(app, _loop) -> None:
     app.ctx.console_passwords.close()
 
 
@@ -192,7 +189,7 @@ def audit(request: Request, connection, action: str, conversation_id: str | None
 
 async def in_db(request: Request, work, *args: Any) -> Any:
     """Run ``work(connection, *args)`` in a transaction, in a thread off the event loop."""
-    engine = request.app.ctx.console_engine
+    engine = request.app.ctx.database
 
     def run() -> Any:
         with engine.begin() as connection:

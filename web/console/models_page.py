@@ -52,7 +52,7 @@ async def models(request: Request) -> HTTPResponse:
 async def train(request: Request) -> HTTPResponse:
     actor = request.ctx.session.account.email
     try:
-        row_id = publishing.start(request.app.ctx.console_engine, RasaApi.from_env(), actor)
+        row_id = publishing.start(request.app.ctx.database, RasaApi.from_env(), actor)
     except publishing.PublishError as error:
         return error_page(request, 409, "Not started", str(error))
     await in_db(request, lambda connection: audit(request, connection, "model-train", job=row_id))

@@ -190,7 +190,7 @@ async def erase(request: Request, request_id: int) -> HTTPResponse:
 
     await in_db(request, save)
     await asyncio.get_running_loop().run_in_executor(
-        None, db.after_erasing, request.app.ctx.console_engine
+        None, db.after_erasing, request.app.ctx.database
     )
     return redirect("/console/requests/?notice=erased", status=303)
 

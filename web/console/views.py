@@ -238,7 +238,7 @@ async def erase(request: Request, conversation_id: str) -> HTTPResponse:
     if request.form.get("confirm") != "yes":
         return error_page(request, 400, "Not erased", "Tick the box to confirm the erasure.")
     actor = request.ctx.session.account.email
-    engine = request.app.ctx.console_engine
+    engine = request.app.ctx.database
     await asyncio.get_running_loop().run_in_executor(
         None, erase_conversation, engine, conversation_id, actor, client_of(request)
     )
