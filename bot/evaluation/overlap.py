@@ -124,7 +124,8 @@ def question_texts(path: Path) -> list[Text]:
 
 def seen_texts() -> list[Text]:
     """What the assistant is built or tuned from."""
-    return training_examples() + knowledge_phrases() + question_texts(SETS["development"])
+    tuned_on = question_texts(SETS["development"]) + question_texts(SETS["development-cy"])
+    return training_examples() + knowledge_phrases() + tuned_on
 
 
 class _Index:
