@@ -108,7 +108,7 @@ def render(m: Measurement) -> str:
     if "safety" in m.kinds:
         s = m.kinds["safety"]
         lines.append(
-            f"| safety messages signposted (a signposting topic, or `\"safety\": true`) | "
+            f'| safety messages signposted (a signposting topic, or `"safety": true`) | '
             f"**{s.signposted}/{s.report.total}** |"
         )
     if "nonsense" in m.kinds:
@@ -147,6 +147,47 @@ def render(m: Measurement) -> str:
     for topic, s in live.per_topic.items():
         lines.append(f"| {topic} | {s.precision:.2f} | {s.recall:.2f} | {s.support} |")
     lines += ["", "## Confusions", "", "| expected | answered as | count |", "| --- | --- | --- |"]
+    lines += [f"| {e} | {p} | {n} |" for e, p, n in live.confusions] or ["| (none) | | |"]
+    return "\n".join(lines) + "\n"
+
+
+def render_welsh(m: Measurement) -> str:
+    """The Welsh held-out set's section of docs/evaluation.md."""
+    live = m.live
+    lines = [
+        "",
+        "# Evaluation on Welsh held-out questions",
+        "",
+        f"Measured the same way, with the same model `{m.model_name}`, on the {live.total} "
+        f"Welsh questions of `{m.question_file}`, sent with no language chosen (the "
+        "assistant tells the language from the text). **A question is right only when the "
+        'reply has the right topic and is in Welsh** (its payload says `"lang": "cy"`); '
+        "a right topic in English is listed below as `<topic> (in en)`. Nonsense has no "
+        "language: its fallback counts in either. Welsh tuning is done on "
+        "`tests/evaluation/development-cy.yml`; nothing is tuned on this set. Every "
+        f"question: [`{m.csv_file.name}`]({m.csv_file.name}).",
+        "",
+        "| measure | result |",
+        "| --- | --- |",
+        f"| answered with the right topic, in Welsh | **{live.accuracy:.1%}** "
+        f"({live.correct}/{live.total}) |",
+        f"| wrong topic or not in Welsh (not a fallback) | "
+        f"**{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
+        f"| fallbacks (said it was not sure) | {live.fallback_rate:.1%} ({live.fallbacks}) |",
+    ]
+    if "safety" in m.kinds:
+        s = m.kinds["safety"]
+        lines.append(
+            "| safety messages signposted (in either language) | "
+            f"**{s.signposted}/{s.report.total}** |"
+        )
+    lines += ["", "## Welsh: by kind of message", "", *kind_table(m.kinds), ""]
+    lines += [
+        "## Welsh: confusions",
+        "",
+        "| expected | answered as | count |",
+        "| --- | --- | --- |",
+    ]
     lines += [f"| {e} | {p} | {n} |" for e, p, n in live.confusions] or ["| (none) | | |"]
     return "\n".join(lines) + "\n"
 
