@@ -110,29 +110,48 @@ class WelshReplies:
             return self.texts[normal]
         for template in self.templates:
             match = template.pattern.fullmatch(normal)
-            if match:
-                return _filled(
-                    template.welsh, {k: self.text(v) or v for k, v in match.groupdict().items()}
-                )
+            welsh = self._filled(template, match) if match else None
+            if welsh is not None:
+                return welsh
         return None
 
+    def _filled(self, template: Template, match: re.Match[str]) -> str | None:
+        values = {key: self._value(value) for key, value in match.groupdict().items()}
+        return None if None in values.values() else _filled(template.welsh, values)
+
+    def _value(self, english: str) -> str | None:
+        """A template's value in Welsh: its Welsh, or itself if it needs none (a figure, an
+        address, a name with no Welsh of its own, such as a site's title-cased name)."""
+        welsh = self.text(english)
+        if welsh is not None:
+            return welsh
+        return english if not NEUTRAL.sub("", english) or english.istitle() else None
+
     def _segments(self, english: str) -> str | None:
-        """Each knowledge text in `english` in Welsh (a safety lead and an answer, a
-        title and a subtitle), or None if anything else is left in English."""
-        if self.segments is None:
-            return None
+        """Each knowledge text and filled template in `english` in Welsh (a safety lead
+        and an answer, "Pay: Crown prosecutor", what the route finder understood and its
+        heading), or None if anything else is left in English."""
+        found: list[tuple[int, int, str]] = []  # start, end, Welsh
+        for template in self.templates:
+            for match in template.pattern.finditer(english):
+                welsh = self._filled(template, match)
+                if welsh is not None and not _overlaps(found, match.start(), match.end()):
+                    found.append((match.start(), match.end(), welsh))
+        if self.segments is not None:
+            for match in self.segments.finditer(english):
+                if not _overlaps(found, match.start(), match.end()):
+                    welsh = self.texts[_normal(match.group())]
+                    found.append((match.start(), match.end(), welsh))
         pieces: list[str] = []
-        rest: list[str] = []
         position = 0
-        for match in self.segments.finditer(english):
-            rest.append(english[position : match.start()])
-            pieces += [english[position : match.start()], self.texts[_normal(match.group())]]
-            position = match.end()
-        rest.append(english[position:])
-        pieces.append(english[position:])
-        if any(NEUTRAL.sub("", part) for part in rest):
-            return None  # some English has no Welsh: say it all in English
-        return "".join(pieces)
+        for start, end, welsh in sorted(found):
+            if NEUTRAL.sub("", english[position:start]):
+                return None  # some English has no Welsh: say it all in English
+            pieces += [english[position:start], welsh]
+            position = end
+        if NEUTRAL.sub("", english[position:]):
+            return None
+        return "".join(pieces + [english[position:]])
 
     def source(self, url: str) -> Source:
         return self.sources.get(url, Source(url, True))
@@ -164,6 +183,10 @@ class WelshReplies:
             custom["source"] = source.url
             if source.in_english and SOURCE_IN_ENGLISH in self.kb.labels:
                 custom["source_note"] = self.kb.label(SOURCE_IN_ENGLISH, WELSH).text
+
+
+def _overlaps(found: list[tuple[int, int, str]], start: int, end: int) -> bool:
+    return any(start < other_end and other_start < end for other_start, other_end, _ in found)
 
 
 def _filled(template: str, values: dict[str, str]) -> str:
