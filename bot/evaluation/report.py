@@ -66,6 +66,18 @@ def sweep_table(thresholds: list[tuple[float, Report]], threshold: float) -> lis
     return lines
 
 
+def measure_table(live: Report, right: str, wrong: str) -> list[str]:
+    """Markdown lines: the shares right, wrong (as `right` and `wrong` name them) and
+    fallbacks."""
+    return [
+        "| measure | result |",
+        "| --- | --- |",
+        f"| {right} | **{live.accuracy:.1%}** ({live.correct}/{live.total}) |",
+        f"| {wrong} | **{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
+        f"| fallbacks (said it was not sure) | {live.fallback_rate:.1%} ({live.fallbacks}) |",
+    ]
+
+
 def summary_line(m: Measurement) -> str:
     live = m.live
     return (
@@ -97,13 +109,11 @@ def render(m: Measurement) -> str:
         f"Every question with its expected and returned topic: [`{m.csv_file.name}`]"
         f"({m.csv_file.name}); these figures as JSON: [`evaluation.json`](evaluation.json).",
         "",
-        "| measure | result |",
-        "| --- | --- |",
-        f"| answered with the right topic | **{live.accuracy:.1%}** "
-        f"({live.correct}/{live.total}) |",
-        f"| confident wrong answers (wrong topic, not a fallback) | "
-        f"**{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
-        f"| fallbacks (said it was not sure) | {live.fallback_rate:.1%} ({live.fallbacks}) |",
+        *measure_table(
+            live,
+            "answered with the right topic",
+            "confident wrong answers (wrong topic, not a fallback)",
+        ),
     ]
     if "safety" in m.kinds:
         s = m.kinds["safety"]
@@ -167,13 +177,11 @@ def render_welsh(m: Measurement) -> str:
         "`tests/evaluation/development-cy.yml`; nothing is tuned on this set. Every "
         f"question: [`{m.csv_file.name}`]({m.csv_file.name}).",
         "",
-        "| measure | result |",
-        "| --- | --- |",
-        f"| answered with the right topic, in Welsh | **{live.accuracy:.1%}** "
-        f"({live.correct}/{live.total}) |",
-        f"| wrong topic or not in Welsh (not a fallback) | "
-        f"**{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
-        f"| fallbacks (said it was not sure) | {live.fallback_rate:.1%} ({live.fallbacks}) |",
+        *measure_table(
+            live,
+            "answered with the right topic, in Welsh",
+            "wrong topic or not in Welsh (not a fallback)",
+        ),
     ]
     if "safety" in m.kinds:
         s = m.kinds["safety"]
