@@ -37,7 +37,10 @@ def chosen(metadata: Any) -> str | None:
 def reply_language(tracker: Tracker) -> str:
     """The language to answer the latest message in ("en" or "cy")."""
     latest = tracker.latest_message or {}
-    found = _told(latest.get("text"), latest, latest.get("metadata"))
+    if _pressed_a_button(tracker, latest.get("text")):
+        found = chosen(latest.get("metadata"))  # a button's payload is not the visitor's words
+    else:
+        found = _told(latest.get("text"), latest, latest.get("metadata"))
     if found:
         return found
     earlier = [event for event in tracker.events if event.get("event") == "user"]
@@ -48,6 +51,16 @@ def reply_language(tracker: Tracker) -> str:
         if found:
             return found
     return ENGLISH
+
+
+def _pressed_a_button(tracker: Tracker, text: str | None) -> bool:
+    """Is the message the payload of a button the assistant offered in its last reply?
+    (The route finder's choices send their English title, whatever the title shown.)"""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot":
+            buttons = (event.get("data") or {}).get("buttons") or []
+            return any(button.get("payload") == text for button in buttons)
+    return False
 
 
 def _told(text: str | None, parsed: dict[str, Any], metadata: Any) -> str | None:

@@ -183,3 +183,16 @@ def test_text_with_no_welsh_is_kept_whole_in_english():
     messages = [{"text": mixed, "custom": {"topic": "pension"}}]
     replies.render(messages, "cy")
     assert messages[0]["text"] == mixed and messages[0]["custom"]["lang"] == "en"
+
+
+def test_a_pressed_button_is_answered_in_the_chosen_language_not_its_payload_s():
+    tracker = make_tracker("nlu_fallback", "I'm still at school or college")
+    tracker.latest_message["metadata"] = {"lang": "cy"}
+    offered = {"title": "Rydw i yn yr ysgol", "payload": "I'm still at school or college"}
+    tracker.events = [
+        {"event": "bot", "text": "Ble ydych chi arni?", "data": {"buttons": [offered]}},
+        {"event": "user", **tracker.latest_message},
+    ]
+    assert reply_language(tracker) == "cy"
+    tracker.events[0]["data"]["buttons"] = []
+    assert reply_language(tracker) == "en"  # typed, in English

@@ -81,7 +81,8 @@ def test_the_route_finder_asks_and_offers_its_choices_in_welsh(assistant):
 
 
 def test_an_unclear_welsh_message_gets_the_welsh_fallback(assistant):
-    messages = assistant.send(new_sender(), "mae'r gath drws nesa yn cysgu ar y to eto heddiw")
+    # "And what about that?", with nothing before it to be about.
+    messages = assistant.send(new_sender(), "A beth am hynny, te?")
     payload = contract_payload(messages)
     assert payload["topic"] == "fallback" and payload["lang"] == "cy"
     said = {KB.conversation_text(key, "cy").text for key in ("fallback", "fallback-no-suggestions")}
