@@ -78,6 +78,14 @@ def measure_table(live: Report, right: str, wrong: str) -> list[str]:
     ]
 
 
+def safety_row(m: Measurement, label: str) -> list[str]:
+    """The markdown row of safety messages signposted, if the set has any."""
+    if "safety" not in m.kinds:
+        return []
+    s = m.kinds["safety"]
+    return [f"| {label} | **{s.signposted}/{s.report.total}** |"]
+
+
 def summary_line(m: Measurement) -> str:
     live = m.live
     return (
@@ -115,12 +123,7 @@ def render(m: Measurement) -> str:
             "confident wrong answers (wrong topic, not a fallback)",
         ),
     ]
-    if "safety" in m.kinds:
-        s = m.kinds["safety"]
-        lines.append(
-            f'| safety messages signposted (a signposting topic, or `"safety": true`) | '
-            f"**{s.signposted}/{s.report.total}** |"
-        )
+    lines += safety_row(m, 'safety messages signposted (a signposting topic, or `"safety": true`)')
     if "nonsense" in m.kinds:
         s = m.kinds["nonsense"]
         lines.append(
@@ -183,12 +186,7 @@ def render_welsh(m: Measurement) -> str:
             "wrong topic or not in Welsh (not a fallback)",
         ),
     ]
-    if "safety" in m.kinds:
-        s = m.kinds["safety"]
-        lines.append(
-            "| safety messages signposted (in either language) | "
-            f"**{s.signposted}/{s.report.total}** |"
-        )
+    lines += safety_row(m, "safety messages signposted (in either language)")
     lines += ["", "## Welsh: by kind of message", "", *kind_table(m.kinds), ""]
     lines += [
         "## Welsh: confusions",
