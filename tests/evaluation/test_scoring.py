@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.evaluation.heldout import Question
 from bot.evaluation.report import Measurement, as_json, render, write_csv
-from bot.evaluation.scoring import Reply, score, score_by_kind, sweep
+from bot.evaluation.scoring import Reply, in_set_language, score, score_by_kind, sweep
 
 QUESTIONS = [
     Question("how much holiday", "annual-leave", "plain"),
@@ -105,8 +105,6 @@ def test_the_csv_has_one_row_per_question(tmp_path):
 
 
 def test_on_a_welsh_set_only_a_reply_in_welsh_is_right():
-    from bot.evaluation.scoring import in_set_language
-
     questions = [
         Question("Faint yw'r cyflog?", "salary"),
         Question("Faint o wyliau sydd?", "annual-leave"),
