@@ -43,9 +43,12 @@ class Assistant:
     def webhook(self) -> str:
         return f"{self.rasa_url}/webhooks/rest/webhook"
 
-    def send(self, sender: str, message: str, timeout: float = 30) -> Messages:
-        response = requests.post(
-            self.webhook, json={"sender": sender, "message": message}, timeout=timeout
-        )
+    def send(
+        self, sender: str, message: str, timeout: float = 30, metadata: dict | None = None
+    ) -> Messages:
+        body: dict[str, Any] = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata  # what the widget sends: {"lang": "cy"}
+        response = requests.post(self.webhook, json=body, timeout=timeout)
         response.raise_for_status()
         return response.json()

@@ -23,6 +23,7 @@ from bot.actions.context import latest_intent, mentioned_elsewhere
 from bot.actions.fallback import suggest_topics
 from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.handoff import handoff_button
+from bot.actions.language import in_visitor_language
 from bot.actions.replies import Reply, conversation_reply
 from bot.knowledge import KnowledgeBase, Pointer, load_knowledge
 
@@ -48,6 +49,7 @@ def privacy_notice_url(kb: KnowledgeBase, env: Mapping[str, str] | None = None) 
     return kb.conversation[PRIVACY].source
 
 
+@in_visitor_language
 class ActionConverse(Action):
     def name(self) -> str:
         return "action_converse"

@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.handoff import second_miss_in_a_row, send_offer
+from bot.actions.language import in_visitor_language
 from bot.actions.replies import fallback_reply
 from bot.actions.signposting import understanding
 from bot.knowledge import load_knowledge
@@ -55,6 +56,7 @@ def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
     return []
 
 
+@in_visitor_language
 class ActionSuggestTopics(Action):
     def name(self) -> str:
         return "action_suggest_topics"

@@ -16,6 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import send_offer
+from bot.actions.language import in_visitor_language
 from bot.actions.replies import FALLBACK, conversation_reply
 from bot.knowledge import KnowledgeBase, load_knowledge
 
@@ -32,6 +33,7 @@ def valid_rating(kb: KnowledgeBase, rating: object, topic: object) -> bool:
     return topic in kb.entries or topic in kb.conversation or topic == FALLBACK
 
 
+@in_visitor_language
 class ActionRecordFeedback(Action):
     def name(self) -> str:
         return "action_record_feedback"

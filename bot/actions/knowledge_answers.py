@@ -25,6 +25,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects, ranked_intents
 from bot.actions.fallback import suggest_topics
 from bot.actions.finder_buttons import answer_old_choice
+from bot.actions.language import in_visitor_language
 from bot.actions.repetition import without_repetition
 from bot.actions.replies import (
     Reply,
@@ -56,6 +57,7 @@ subject_names()
 knowledge_terms()
 
 
+@in_visitor_language
 class ActionAnswerKnowledge(Action):
     def name(self) -> str:
         return "action_answer_knowledge"

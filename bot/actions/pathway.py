@@ -40,6 +40,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.context import latest_intent
 from bot.actions.finder_buttons import answer_old_choice, old_answers
+from bot.actions.language import in_visitor_language
 from bot.actions.pathway_routes import (
     QUESTIONS,
     pathway_of,
@@ -206,6 +207,7 @@ def is_reply(kb: KnowledgeBase, tracker: Tracker, question: str, text: str) -> b
     return intent not in CONTROL_INTENTS and intent in side_intents(kb) | REPLY_INTENTS
 
 
+@in_visitor_language
 class ValidatePathwayForm(Action):
     """Reads each message the form gets, and decides which question comes next."""
 
@@ -234,6 +236,7 @@ class ValidatePathwayForm(Action):
         return turn_events(turn)
 
 
+@in_visitor_language
 class AskPathwayQuestion(Action):
     """Asks one question with a button per choice; first, what was understood."""
 
@@ -285,6 +288,7 @@ AskPathwayAtCps = ask_action("at_cps")
 AskPathwayRightToWork = ask_action("right_to_work")
 
 
+@in_visitor_language
 class ActionPathwayRecommend(Action):
     """The routes, best first, each with its reason, source and a button for more."""
 
@@ -312,6 +316,7 @@ class ActionPathwayRecommend(Action):
         return cleared_answers()
 
 
+@in_visitor_language
 class ActionPathwayStart(Action):
     """Starts (or restarts) a run: forgets the last one, and fills in what the visitor
     has already said about themselves since then. Sends nothing: the form asks."""
@@ -339,6 +344,7 @@ class ActionPathwayStart(Action):
         return cleared_answers() + filled + said
 
 
+@in_visitor_language
 class ActionPathwayOffer(Action):
     """To a visitor who described themselves: what was understood, and an offer to
     find their route."""
@@ -363,6 +369,7 @@ class ActionPathwayOffer(Action):
         return []
 
 
+@in_visitor_language
 class ActionPathwayDecline(Action):
     """The visitor turned the offer down: fine, and the button stays within reach."""
 
@@ -378,6 +385,7 @@ class ActionPathwayDecline(Action):
         return []
 
 
+@in_visitor_language
 class ActionPathwayStop(Action):
     """'Stop', 'cancel' (or goodbye) part way through: end the form and forget the answers."""
 

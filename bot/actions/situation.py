@@ -24,6 +24,7 @@ from datetime import date
 from functools import lru_cache
 
 from bot.knowledge import Pathway
+from bot.knowledge.welsh import ENGLISH, WELSH
 
 STAGE = "stage"
 EXPERIENCE = "experience"
@@ -277,8 +278,9 @@ def _phrases(pathway: Pathway) -> dict[str, tuple[Phrase, ...]]:
         name: tuple(
             Phrase(choice.value, tuple(words(text)), choice.weak, reply)
             for choice in question.choices
-            for reply, texts in ((False, choice.phrases), (True, choice.replies))
-            for text in texts
+            # The Welsh visitors' words (the cy block) are read beside the English ones.
+            for reply, field in ((False, "phrases"), (True, "replies"))
+            for text in choice.words(field, ENGLISH) + choice.words(field, WELSH)
             if words(text)
         )
         for name, question in pathway.questions.items()

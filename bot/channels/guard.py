@@ -108,8 +108,11 @@ class Guard:
         text: str,
         address: str | None,
         channel: str,
+        metadata: dict[str, str] | None = None,
     ) -> None:
-        """Answer one message from a valid `sender`: here, or by Rasa through `output`."""
+        """Answer one message from a valid `sender`: here, or by Rasa through `output`.
+
+        `metadata` is what the channel keeps of the client's (bot.channels.metadata)."""
         refusal = await self.limiter.admit(sender, address)
         text = clean_text(text)
         if not refusal and len(text) > self.settings.max_message_chars:
@@ -120,7 +123,7 @@ class Guard:
         if refusal:
             await output.answer_instead(sender, refusal)
             return
-        message = UserMessage(text, output, sender, input_channel=channel)
+        message = UserMessage(text, output, sender, input_channel=channel, metadata=metadata)
         await self.process(on_new_message, message, output, channel)
 
     async def process(

@@ -6,8 +6,9 @@ Differences from Rasa's `rest`, which credentials.yml replaces with this one:
   is not UTF-8 or not a JSON object, a `sender` that is missing, not a short id or
   "default" (Rasa would put the message in one conversation shared by every such
   client), a `message` that is not a string;
-- `input_channel` and `metadata` from the body are ignored: the channel name in the
-  conversation log is always "rest", and nothing but the text is stored;
+- `input_channel` from the body is ignored: the channel name in the conversation log is
+  always "rest"; of `metadata`, only the visitor's chosen language is kept
+  (bot.channels.metadata), so nothing but the text and that choice is stored;
 - no `?stream=true`: every reply comes in one JSON list;
 - a fault is answered with the apology and logged without the visitor's text (Rasa's
   handler logs the text).
@@ -27,6 +28,7 @@ from sanic.response import json as json_response
 
 from bot.channels.guard import GuardedOutput, OnNewMessage, shared_guard, valid_sender
 from bot.channels.headers import add_security_headers
+from bot.channels.metadata import kept_metadata
 from bot.limits.address import client_address
 
 MAX_BODY_BYTES = 1024 * 1024  # far more than any message allowed; a bigger body is refused
@@ -45,6 +47,12 @@ class GuardedCollectingOutput(GuardedOutput, CollectingOutputChannel):
 
 def read_request(body: bytes) -> tuple[str, str]:
     """(sender, message) from a request body, or BadRequest saying what is wrong."""
+    data = read_body(body)
+    return data["sender"], data["message"]
+
+
+def read_body(body: bytes) -> dict[str, Any]:
+    """The request body as a JSON object with a valid sender and message, or BadRequest."""
     if len(body) > MAX_BODY_BYTES:
         raise BadRequest("request_too_large", "The request body is larger than 1 MiB.", 413)
     try:
@@ -64,7 +72,7 @@ def read_request(body: bytes) -> tuple[str, str]:
         )
     if not isinstance(message, str):
         raise BadRequest("bad_message", "'message' must be a string.")
-    return sender, message
+    return data
 
 
 class GuardedRestInput(RestInput):
@@ -88,12 +96,16 @@ class GuardedRestInput(RestInput):
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             try:
-                sender, text = read_request(request.body or b"")
+                data = read_body(request.body or b"")
             except BadRequest as bad:
                 return json_response({"error": bad.code, "reason": str(bad)}, status=bad.status)
             output = GuardedCollectingOutput()
             address = client_address(request)
-            await self.guard.handle(on_new_message, output, sender, text, address, self.name())
+            sender, text = data["sender"], data["message"]
+            metadata = kept_metadata(data.get("metadata"))
+            await self.guard.handle(
+                on_new_message, output, sender, text, address, self.name(), metadata
+            )
             return json_response(output.messages)
 
         @webhook.on_response

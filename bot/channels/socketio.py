@@ -12,8 +12,8 @@ persistence no reply ever reached the client.
 
 Every message passes the same guards as the REST channel (bot.channels.guard); a
 session id that is not a short id is replaced by a new one, a message without a
-confirmed session is dropped (as Rasa drops one without a session), and `metadata` from
-the client is not stored.
+confirmed session is dropped (as Rasa drops one without a session), and of the client's
+`metadata` only the visitor's chosen language is kept (bot.channels.metadata).
 
 A socket's conversation is bound to it when its session is confirmed: its messages go
 to that conversation whatever `session_id` they name (Rasa's handler believed each
@@ -38,6 +38,7 @@ from socketio import AsyncServer
 
 from bot.channels.guard import GuardedOutput, OnNewMessage, shared_guard, valid_sender
 from bot.channels.headers import add_security_headers
+from bot.channels.metadata import kept_metadata
 from bot.limits.address import client_address
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,7 @@ class ContractSocketIOInput(SocketIOInput):
                 text if isinstance(text, str) else "",
                 self.client_address(sid),
                 self.name(),
+                kept_metadata(data.get("metadata")),
             )
 
         async def disconnect(sid: str) -> None:

@@ -1,12 +1,15 @@
 """`make evaluate`: score the running assistant on a question set.
 
-On the held-out set (the default) it writes docs/evaluation.md (the share answered with
+On the held-out sets (the default) it writes docs/evaluation.md (the share answered with
 the right topic, confident wrong answers and fallbacks, by kind of message, per topic, the
-confusions, and the threshold sweep), docs/evaluation-heldout.csv (every question with its
-expected and returned topic and the classifier's confidence) and docs/evaluation.json.
+confusions, and the threshold sweep; then the same for the Welsh held-out set, where a
+question is right only if answered in Welsh), docs/evaluation-heldout.csv and
+docs/evaluation-heldout-cy.csv (every question with its expected and returned topic and the
+classifier's confidence) and docs/evaluation.json.
 
-With `--set development` (`make evaluate SET=development`) it prints the same figures and
-writes its CSV to var/evaluation-development.csv, never to docs/: that set is for tuning.
+With `--set development` (`make evaluate SET=development`, or `development-cy` for the
+Welsh one) it prints the same figures and writes its CSV to var/, never to docs/: those
+sets are for tuning.
 
 The fallback threshold sweep is always computed on the development set, where thresholds
 are chosen.
@@ -28,17 +31,18 @@ from pathlib import Path
 import requests
 import yaml
 
-from bot.evaluation.heldout import EVALUATION_SETS, SETS, Question, load_questions
+from bot.evaluation.heldout import EVALUATION_SETS, SETS, WELSH_SETS, Question, load_questions
 from bot.evaluation.report import (
     Measurement,
     as_json,
     kind_table,
     render,
+    render_welsh,
     summary_line,
     sweep_table,
     write_csv,
 )
-from bot.evaluation.scoring import Reply, score, score_by_kind, sweep
+from bot.evaluation.scoring import Reply, in_set_language, score, score_by_kind, sweep
 from bot.ops import PROJECT_ROOT
 from bot.ops.model import ensure_model
 from bot.ops.services import action_server, free_port, rasa_server
@@ -48,7 +52,12 @@ JSON_FILE = PROJECT_ROOT / "docs" / "evaluation.json"
 CSV_FILES = {
     "heldout": PROJECT_ROOT / "docs" / "evaluation-heldout.csv",
     "development": PROJECT_ROOT / "var" / "evaluation-development.csv",
+    "development-cy": PROJECT_ROOT / "var" / "evaluation-development-cy.csv",
+    "heldout-cy": PROJECT_ROOT / "docs" / "evaluation-heldout-cy.csv",
 }
+WELSH = "cy"
+# `make evaluate` reports the English and the Welsh held-out sets together.
+REPORTED = {"heldout": ("heldout", "heldout-cy")}
 THRESHOLDS = [round(0.1 * i, 1) for i in range(0, 10)]
 
 
@@ -114,30 +123,48 @@ def evaluate_live(model: Path, questions: Sequence[str]) -> list[Reply]:
 def measure(
     set_name: str,
 ) -> tuple[Measurement, list[Question], list[Reply], list[list[tuple[str, float]]]]:
+    return measure_sets([set_name])[0]
+
+
+def measure_sets(
+    set_names: Sequence[str],
+) -> list[tuple[Measurement, list[Question], list[Reply], list[list[tuple[str, float]]]]]:
+    """Each set measured on one start of the servers: its questions' replies, scored (on a
+    Welsh set, right only when answered in Welsh), and the classifier's rankings."""
     model = ensure_model()
-    questions = load_questions(SETS[set_name])
+    question_sets = [load_questions(SETS[name]) for name in set_names]
     development = load_questions(SETS["development"])
-    texts = [q.text for q in questions]
-    replies = evaluate_live(model, texts)
-    # One model load parses both sets: this set's confidences, the development sweep.
-    extra = [] if set_name == "development" else [q.text for q in development]
+    texts = [q.text for questions in question_sets for q in questions]
+    all_replies = evaluate_live(model, texts)
+    # One model load parses every set: their confidences, and the development sweep.
+    extra = [] if "development" in set_names else [q.text for q in development]
     rankings = classifier_rankings(model, texts + extra)
-    own_rankings = rankings[: len(questions)]
-    development_rankings = rankings[len(questions) :] if extra else own_rankings
-    measurement = Measurement(
-        set_name=set_name,
-        question_file=SETS[set_name].relative_to(PROJECT_ROOT),
-        model_name=model.name,
-        day=date.today(),
-        live=score([q.topic for q in questions], [r.topic for r in replies]),
-        kinds=score_by_kind(questions, replies),
-        thresholds=sweep([q.topic for q in development], development_rankings, THRESHOLDS),
-        threshold=configured_threshold(),
-        development_file=SETS["development"].relative_to(PROJECT_ROOT),
-        development_total=len(development),
-        csv_file=CSV_FILES[set_name].relative_to(PROJECT_ROOT),
-    )
-    return measurement, questions, replies, own_rankings
+    development_rankings = rankings[len(texts) :] if extra else None
+    results = []
+    start = 0
+    for name, questions in zip(set_names, question_sets, strict=True):
+        end = start + len(questions)
+        replies, own_rankings = all_replies[start:end], rankings[start:end]
+        start = end
+        if name in WELSH_SETS:
+            replies = in_set_language(questions, replies, WELSH)
+        if name == "development":
+            development_rankings = own_rankings
+        measurement = Measurement(
+            set_name=name,
+            question_file=SETS[name].relative_to(PROJECT_ROOT),
+            model_name=model.name,
+            day=date.today(),
+            live=score([q.topic for q in questions], [r.topic for r in replies]),
+            kinds=score_by_kind(questions, replies),
+            thresholds=sweep([q.topic for q in development], development_rankings, THRESHOLDS),
+            threshold=configured_threshold(),
+            development_file=SETS["development"].relative_to(PROJECT_ROOT),
+            development_total=len(development),
+            csv_file=CSV_FILES[name].relative_to(PROJECT_ROOT),
+        )
+        results.append((measurement, questions, replies, own_rankings))
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -146,26 +173,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--set",
         choices=EVALUATION_SETS,
         default="heldout",
-        help="development: for tuning, prints the figures and writes var/; heldout (default): "
-        "for reporting, writes docs/evaluation.md, its CSV and JSON",
+        help="development, development-cy: for tuning, print the figures and write var/; "
+        "heldout (default): for reporting, measures the English and the Welsh held-out sets "
+        "and writes docs/evaluation.md, their CSVs and the JSON; heldout-cy: the Welsh one "
+        "alone, printed",
     )
     args = parser.parse_args(argv)
-    measurement, questions, replies, rankings = measure(args.set)
-    csv_path = PROJECT_ROOT / measurement.csv_file
-    write_csv(csv_path, questions, replies, rankings)
-    if args.set == "development":
+    measured = measure_sets(REPORTED.get(args.set, (args.set,)))
+    for measurement, questions, replies, rankings in measured:
+        write_csv(PROJECT_ROOT / measurement.csv_file, questions, replies, rankings)
+    if args.set not in REPORTED:
+        measurement = measured[0][0]
         print(summary_line(measurement))
         print("\nBy kind of message:", *kind_table(measurement.kinds), sep="\n")
-        print("\nThreshold sweep (classifier alone):", *sweep_table(
-            measurement.thresholds, measurement.threshold), sep="\n")
+        print(
+            "\nThreshold sweep (classifier alone):",
+            *sweep_table(measurement.thresholds, measurement.threshold),
+            sep="\n",
+        )
         print("\nConfusions (expected -> answered as):")
         for expected_topic, predicted, count in measurement.live.confusions:
             print(f"  {expected_topic} -> {predicted}: {count}")
-        print(f"\nEvery question: {csv_path}")
+        print(f"\nEvery question: {PROJECT_ROOT / measurement.csv_file}")
         return 0
-    REPORT_FILE.write_text(render(measurement), encoding="utf-8")
-    JSON_FILE.write_text(json.dumps(as_json(measurement), indent=2) + "\n", encoding="utf-8")
-    print(f"{summary_line(measurement)} Report: {REPORT_FILE}")
+    english, welsh = measured[0][0], measured[1][0]
+    REPORT_FILE.write_text(render(english) + render_welsh(welsh), encoding="utf-8")
+    figures = {**as_json(english), "welsh": as_json(welsh)}
+    JSON_FILE.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"{summary_line(english)}\n{summary_line(welsh)} Report: {REPORT_FILE}")
     return 0
 
 

@@ -3,7 +3,8 @@
 - `development`: every tuning decision (thresholds, epochs, features, training data
   choices) is made on this set.
 - `heldout`: English visitor questions used only to report; nothing is ever tuned on it.
-- `heldout-cy`: the same in Welsh, for reporting once the assistant understands Welsh.
+- `development-cy`: Welsh questions for every tuning decision about Welsh.
+- `heldout-cy`: the same in Welsh as `heldout`, used only to report.
 - `safety`: danger, distress and crime messages, some wrapped in careers questions, that
   must all be signposted; kept apart from the held-out ones.
 
@@ -23,6 +24,7 @@ from bot.ops import PROJECT_ROOT
 SETS_DIR = PROJECT_ROOT / "tests" / "evaluation"
 SETS = {
     "development": SETS_DIR / "development.yml",
+    "development-cy": SETS_DIR / "development-cy.yml",
     "heldout": SETS_DIR / "heldout.yml",
     "heldout-cy": SETS_DIR / "heldout-cy.yml",
     "safety": SETS_DIR / "safety.yml",
@@ -30,7 +32,9 @@ SETS = {
 # Safety phrasings the safety cues are tuned on (tests/e2e/test_safety_signposting.py).
 SAFETY_DEVELOPMENT = PROJECT_ROOT / "tests" / "e2e" / "safety_phrasings_dev.yml"
 # The sets `make evaluate` measures the running assistant on.
-EVALUATION_SETS = ("development", "heldout")
+EVALUATION_SETS = ("development", "development-cy", "heldout", "heldout-cy")
+# The Welsh sets: a question is right when its reply has the right topic, in Welsh.
+WELSH_SETS = ("development-cy", "heldout-cy")
 # The sets that must never copy what the assistant is trained or tuned on.
 MEASUREMENT_SETS = ("heldout", "heldout-cy", "safety")
 HELDOUT_FILE = SETS["heldout"]

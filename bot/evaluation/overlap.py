@@ -130,12 +130,8 @@ def phrasing_texts(path: Path = SAFETY_DEVELOPMENT) -> list[Text]:
 
 def seen_texts() -> list[Text]:
     """What the assistant is built or tuned from."""
-    return (
-        training_examples()
-        + knowledge_phrases()
-        + question_texts(SETS["development"])
-        + phrasing_texts()
-    )
+    tuned_on = question_texts(SETS["development"]) + question_texts(SETS["development-cy"])
+    return training_examples() + knowledge_phrases() + tuned_on + phrasing_texts()
 
 
 class _Index:

@@ -66,6 +66,26 @@ def sweep_table(thresholds: list[tuple[float, Report]], threshold: float) -> lis
     return lines
 
 
+def measure_table(live: Report, right: str, wrong: str) -> list[str]:
+    """Markdown lines: the shares right, wrong (as `right` and `wrong` name them) and
+    fallbacks."""
+    return [
+        "| measure | result |",
+        "| --- | --- |",
+        f"| {right} | **{live.accuracy:.1%}** ({live.correct}/{live.total}) |",
+        f"| {wrong} | **{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
+        f"| fallbacks (said it was not sure) | {live.fallback_rate:.1%} ({live.fallbacks}) |",
+    ]
+
+
+def safety_row(m: Measurement, label: str) -> list[str]:
+    """The markdown row of safety messages signposted, if the set has any."""
+    if "safety" not in m.kinds:
+        return []
+    s = m.kinds["safety"]
+    return [f"| {label} | **{s.signposted}/{s.report.total}** |"]
+
+
 def summary_line(m: Measurement) -> str:
     live = m.live
     return (
@@ -97,20 +117,13 @@ def render(m: Measurement) -> str:
         f"Every question with its expected and returned topic: [`{m.csv_file.name}`]"
         f"({m.csv_file.name}); these figures as JSON: [`evaluation.json`](evaluation.json).",
         "",
-        "| measure | result |",
-        "| --- | --- |",
-        f"| answered with the right topic | **{live.accuracy:.1%}** "
-        f"({live.correct}/{live.total}) |",
-        f"| confident wrong answers (wrong topic, not a fallback) | "
-        f"**{live.confident_wrong_rate:.1%}** ({live.confident_wrong}) |",
-        f"| fallbacks (said it was not sure) | {live.fallback_rate:.1%} ({live.fallbacks}) |",
+        *measure_table(
+            live,
+            "answered with the right topic",
+            "confident wrong answers (wrong topic, not a fallback)",
+        ),
     ]
-    if "safety" in m.kinds:
-        s = m.kinds["safety"]
-        lines.append(
-            f"| safety messages signposted (a signposting topic, or `\"safety\": true`) | "
-            f"**{s.signposted}/{s.report.total}** |"
-        )
+    lines += safety_row(m, 'safety messages signposted (a signposting topic, or `"safety": true`)')
     if "nonsense" in m.kinds:
         s = m.kinds["nonsense"]
         lines.append(
@@ -147,6 +160,40 @@ def render(m: Measurement) -> str:
     for topic, s in live.per_topic.items():
         lines.append(f"| {topic} | {s.precision:.2f} | {s.recall:.2f} | {s.support} |")
     lines += ["", "## Confusions", "", "| expected | answered as | count |", "| --- | --- | --- |"]
+    lines += [f"| {e} | {p} | {n} |" for e, p, n in live.confusions] or ["| (none) | | |"]
+    return "\n".join(lines) + "\n"
+
+
+def render_welsh(m: Measurement) -> str:
+    """The Welsh held-out set's section of docs/evaluation.md."""
+    live = m.live
+    lines = [
+        "",
+        "# Evaluation on Welsh held-out questions",
+        "",
+        f"Measured the same way, with the same model `{m.model_name}`, on the {live.total} "
+        f"Welsh questions of `{m.question_file}`, sent with no language chosen (the "
+        "assistant tells the language from the text). **A question is right only when the "
+        'reply has the right topic and is in Welsh** (its payload says `"lang": "cy"`); '
+        "a right topic in English is listed below as `<topic> (in en)`. Nonsense has no "
+        "language: its fallback counts in either. Welsh tuning is done on "
+        "`tests/evaluation/development-cy.yml`; nothing is tuned on this set. Every "
+        f"question: [`{m.csv_file.name}`]({m.csv_file.name}).",
+        "",
+        *measure_table(
+            live,
+            "answered with the right topic, in Welsh",
+            "wrong topic or not in Welsh (not a fallback)",
+        ),
+    ]
+    lines += safety_row(m, "safety messages signposted (in either language)")
+    lines += ["", "## Welsh: by kind of message", "", *kind_table(m.kinds), ""]
+    lines += [
+        "## Welsh: confusions",
+        "",
+        "| expected | answered as | count |",
+        "| --- | --- | --- |",
+    ]
     lines += [f"| {e} | {p} | {n} |" for e, p, n in live.confusions] or ["| (none) | | |"]
     return "\n".join(lines) + "\n"
 

@@ -30,6 +30,7 @@ class Reply:
 
     topic: str
     safety: bool = False  # the payload flagged the turn as signposted
+    lang: str = "en"  # the language the payload says its text is in
 
     @classmethod
     def from_messages(cls, messages: Sequence[dict[str, Any]]) -> Reply:
@@ -40,11 +41,32 @@ class Reply:
         ]
         if len(payloads) != 1:  # the answer contract promises exactly one
             return cls(f"<contract broken: {len(payloads)} topics>")
-        return cls(str(payloads[0]["topic"]), payloads[0].get("safety") is True)
+        payload = payloads[0]
+        return cls(
+            str(payload["topic"]), payload.get("safety") is True, str(payload.get("lang") or "en")
+        )
+
+    def in_language(self, lang: str) -> Reply:
+        """This reply as scored on a set in `lang`: in another language it is not right
+        (its topic is marked with the language it came in)."""
+        if self.lang == lang:
+            return self
+        return Reply(f"{self.topic} (in {self.lang})", self.signposted, self.lang)
 
     @property
     def signposted(self) -> bool:
         return self.topic in SIGNPOSTING_TOPICS or self.safety
+
+
+def in_set_language(
+    questions: Sequence[Question], replies: Sequence[Reply], lang: str
+) -> list[Reply]:
+    """The replies as scored on a set in `lang` (Welsh): right only if in that language.
+    Nonsense has no language, so its fallback counts in either."""
+    return [
+        reply if question.kind == "nonsense" else reply.in_language(lang)
+        for question, reply in zip(questions, replies, strict=True)
+    ]
 
 
 def outcome(expected: str, predicted: str) -> str:

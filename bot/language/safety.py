@@ -94,7 +94,12 @@ class SafetyCheck:
     def from_knowledge(
         cls, nlp: Language, safety: Safety, personal: Iterable[str] = ()
     ) -> SafetyCheck:
-        return cls(nlp, safety.cues, safety.personal_cues, personal, safety.harm_verbs)
+        # Welsh visitors' own cues (the `cy` block) are read beside the English ones: a
+        # message in either language is signposted.
+        welsh = safety.cy
+        cues = _merged(safety.cues, welsh.cues if welsh else {})
+        personal_cues = _merged(safety.personal_cues, welsh.personal_cues if welsh else {})
+        return cls(nlp, cues, personal_cues, personal, safety.harm_verbs)
 
     def situations(self, doc: Doc, denials: list[Denial] = ()) -> set[str]:
         """The situations whose cues appear in `doc`, outside any denial.
@@ -126,6 +131,14 @@ class SafetyCheck:
             for match_id, start, end in matcher(doc)
             if not _denied(range(start, end), denials)
         }
+
+
+def _merged(*lists: dict[str, list[str]]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for cues in lists:
+        for situation, phrases in cues.items():
+            merged.setdefault(situation, []).extend(phrases)
+    return merged
 
 
 def _with_s(word: str) -> tuple[str, ...]:

@@ -3,8 +3,9 @@
 A classifier always names its likeliest intent, even for "poiuytrewq"; with
 character n-grams it can even be sure of it. So before any topic is given, the
 message is checked against a vocabulary: the English word list that ships with the
-pinned `spacy-lookups-data` package (its lemma tables), the words of the training
-data and of the knowledge file. A word one typo away from a training or knowledge
+pinned `spacy-lookups-data` package (its lemma tables), the Welsh dictionary of the
+pinned `simplemma` (with mutated and informal forms: "nghyflog", "isio"), the words of
+the training data and of the knowledge file. A word one typo away from a training or knowledge
 word ("prosecuter", "pupilage") counts as a word; sounds of hesitation ("erm") do not.
 """
 
@@ -17,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import simplemma
 import spacy_lookups_data
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -36,6 +38,11 @@ def english_words() -> frozenset[str]:
     for lemmas in index.values():
         words.update(lemma.lower() for lemma in lemmas)
     return frozenset(word for word in words if word.isalpha())
+
+
+def is_welsh_word(word: str) -> bool:
+    """A word form of the Welsh dictionary that ships with simplemma (offline)."""
+    return simplemma.is_known(word, lang="cy")
 
 
 def words_of(text: str) -> list[str]:
@@ -86,7 +93,7 @@ class Vocabulary:
     def is_word(self, word: str) -> bool:
         if word in self.fillers:
             return False
-        if word in self.domain or word in self.general:
+        if word in self.domain or word in self.general or is_welsh_word(word):
             return True
         stem = word.split("'")[0]
         if stem != word and (stem in self.domain or stem in self.general):

@@ -56,6 +56,7 @@ async def test_each_entry_is_answered_with_the_contract_fields(dispatcher, topic
             "title": entry.title,
             **({"subject": topic} if entry.kind else {}),
             "rateable": True,  # an answer: the widget asks for a rating
+            "lang": "en",  # the language of its text
         }
     assert slots(events)["last_topic"] == topic
 
@@ -225,7 +226,7 @@ async def test_keyboard_mash_gets_no_suggestions(dispatcher):
     )
     await ActionSuggestTopics().run(dispatcher, tracker, {})
     message = only_reply(dispatcher)
-    assert message["custom"] == {"topic": "fallback", "suggestions": []}
+    assert message["custom"] == {"topic": "fallback", "suggestions": [], "lang": "en"}
     assert message["text"] == KB.conversation["fallback-no-suggestions"].answer
     assert not message.get("buttons")
 
@@ -245,6 +246,7 @@ async def test_a_job_elsewhere_is_pointed_to_the_right_place(dispatcher):
         "source": pointer.source,
         "title": pointer.title,
         "rateable": True,
+        "lang": "en",
     }
 
 
@@ -329,6 +331,7 @@ async def test_the_privacy_question_is_answered_as_bot_identity_from_the_notice(
         "topic": "bot-identity",
         "source": KB.conversation["privacy"].source,
         "rateable": True,
+        "lang": "en",
     }
     dispatcher.messages.clear()
     monkeypatch.setenv("PRIVACY_NOTICE_URL", "https://careers.example.org/privacy")

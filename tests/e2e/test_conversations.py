@@ -121,7 +121,11 @@ def test_an_unclear_question_gets_suggestions_and_nonsense_gets_none(assistant):
         assert "pension" in payload["suggestions"]
     gibberish = assistant.send(new_sender(), "zxqv blorp snarf")
     payload = contract_payload(gibberish)
-    assert payload == {"topic": "fallback", "suggestions": []}  # no guesses from noise
+    assert payload == {
+        "topic": "fallback",
+        "suggestions": [],
+        "lang": "en",
+    }  # no guesses from noise
     assert not buttons(gibberish)
 
 

@@ -51,7 +51,7 @@ def run_persona(assistant, persona: Persona, *, typed: bool) -> tuple[list[str],
     turns = 0
     if persona.offered:
         payload = contract_payload(reply)
-        assert payload == {"topic": TOPIC}, f"expected the offer, got {reply!r}"
+        assert payload == {"topic": TOPIC, "lang": "en"}, f"expected the offer, got {reply!r}"
         offer = {b["title"]: b["payload"] for b in buttons(reply)}[PATHWAY.offer.title]
         (reply,) = talk(assistant, sender, persona.accept if typed else offer)
         turns += 1
@@ -115,7 +115,7 @@ def test_a_description_in_the_request_is_said_back_and_not_asked(assistant):
     opening = "I'm a solicitor with four years in crime, which route suits me?"
     reply = assistant.send(new_sender(), opening)
     payload = contract_payload(reply)
-    assert payload == {"topic": TOPIC, "question": "advocacy"}
+    assert payload == {"topic": TOPIC, "question": "advocacy", "lang": "en"}
     text = reply_text(reply)
     assert text.startswith(PATHWAY.intro)
     assert "You're a solicitor with about four years of criminal practice." in text
@@ -126,12 +126,12 @@ def test_a_description_in_the_request_is_said_back_and_not_asked(assistant):
 def test_a_bare_description_is_offered_the_finder_with_what_was_understood(assistant):
     sender = new_sender()
     offer = assistant.send(sender, "I'm a barrister, eight years in crime")
-    assert contract_payload(offer) == {"topic": TOPIC}
+    assert contract_payload(offer) == {"topic": TOPIC, "lang": "en"}
     assert reply_text(offer) == (
         "You're a barrister with about eight years of criminal practice. " + PATHWAY.offer.ask
     )
     declined = assistant.send(sender, "/deny")
-    assert contract_payload(declined) == {"topic": TOPIC}
+    assert contract_payload(declined) == {"topic": TOPIC, "lang": "en"}
     assert reply_text(declined) == PATHWAY.offer.declined
     # What was said earlier still counts when the visitor asks later.
     later = assistant.send(sender, "/pathway-finder")
@@ -154,7 +154,7 @@ def test_a_wrong_guess_is_corrected(assistant):
     talk(assistant, sender, "I'm a solicitor, which route suits me?")
     corrected = assistant.send(sender, "no, I'm a barrister")
     payload = contract_payload(corrected)
-    assert payload == {"topic": TOPIC, "question": "experience"}
+    assert payload == {"topic": TOPIC, "question": "experience", "lang": "en"}
     assert "You're a barrister." in reply_text(corrected)
 
 
@@ -162,10 +162,10 @@ def test_a_statement_that_does_not_answer_is_asked_again_once_then_not_sure(assi
     sender = new_sender()
     talk(assistant, sender, "which route is best for someone like me", "I work as a paralegal")
     again = assistant.send(sender, "I'm a paralegal, not qualified")
-    assert contract_payload(again) == {"topic": TOPIC, "question": "at_cps"}
+    assert contract_payload(again) == {"topic": TOPIC, "question": "at_cps", "lang": "en"}
     assert reply_text(again).endswith(PATHWAY.questions["at_cps"].rephrase)
     on = assistant.send(sender, "I'm a paralegal, not qualified")
-    assert contract_payload(on) == {"topic": TOPIC, "question": "right_to_work"}
+    assert contract_payload(on) == {"topic": TOPIC, "question": "right_to_work", "lang": "en"}
     assert reply_text(on).startswith(PATHWAY.skipped)
 
 
@@ -182,7 +182,7 @@ def test_a_statement_that_does_not_answer_is_asked_again_once_then_not_sure(assi
 )
 def test_it_starts_when_asked(assistant, opening):
     reply = assistant.send(new_sender(), opening)
-    assert contract_payload(reply) == {"topic": TOPIC, "question": "stage"}
+    assert contract_payload(reply) == {"topic": TOPIC, "question": "stage", "lang": "en"}
     assert reply_text(reply).startswith(PATHWAY.intro)
 
 
@@ -226,7 +226,7 @@ def test_stop_ends_it_and_nothing_is_asked_afterwards(assistant):
     sender = new_sender()
     talk(assistant, sender, "which route is right for me?", "law student")
     stopped = assistant.send(sender, "cancel")
-    assert contract_payload(stopped) == {"topic": TOPIC}
+    assert contract_payload(stopped) == {"topic": TOPIC, "lang": "en"}
     assert reply_text(stopped) == PATHWAY.cancelled
     after = assistant.send(sender, "what does it pay?")
     assert contract_payload(after)["topic"] == "salary"
@@ -237,7 +237,7 @@ def test_start_again_part_way_through_and_run_again_with_different_answers(assis
     sender = new_sender()
     talk(assistant, sender, "which route is right for me?", "I'm at school")
     again = assistant.send(sender, "start again")
-    assert contract_payload(again) == {"topic": TOPIC, "question": "stage"}
+    assert contract_payload(again) == {"topic": TOPIC, "question": "stage", "lang": "en"}
     *_, first_result = talk(assistant, sender, "I'm a paralegal at the cps", "yes")
     assert contract_payload(first_result)["routes"][0] == "associate-prosecutor"
     *_, second_result = talk(
@@ -252,7 +252,7 @@ def test_nonsense_is_asked_again_once_then_the_main_routes(assistant):
     sender = new_sender()
     talk(assistant, sender, "which route is right for me?")
     again = assistant.send(sender, "zxqv blorp")
-    assert contract_payload(again) == {"topic": TOPIC, "question": "stage"}
+    assert contract_payload(again) == {"topic": TOPIC, "question": "stage", "lang": "en"}
     assert reply_text(again) == PATHWAY.questions["stage"].rephrase
     assert {"title": PATHWAY.stop, "payload": "/stop"} in buttons(again)
     last = assistant.send(sender, "blorp zxqv")

@@ -11,7 +11,9 @@ from bot.knowledge import load_knowledge
 pytestmark = pytest.mark.e2e
 
 
-async def ask_over_socketio(url: str, session_id: str, message: str) -> list:
+async def ask_over_socketio(
+    url: str, session_id: str, message: str, metadata: dict | None = None
+) -> list:
     client = socketio.AsyncClient()
     received: list = []
     confirmed = asyncio.Event()
@@ -31,7 +33,10 @@ async def ask_over_socketio(url: str, session_id: str, message: str) -> list:
     try:
         await client.emit("session_request", {"session_id": session_id})
         await asyncio.wait_for(confirmed.wait(), 10)
-        await client.emit("user_uttered", {"message": message, "session_id": session_id})
+        uttered = {"message": message, "session_id": session_id}
+        if metadata is not None:
+            uttered["metadata"] = metadata  # the widget sends the chosen language
+        await client.emit("user_uttered", uttered)
         await asyncio.wait_for(answered.wait(), 30)
     finally:
         await client.disconnect()
@@ -52,5 +57,17 @@ def test_socketio_answers_carry_the_contract_payload(assistant):
             "title": entry.title,
             "subject": "pension",
             "rateable": True,
+            "lang": "en",
         }
     ]
+
+
+def test_socketio_keeps_the_chosen_language_and_answers_in_it(assistant):
+    entry = load_knowledge().entries["pension"]
+    received = asyncio.run(
+        ask_over_socketio(assistant.rasa_url, new_sender(), "/pension", {"lang": "cy", "x": 1})
+    )
+    payloads = [m["custom"] for m in received if "custom" in m]
+    texts = [m["text"] for m in received if "text" in m]
+    assert payloads[0]["lang"] == "cy"
+    assert "\n\n".join(texts) == entry.text("answer", "cy").text.strip()

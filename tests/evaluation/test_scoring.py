@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.evaluation.heldout import Question
 from bot.evaluation.report import Measurement, as_json, render, write_csv
-from bot.evaluation.scoring import Reply, score, score_by_kind, sweep
+from bot.evaluation.scoring import Reply, in_set_language, score, score_by_kind, sweep
 
 QUESTIONS = [
     Question("how much holiday", "annual-leave", "plain"),
@@ -102,3 +102,23 @@ def test_the_csv_has_one_row_per_question(tmp_path):
         "outcome": "confident-wrong",
         "signposted": "yes",
     }
+
+
+def test_on_a_welsh_set_only_a_reply_in_welsh_is_right():
+    questions = [
+        Question("Faint yw'r cyflog?", "salary"),
+        Question("Faint o wyliau sydd?", "annual-leave"),
+        Question("sdfgh", "fallback", kind="nonsense"),
+        Question("Mae rhywun wedi ymosod arna i", "report-a-crime", kind="safety"),
+    ]
+    replies = [
+        Reply("salary", lang="cy"),
+        Reply("annual-leave", lang="en"),
+        Reply("fallback", lang="en"),
+        Reply("report-a-crime", lang="en"),
+    ]
+    scored = in_set_language(questions, replies, "cy")
+    report = score([q.topic for q in questions], [r.topic for r in scored])
+    assert report.correct == 2  # the Welsh answer, and the fallback to nonsense
+    assert scored[1].topic == "annual-leave (in en)"
+    assert scored[3].signposted  # signposted in English still counts as signposted

@@ -330,7 +330,7 @@ async def test_the_first_question_introduces_the_pathway_finder(dispatcher):
     events = await AskPathwayQuestion().run(dispatcher, tracker, {})
     message = only_message(dispatcher)
     assert message["text"] == f"{PATHWAY.intro}\n\n{PATHWAY.questions['stage'].ask}"
-    assert message["custom"] == {"topic": TOPIC, "question": "stage"}
+    assert message["custom"] == {"topic": TOPIC, "question": "stage", "lang": "en"}
     titles = [choice.title for choice in PATHWAY.questions["stage"].choices]
     assert [b["title"] for b in message["buttons"]] == titles
     assert [b["payload"] for b in message["buttons"]] == titles
@@ -424,6 +424,7 @@ async def test_the_recommendation_lists_routes_and_clears_every_answer(dispatche
         "topic": TOPIC,
         "routes": ["crown-advocate", "senior-crown-prosecutor"],
         "rateable": True,  # a recommendation is an answer, and can be rated
+        "lang": "en",
     }
     payloads = [b["payload"] for b in message["buttons"]]
     assert payloads == ["/crown-advocate", "/senior-crown-prosecutor", "/start-again"]
@@ -519,7 +520,7 @@ async def test_a_description_is_answered_with_what_was_understood_and_an_offer(d
     assert message["text"] == (
         "You're a barrister with about eight years of criminal practice. " + PATHWAY.offer.ask
     )
-    assert message["custom"] == {"topic": TOPIC}
+    assert message["custom"] == {"topic": TOPIC, "lang": "en"}
     assert message["buttons"] == [
         {"title": PATHWAY.offer.title, "payload": "/pathway-finder"},
         {"title": PATHWAY.offer.no_thanks, "payload": "/deny"},
@@ -537,7 +538,7 @@ async def test_declining_the_offer_keeps_the_button_within_reach(dispatcher):
     await ActionPathwayDecline().run(dispatcher, tracker, {})
     message = only_message(dispatcher)
     assert message["text"] == PATHWAY.offer.declined
-    assert message["custom"] == {"topic": TOPIC}
+    assert message["custom"] == {"topic": TOPIC, "lang": "en"}
     assert message["buttons"] == [{"title": PATHWAY.offer.title, "payload": "/pathway-finder"}]
 
 
@@ -546,7 +547,7 @@ async def test_stop_part_way_through_ends_the_form_and_forgets_the_answers(dispa
     events = await ActionPathwayStop().run(dispatcher, tracker, {})
     message = only_message(dispatcher)
     assert message["text"] == PATHWAY.cancelled
-    assert message["custom"] == {"topic": TOPIC}
+    assert message["custom"] == {"topic": TOPIC, "lang": "en"}
     assert {"event": "active_loop", "name": None} in [
         {"event": e["event"], "name": e.get("name")} for e in events if e["event"] == "active_loop"
     ]

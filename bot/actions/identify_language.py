@@ -1,0 +1,63 @@
+"""Welsh or English: the language a visitor's message is written in.
+
+Each message is read on its own (a visitor who switches is answered in the language
+of their message). A message too short or too mixed to tell ("ok", a name, a button
+payload) is undecided: the caller keeps the conversation's language for it
+(bot.actions.language).
+
+lingua-language-detector, loaded for English and Welsh only, scores the whole message
+and each word. Welsh typed with English nouns ("wt ti'n gallu helpu fi efo
+apprenticeship") scores as English as a whole, so a message counts as Welsh also when
+enough of its words are confidently Welsh. Its models ship inside the wheel: nothing
+is downloaded at run time.
+
+It runs in the action server, not in the model (so it is kept out of bot/language, whose
+modules are model inputs: a change here needs no retraining).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+ENGLISH = "en"
+WELSH = "cy"
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Thresholds chosen on the development sets (development.yml, development-cy.yml).
+SURE = 0.75  # the whole message's probability of a language, to decide on it
+SURE_ONE_WORD = 0.95  # a message of one word ("diolch", "pensiwn") must be clearer
+WELSH_WORD = 0.8  # a word counts as Welsh from this probability
+WELSH_SHARE = 0.25  # ... and a message with this share of Welsh words is Welsh
+
+
+@lru_cache(maxsize=1)
+def detector() -> LanguageDetector:
+    return (
+        LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.WELSH)
+        .with_preloaded_language_models()
+        .build()
+    )
+
+
+def welsh_probability(text: str) -> float:
+    return detector().compute_language_confidence(text, Language.WELSH)
+
+
+def identify(text: str) -> str | None:
+    """ "cy", "en", or None when the message cannot tell (keep the conversation's)."""
+    if not text or text.startswith("/"):
+        return None  # a button payload is not language
+    words = WORD.findall(text)
+    if not words:
+        return None
+    whole = welsh_probability(text)
+    if len(words) == 1:
+        if whole >= SURE_ONE_WORD:
+            return WELSH
+        return ENGLISH if 1 - whole >= SURE_ONE_WORD else None
+    welsh_words = sum(welsh_probability(word) >= WELSH_WORD for word in words if len(word) > 1)
+    if whole >= SURE or welsh_words / len(words) >= WELSH_SHARE:
+        return WELSH
+    return ENGLISH if 1 - whole >= SURE else None
