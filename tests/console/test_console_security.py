@@ -236,23 +236,28 @@ def test_a_web_app_serves_the_public_part_the_console_or_both(console, tmp_path)
         assert requests.get(f"{app.url}/", timeout=10).status_code == 200
         assert requests.get(f"{app.url}/console/sign-in", timeout=10).status_code == 404
         assert requests.get(f"{app.url}/health", timeout=10).text == "ok: public"
-        # Without the console, the public part still has the database: a reloaded page
-        # gets its conversation back, and a question reaches the recruitment team.
-        conversation = console.ids["salary"]
-        turns = requests.post(f"{app.url}/api/transcript", json={"conversation": conversation},
-                              headers={"Origin": app.url}, timeout=30)
-        assert turns.status_code == 200 and turns.json()["turns"]
-        email = f"public-{uuid.uuid4().hex[:8]}@example.org"
-        asked = requests.post(f"{app.url}/api/requests", headers={"Origin": app.url}, json={
-            "conversation": conversation, "question": "Can I job share as a paralegal?",
-            "email": email, "consent": True, "website": "",
-        }, timeout=90)
-        assert asked.status_code == 201, asked.text
+        # Without the console, the public part still has the database.
+        email = reload_and_ask_a_person(app.url, console.ids["salary"])
         with console.engine.connect() as connection:
             stored = connection.execute(
                 sa.select(db.requests.c.question).where(db.requests.c.email == email)
             ).scalar()
         assert stored == "Can I job share as a paralegal?"
+
+
+def reload_and_ask_a_person(url: str, conversation: str) -> str:
+    """A reloaded page gets its conversation back, and a question to the recruitment team
+    is queued; the address it was sent from."""
+    turns = requests.post(f"{url}/api/transcript", json={"conversation": conversation},
+                          headers={"Origin": url}, timeout=30)
+    assert turns.status_code == 200 and turns.json()["turns"]
+    email = f"public-{uuid.uuid4().hex[:8]}@example.org"
+    asked = requests.post(f"{url}/api/requests", headers={"Origin": url}, json={
+        "conversation": conversation, "question": "Can I job share as a paralegal?",
+        "email": email, "consent": True, "website": "",
+    }, timeout=90)
+    assert asked.status_code == 201, asked.text
+    return email
 
 
 def test_the_public_pods_role_reads_conversations_and_queues_questions_only(console, tmp_path):
@@ -268,16 +273,7 @@ def test_the_public_pods_role_reads_conversations_and_queues_questions_only(cons
     url = sa.engine.make_url(pg_url()).set(username=role).render_as_string(hide_password=False)
     try:
         with web_app(console, tmp_path, WEB_SERVES="public", CONVERSATIONS_DB_URL=url) as app:
-            conversation = console.ids["salary"]
-            turns = requests.post(f"{app.url}/api/transcript", headers={"Origin": app.url},
-                                  json={"conversation": conversation}, timeout=30)
-            assert turns.status_code == 200 and turns.json()["turns"]
-            email = f"public-{uuid.uuid4().hex[:8]}@example.org"
-            asked = requests.post(f"{app.url}/api/requests", headers={"Origin": app.url}, json={
-                "conversation": conversation, "question": "Can I job share as a paralegal?",
-                "email": email, "consent": True, "website": "",
-            }, timeout=90)
-            assert asked.status_code == 201, asked.text
+            reload_and_ask_a_person(app.url, console.ids["salary"])
         limited = db.make_engine(url, schema=schema, create_tables=False)
         try:
             # Nor the other questions' addresses (it may read back only a new one's id).
