@@ -43,7 +43,7 @@ from web.widget_strings import widget_strings
 
 api = Blueprint("api", url_prefix="/api")
 
-Work = Callable[[Request, str, Any], Awaitable[HTTPResponse]]
+Work = Callable[[Request, str | None, Any], Awaitable[HTTPResponse]]
 
 
 def error(status: int, code: str, reason: str, **details: int) -> HTTPResponse:
@@ -62,8 +62,11 @@ def read_json(request: Request) -> Any:
         raise validation.InvalidRequest("bad_json", "The request body is not valid JSON.") from None
 
 
-async def guarded(request: Request, work: Work) -> HTTPResponse:
-    """Origin, body, conversation id and rate limit checked, then ``work(request, id, body)``."""
+async def guarded(
+    request: Request, work: Work, conversation_optional: bool = False
+) -> HTTPResponse:
+    """Origin, body and conversation id checked, then ``work(request, id, body)``; with
+    ``conversation_optional``, a body without a conversation gives ``work`` None."""
     if request.method == "OPTIONS":
         return empty()
     settings = request.app.ctx.settings
@@ -71,7 +74,9 @@ async def guarded(request: Request, work: Work) -> HTTPResponse:
         return error(403, "origin_not_allowed", "This site may not use the assistant.")
     try:
         body = validation.json_object(read_json(request))
-        sender = validation.conversation_id(body.get("conversation"))
+        given = body.get("conversation")
+        optional = conversation_optional and not given
+        sender = None if optional else validation.conversation_id(given)
         response = await work(request, sender, body)
     except validation.InvalidRequest as invalid:
         return error(invalid.status, invalid.code, str(invalid), **invalid.details)

@@ -25,9 +25,7 @@ from sanic.response import HTTPResponse, empty, json
 from bot.limits.address import address_key, client_address
 from bot.limits.limiter import MemoryCounts, RedisCounts
 from bot.storage import requests
-from web import validation
-from web.api import api, error, read_json
-from web.security import origin_allowed
+from web.api import api, error, guarded
 
 HOUR = 3600.0
 MAX_EMAIL_CHARS = 254
@@ -97,18 +95,11 @@ async def request_terms(request: Request) -> HTTPResponse:
 
 @api.route("/requests", methods=["POST", "OPTIONS"])
 async def post_request(request: Request) -> HTTPResponse:
-    if request.method == "OPTIONS":
-        return empty()
+    return await guarded(request, _queue_question, conversation_optional=True)
+
+
+async def _queue_question(request: Request, conversation: str | None, body: dict) -> HTTPResponse:
     settings = request.app.ctx.settings
-    if not origin_allowed(request, settings.allowed_origins):
-        return error(403, "origin_not_allowed", "This site may not use the assistant.")
-    try:
-        body = validation.json_object(read_json(request))
-        conversation = body.get("conversation") or None
-        if conversation is not None:
-            conversation = validation.conversation_id(conversation)
-    except validation.InvalidRequest as invalid:
-        return error(invalid.status, invalid.code, str(invalid))
     sent = json({"reply_days": settings.request_reply_days}, status=201)
     if body.get(HONEYPOT):
         return sent  # a bot filled in the field people never see: tell it nothing
