@@ -17,20 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import send_offer
 from bot.actions.language import in_visitor_language
+from bot.actions.ratings import valid_rating
 from bot.actions.replies import FALLBACK, conversation_reply
-from bot.knowledge import KnowledgeBase, load_knowledge
-
-RATINGS = ("up", "down")
-PATHWAY_FINDER = "pathway-finder"  # its recommendations are answers too
-
-
-def valid_rating(kb: KnowledgeBase, rating: object, topic: object) -> bool:
-    """A rating this action records (the channels let only these through as a command)."""
-    if not isinstance(topic, str) or rating not in RATINGS:
-        return False
-    if topic == PATHWAY_FINDER:
-        return kb.pathway is not None
-    return topic in kb.entries or topic in kb.conversation or topic == FALLBACK
+from bot.knowledge import load_knowledge
 
 
 @in_visitor_language

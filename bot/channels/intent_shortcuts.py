@@ -25,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.actions.feedback import valid_rating
+from bot.actions.ratings import valid_rating
 from bot.knowledge import KnowledgeBase, load_knowledge
 
 DOMAIN_FILE = Path(__file__).resolve().parents[2] / "domain.yml"

@@ -7,10 +7,10 @@ these pin the rules down without a model.
 from rasa_sdk import Tracker
 from trackers import entity, make_tracker
 
-from bot.actions.feedback import valid_rating
 from bot.actions.finder_buttons import old_answers, old_choice
 from bot.actions.knowledge_answers import ActionAnswerKnowledge
 from bot.actions.pathway import RUN_BOUNDARIES
+from bot.actions.ratings import valid_rating
 from bot.actions.repetition import without_repetition
 from bot.actions.replies import knowledge_reply
 from bot.actions.terms import knowledge_terms
