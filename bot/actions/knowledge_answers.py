@@ -23,7 +23,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects, ranked_intents
-from bot.actions.fallback import suggest_topics
+from bot.actions.fallback import MIN_CLASSIFIER_CONFIDENCE, suggest_topics
 from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.language import in_visitor_language
 from bot.actions.repetition import without_repetition
@@ -121,12 +121,17 @@ class ActionAnswerKnowledge(Action):
         self, entry: Entry, subjects: list[str], ranked: list[tuple[str, float]]
     ) -> Entry | None:
         """A benefit named in a question about a role ("crown prosecutor job share?") is
-        what the question asks about, when the classifier also ranks it next after the
-        role: its entry, not the role's. A benefit word in passing ("is there training when
-        you start as a paralegal officer?", ranked lower) leaves the role's answer."""
+        what the question asks about, when the classifier also ranks it among its next
+        guesses after the role (second or third: a neighbouring role may tie with it) and
+        above noise: its entry, not the role's. A benefit word in passing ("is there
+        training when you start as a paralegal officer?", ranked as noise) leaves the
+        role's answer."""
         if entry.kind not in PAID_KINDS:
             return None
-        runner_up = [name for name, _ in ranked if name in self.kb.entries][1:2]
+        topics = [(name, confidence) for name, confidence in ranked if name in self.kb.entries]
+        runner_up = [
+            name for name, confidence in topics[1:RANKED] if confidence >= MIN_CLASSIFIER_CONFIDENCE
+        ]
         kinds = ((s, self.kb.entries[s].kind) for s in subjects if s in runner_up)
         return next((self.kb.entries[s] for s, kind in kinds if kind in ASKED_IN_A_ROLE), None)
 

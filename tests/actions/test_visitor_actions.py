@@ -118,6 +118,22 @@ async def test_a_benefit_named_with_a_role_is_the_subject(dispatcher):
     assert message["custom"]["subject"] == "crown-prosecutor"
 
 
+async def test_a_benefit_named_with_a_role_is_the_subject_when_a_role_ties_with_it(dispatcher):
+    tracker = make_tracker(
+        "crown-prosecutor",
+        text="crown prosecutor job share?",
+        entities=[entity("role", "crown-prosecutor"), entity("benefit", "flexible-working")],
+        ranking=[
+            {"name": "crown-prosecutor", "confidence": 0.61},
+            {"name": "senior-crown-prosecutor", "confidence": 0.093},
+            {"name": "flexible-working", "confidence": 0.093},
+        ],
+    )
+    await ActionAnswerKnowledge().run(dispatcher, tracker, {})
+    (message,) = dispatcher.messages
+    assert message["custom"]["topic"] == "flexible-working"
+
+
 async def test_a_benefit_word_in_passing_leaves_the_roles_answer(dispatcher):
     tracker = make_tracker(
         "paralegal-officer",
