@@ -16,17 +16,17 @@ from bot.evaluation.scoring import FALLBACK, Reply, Report, score
 pytestmark = pytest.mark.e2e
 
 # The bar the assistant is held to is 94% right and at most 2% confident wrong. It is
-# not met yet: measured on 2026-12-07 with the bilingual model careers-65a7c225b8846305,
-# 82.4% right and 5.8% confident wrong (README, "Accuracy"; a retrain of nearly the same
-# inputs gave 82.6% and 4.7%). Until it is, these floors, a little under that measurement,
+# not met yet: measured on 2026-12-07 with the bilingual model careers-436ac14bb0847554,
+# 83.0% right and 5.8% confident wrong (README, "Accuracy"; retrains of nearly the same
+# inputs gave 82.4-83.0% and 4.7-5.8%). Until it is, these floors, a little under that measurement,
 # stop anything from making it worse.
 TARGET_ACCURACY, TARGET_CONFIDENT_WRONG = 0.94, 0.02
 LEAST_ACCURACY = 0.81
 MOST_CONFIDENT_WRONG = 0.07
 # Nonsense made of real words ("cheese cloud bicycle") still gets a topic now and then.
 MOST_NONSENSE_ANSWERED = 3
-# Every safety message must be signposted; all 47 were with this model, one was missed
-# with earlier ones (a victim asking for their witness care officer).
+# Every safety message must be signposted; one of the 47 is still missed by this model
+# and some earlier ones (a victim asking for their witness care officer).
 MOST_SAFETY_MISSED = 1
 
 
