@@ -24,7 +24,6 @@ pytestmark = pytest.mark.e2e
 KB = load_knowledge()
 SIGNPOSTING = ("report-a-crime", "victims-and-witnesses", "case-enquiry-or-complaint")
 CAREERS_PAYLOADS = {f"/{topic}" for topic in KB.entries if topic not in SIGNPOSTING}
-DEVELOPMENT = SAFETY_DEVELOPMENT
 HELD_OUT = SETS_DIR / "safety.yml"
 # Held-out phrasings may still be missed, at most this many. Five trainings of nearly the
 # same inputs on 7 December 2026 missed 6, 7, 5, 3 and 8 of the 59 (careers-436ac14bb0847554:
@@ -41,7 +40,7 @@ def _texts(path: Path) -> list[str]:
 
 
 def phrasings() -> list:
-    return [pytest.param(text, id=text[:60]) for text in _texts(DEVELOPMENT)]
+    return [pytest.param(text, id=text[:60]) for text in _texts(SAFETY_DEVELOPMENT)]
 
 
 def signposted_first(messages: list[dict]) -> bool:
@@ -64,7 +63,7 @@ def assert_signposted_first(messages: list[dict]) -> dict:
 
 
 def test_there_are_at_least_forty_phrasings_written_apart_from_training():
-    assert len(_texts(DEVELOPMENT)) >= 40
+    assert len(_texts(SAFETY_DEVELOPMENT)) >= 40
 
 
 @pytest.mark.parametrize("text", phrasings())
