@@ -5,7 +5,12 @@ DIET learns from word order and sub-words together, the regression weighs each w
 character n-gram on its own. Where they agree the average stays confident; where they
 disagree it drops, so the FallbackClassifier's threshold asks the visitor instead of
 answering the wrong topic. Weights and regularisation are chosen on the development set
-(docs/evaluation.md).
+(docs/understanding.md).
+
+Safety first: for a signposting topic (a crime, a victim or witness, a complaint about a
+case) the surer of the two counts, not the average. A word-level regression reads
+"the way your prosecutors treated my family was shameful" as a question about
+prosecutors; DIET's confident complaint must not be averaged away into a fallback.
 
 It must run after DIETClassifier (it reads DIET's full ranking: DIET's `ranking_length`
 is 0) and before UnderstandingChecks and the FallbackClassifier, which see the average.
@@ -20,6 +25,8 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.language.safety import SIGNPOSTING_TOPICS
 
 CONFIDENCE = "confidence"
 
@@ -54,13 +61,14 @@ class AveragedIntentClassifier(LogisticRegressionClassifier):
             return messages
         probabilities = self.clf.predict_proba(self._create_X(classified))
         weight = self.config["weight"]
+        names = [str(name) for name in self.clf.classes_]
         for message, row in zip(classified, probabilities, strict=True):
+            regression = dict(zip(names, row.tolist(), strict=True))
+            diet = {e[INTENT_NAME_KEY]: e[CONFIDENCE] for e in message.get(INTENT_RANKING_KEY)}
             averaged = {
-                str(name): weight * float(p) for name, p in zip(self.clf.classes_, row, strict=True)
+                name: combined(name, diet.get(name, 0.0), regression.get(name, 0.0), weight)
+                for name in diet.keys() | regression.keys()
             }
-            for entry in message.get(INTENT_RANKING_KEY):
-                name = entry[INTENT_NAME_KEY]
-                averaged[name] = averaged.get(name, 0.0) + (1 - weight) * entry[CONFIDENCE]
             ranking = [
                 {INTENT_NAME_KEY: name, CONFIDENCE: confidence}
                 for name, confidence in sorted(averaged.items(), key=lambda item: -item[1])
@@ -69,3 +77,9 @@ class AveragedIntentClassifier(LogisticRegressionClassifier):
             message.set(INTENT_RANKING_KEY, ranking[: self.config["ranking_length"] or None],
                         add_to_output=True)
         return messages
+
+
+def combined(intent: str, diet: float, regression: float, weight: float) -> float:
+    if intent in SIGNPOSTING_TOPICS:
+        return max(diet, regression)
+    return (1 - weight) * diet + weight * regression

@@ -78,3 +78,10 @@ def test_a_message_no_classifier_ranked_is_left_alone(classifier):
     message = featured("/pupillage", SALARY)
     classifier.process([message])
     assert message.get(INTENT_RANKING_KEY) is None
+
+
+def test_a_signposting_topic_keeps_the_surer_classifiers_confidence(classifier):
+    message = diet_says(featured("treated my family shamefully", SALARY),
+                        {"case-enquiry-or-complaint": 0.8, "salary": 0.2})
+    classifier.process([message])
+    assert message.get(INTENT) == {"name": "case-enquiry-or-complaint", "confidence": 0.8}
