@@ -21,12 +21,6 @@ def welsh(entry_id: str, field: str = "answer") -> str:
     return KB.entries[entry_id].text(field, "cy").text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with careers-436ac14bb0847554 the Welsh follow-up about trainees' pay "
-    "('A faint mae'r hyfforddeion yn ei ennill?') falls back; it passed with the model "
-    "trained before the last route-finder examples (a retrain moves it)",
-)
 def test_a_welsh_conversation_is_answered_in_welsh_and_follows_a_switch(assistant):
     sender = new_sender()
 
