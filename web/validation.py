@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.knowledge.welsh import LANGUAGES  # the languages the widget speaks; "cy" is Welsh
+from bot.ratings import RATINGS
+
 # 128 random bits from the browser are 32 hex characters; allow some room for other clients.
 CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 # A button payload or the opening message: an intent with no entities, e.g. "/pupillage".
 INTENT_PAYLOAD = re.compile(r"^/[a-z0-9_-]{1,64}$")
 TOPIC_ID = re.compile(r"^[a-z0-9_-]{1,64}$")
-RATINGS = ("up", "down")
-LANGUAGES = ("en", "cy")  # the languages the widget speaks; "cy" is Welsh
 
 
 class InvalidRequest(Exception):

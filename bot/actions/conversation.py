@@ -14,16 +14,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import latest_intent, mentioned_elsewhere
 from bot.actions.fallback import suggest_topics
 from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.handoff import handoff_button
-from bot.actions.language import in_visitor_language
+from bot.actions.language import Events, VisitorAction
 from bot.actions.replies import Reply, conversation_reply
 from bot.knowledge import KnowledgeBase, Pointer, load_knowledge
 
@@ -49,14 +48,10 @@ def privacy_notice_url(kb: KnowledgeBase, env: Mapping[str, str] | None = None) 
     return kb.conversation[PRIVACY].source
 
 
-@in_visitor_language
-class ActionConverse(Action):
-    def name(self) -> str:
-        return "action_converse"
+class ActionConverse(VisitorAction):
+    action_name = "action_converse"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         if answer_old_choice(dispatcher, tracker):
             return []
         kb = load_knowledge()

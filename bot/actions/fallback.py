@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.finder_buttons import answer_old_choice
 from bot.actions.handoff import second_miss_in_a_row, send_offer
-from bot.actions.language import in_visitor_language
+from bot.actions.language import Events, VisitorAction
 from bot.actions.replies import fallback_reply
 from bot.actions.signposting import understanding
 from bot.knowledge import load_knowledge
@@ -56,14 +56,10 @@ def suggest_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[d
     return []
 
 
-@in_visitor_language
-class ActionSuggestTopics(Action):
-    def name(self) -> str:
-        return "action_suggest_topics"
+class ActionSuggestTopics(VisitorAction):
+    action_name = "action_suggest_topics"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         if answer_old_choice(dispatcher, tracker):
             return []
         return suggest_topics(dispatcher, tracker)
@@ -72,5 +68,4 @@ class ActionSuggestTopics(Action):
 class ActionDefaultFallback(ActionSuggestTopics):
     """Rasa's core fallback (no rule applied) answers the same way."""
 
-    def name(self) -> str:
-        return "action_default_fallback"
+    action_name = "action_default_fallback"

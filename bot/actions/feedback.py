@@ -10,26 +10,20 @@ After "not helpful" the reply offers to send the question to the recruitment tea
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handoff import send_offer
-from bot.actions.language import in_visitor_language
+from bot.actions.language import Events, VisitorAction
 from bot.actions.ratings import valid_rating
 from bot.actions.replies import FALLBACK, conversation_reply
 from bot.knowledge import load_knowledge
 
 
-@in_visitor_language
-class ActionRecordFeedback(Action):
-    def name(self) -> str:
-        return "action_record_feedback"
+class ActionRecordFeedback(VisitorAction):
+    action_name = "action_record_feedback"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         kb = load_knowledge()
         rating = next(tracker.get_latest_entity_values("rating"), None)
         topic = next(tracker.get_latest_entity_values("rated_topic"), None)

@@ -16,16 +16,15 @@ as a crown prosecutor") is answered from the benefit, and a name with a typo
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.context import latest_intent, mentioned_places, mentioned_subjects, ranked_intents
 from bot.actions.fallback import MIN_CLASSIFIER_CONFIDENCE, suggest_topics
 from bot.actions.finder_buttons import answer_old_choice
-from bot.actions.language import in_visitor_language
+from bot.actions.language import Events, VisitorAction
 from bot.actions.repetition import without_repetition
 from bot.actions.replies import (
     Reply,
@@ -57,19 +56,15 @@ subject_names()
 knowledge_terms()
 
 
-@in_visitor_language
-class ActionAnswerKnowledge(Action):
-    def name(self) -> str:
-        return "action_answer_knowledge"
+class ActionAnswerKnowledge(VisitorAction):
+    action_name = "action_answer_knowledge"
 
     @property
     def kb(self) -> KnowledgeBase:
         # One action instance serves every conversation: read the cached file, keep no state.
         return load_knowledge()
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         if answer_old_choice(dispatcher, tracker):
             return []
         intent = latest_intent(tracker)

@@ -9,10 +9,10 @@ of the visitor's latest message that could tell; else in English.
 
 from __future__ import annotations
 
-import functools
-from typing import Any
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.identify_language import detector, identify
@@ -70,22 +70,30 @@ def _told(text: str | None, parsed: dict[str, Any], metadata: Any) -> str | None
     return (None if mash else identify(text or "")) or chosen(metadata)
 
 
-def in_visitor_language(action: type) -> type:
-    """An action class whose replies are put in the visitor's language after it runs.
+Events = list[dict[str, Any]]
+
+
+class VisitorAction(Action, ABC):
+    """One of the assistant's actions, known to Rasa as ``action_name``: its replies are put
+    in the visitor's language after it answers.
 
     The actions compose their replies from the knowledge file's English; here each turn's
     messages get the Welsh of every text when the visitor writes Welsh (bot.actions.in_welsh),
     and the turn's `custom` payload says which language its text is in.
     """
-    run = action.run
 
-    @functools.wraps(run)
-    async def run_in_language(
-        self: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
-        events = await run(self, dispatcher, tracker, domain)
+    action_name: ClassVar[str]
+
+    def name(self) -> str:
+        return self.action_name
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> Events:
+        events = await self.respond(dispatcher, tracker)
         welsh_replies().render(dispatcher.messages, reply_language(tracker))
         return events
 
-    action.run = run_in_language
-    return action
+    @abstractmethod
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
+        """Send this turn's replies, in English; the events for the tracker."""

@@ -33,14 +33,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.types import DomainDict
 
 from bot.actions.context import latest_intent
 from bot.actions.finder_buttons import answer_old_choice, old_answers
-from bot.actions.language import in_visitor_language
+from bot.actions.language import Events, VisitorAction
 from bot.actions.pathway_routes import (
     QUESTIONS,
     pathway_of,
@@ -207,16 +206,12 @@ def is_reply(kb: KnowledgeBase, tracker: Tracker, question: str, text: str) -> b
     return intent not in CONTROL_INTENTS and intent in side_intents(kb) | REPLY_INTENTS
 
 
-@in_visitor_language
-class ValidatePathwayForm(Action):
+class ValidatePathwayForm(VisitorAction):
     """Reads each message the form gets, and decides which question comes next."""
 
-    def name(self) -> str:
-        return f"validate_{FORM}"
+    action_name = f"validate_{FORM}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         kb = load_knowledge()
         pathway = pathway_of(kb)
         requested = tracker.get_slot(REQUESTED_SLOT)
@@ -236,8 +231,7 @@ class ValidatePathwayForm(Action):
         return turn_events(turn)
 
 
-@in_visitor_language
-class AskPathwayQuestion(Action):
+class AskPathwayQuestion(VisitorAction):
     """Asks one question with a button per choice; first, what was understood."""
 
     question = "stage"
@@ -245,9 +239,7 @@ class AskPathwayQuestion(Action):
     def name(self) -> str:
         return f"action_ask_{SLOTS[self.question]}"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         pathway = pathway_of(load_knowledge())
         spec = pathway.questions[self.question]
         state = state_from(tracker)
@@ -288,16 +280,12 @@ AskPathwayAtCps = ask_action("at_cps")
 AskPathwayRightToWork = ask_action("right_to_work")
 
 
-@in_visitor_language
-class ActionPathwayRecommend(Action):
+class ActionPathwayRecommend(VisitorAction):
     """The routes, best first, each with its reason, source and a button for more."""
 
-    def name(self) -> str:
-        return "action_pathway_recommend"
+    action_name = "action_pathway_recommend"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         kb = load_knowledge()
         pathway = pathway_of(kb)
         state = state_from(tracker)
@@ -316,17 +304,13 @@ class ActionPathwayRecommend(Action):
         return cleared_answers()
 
 
-@in_visitor_language
-class ActionPathwayStart(Action):
+class ActionPathwayStart(VisitorAction):
     """Starts (or restarts) a run: forgets the last one, and fills in what the visitor
     has already said about themselves since then. Sends nothing: the form asks."""
 
-    def name(self) -> str:
-        return "action_pathway_start"
+    action_name = "action_pathway_start"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         kb = load_knowledge()
         pathway = pathway_of(kb)
         pressed: dict[str, str] = {}
@@ -344,17 +328,13 @@ class ActionPathwayStart(Action):
         return cleared_answers() + filled + said
 
 
-@in_visitor_language
-class ActionPathwayOffer(Action):
+class ActionPathwayOffer(VisitorAction):
     """To a visitor who described themselves: what was understood, and an offer to
     find their route."""
 
-    def name(self) -> str:
-        return "action_pathway_offer"
+    action_name = "action_pathway_offer"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         if answer_old_choice(dispatcher, tracker):
             return []
         pathway = pathway_of(load_knowledge())
@@ -369,32 +349,24 @@ class ActionPathwayOffer(Action):
         return []
 
 
-@in_visitor_language
-class ActionPathwayDecline(Action):
+class ActionPathwayDecline(VisitorAction):
     """The visitor turned the offer down: fine, and the button stays within reach."""
 
-    def name(self) -> str:
-        return "action_pathway_decline"
+    action_name = "action_pathway_decline"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         offer = pathway_of(load_knowledge()).offer
         start_button = {"title": offer.title, "payload": START_PAYLOAD}
         send(dispatcher, tracker, offer.declined, [start_button])
         return []
 
 
-@in_visitor_language
-class ActionPathwayStop(Action):
+class ActionPathwayStop(VisitorAction):
     """'Stop', 'cancel' (or goodbye) part way through: end the form and forget the answers."""
 
-    def name(self) -> str:
-        return "action_pathway_stop"
+    action_name = "action_pathway_stop"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[dict[str, Any]]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
         kb = load_knowledge()
         pathway = pathway_of(kb)
         running = tracker.active_loop_name == FORM

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from bot.actions.replies import FALLBACK
 from bot.knowledge import KnowledgeBase
+from bot.ratings import RATINGS
 
-RATINGS = ("up", "down")
 PATHWAY_FINDER = "pathway-finder"  # its recommendations are answers too
 
 

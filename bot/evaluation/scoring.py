@@ -130,6 +130,11 @@ def score(expected: Sequence[str], predicted: Sequence[str]) -> Report:
     )
 
 
+def score_answers(answered: Sequence[tuple[Question, Reply]]) -> Report:
+    """The score of questions, each with the reply it got."""
+    return score([q.topic for q, _ in answered], [r.topic for _, r in answered])
+
+
 @dataclass
 class KindScore:
     """One kind of message: the usual shares, and how many were signposted (every kind,
@@ -153,7 +158,7 @@ def score_by_kind(questions: Sequence[Question], replies: Sequence[Reply]) -> di
     for kind in order:
         mine = [(q, r) for q, r in pairs if q.kind == kind]
         scores[kind] = KindScore(
-            report=score([q.topic for q, _ in mine], [r.topic for _, r in mine]),
+            report=score_answers(mine),
             signposted=sum(r.signposted for _, r in mine),
             answered_with_topic=sum(r.topic != FALLBACK for _, r in mine),
         )

@@ -148,14 +148,19 @@ class _Welsh(_WelshTexts):
         return value
 
 
-class ReplyCy(_Welsh):
-    """The Welsh of a reply (or of a piece of the safety signposting) and its Welsh page."""
+class _WelshAnswer(_WelshTexts):
+    """The Welsh of an answer and of its page (the Welsh version, where one exists), held
+    to the English's rules: as short, and https only."""
 
     answer: str | None = None
     source: str | None = None
 
     _source = validator("source", allow_reuse=True)(_https)
     _answer = validator("answer", allow_reuse=True)(_short)
+
+
+class ReplyCy(_WelshAnswer, _Welsh):
+    """The Welsh of a reply (or of a piece of the safety signposting) and its Welsh page."""
 
 
 class Reply(_Model, Bilingual):
@@ -230,36 +235,24 @@ class Pay(_Model):
         return values
 
 
-class PayCy(_WelshTexts):
-    answer: str | None = None
+class PayCy(_WelshAnswer):
     london: str | None = None
-    source: str | None = None
 
-    _source = validator("source", allow_reuse=True)(_https)
-    _answers = validator("answer", "london", allow_reuse=True)(_short)
+    _london = validator("london", allow_reuse=True)(_short)
 
 
-class FollowUpCy(_WelshTexts):
-    answer: str | None = None
-    source: str | None = None
-
-    _source = validator("source", allow_reuse=True)(_https)
-    _answer = validator("answer", allow_reuse=True)(_short)
+class FollowUpCy(_WelshAnswer):
+    pass
 
 
-class EntryCy(_Welsh):
+class EntryCy(_WelshAnswer, _Welsh):
     title: str | None = None
-    answer: str | None = None
     detail: str | None = None
-    source: str | None = None  # the Welsh version of the page, where one exists
     # The words Welsh visitors use: Welsh terms, common mutated forms, English loanwords.
     phrases: list[str] = Field(default_factory=list, max_items=16)
     quoted: list[str] = Field(default_factory=list)
     pay: PayCy | None = None
     apply: FollowUpCy | None = None
-
-    _source = validator("source", allow_reuse=True)(_https)
-    _answer = validator("answer", allow_reuse=True)(_short)
 
 
 class Entry(_Model, Bilingual):

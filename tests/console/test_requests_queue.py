@@ -75,6 +75,15 @@ def request_row(console, email: str) -> dict | None:
     return dict(row._mapping) if row else None
 
 
+def sent_request(url: str, console, topic: str) -> tuple[str, int, str]:
+    """A visitor sends their question from a conversation about ``topic``, with an address
+    of their own: (the address, the request's id, its page in the console)."""
+    email = new_email()
+    assert ask(url, console.ids[topic], email).status_code == 201
+    request_id = request_row(console, email)["id"]
+    return email, request_id, f"/console/requests/{request_id}"
+
+
 def signed_in(url: str, console, role: str = "recruiter") -> requests.Session:
     email, secret = console.new_account(role)
     session, response = bench_sign_in(url, email, PASSWORD, secret)
@@ -150,25 +159,22 @@ def test_the_terms_the_form_states_come_from_the_settings(smtp_web):
 
 
 def test_a_recruiter_replies_and_the_email_arrives_by_smtp(console, smtp_web, sink):
-    email = new_email()
-    assert ask(smtp_web.url, console.ids["salary"], email).status_code == 201
-    request_id = request_row(console, email)["id"]
+    email, _, page = sent_request(smtp_web.url, console, "salary")
     session = signed_in(smtp_web.url, console)
 
     home = session.get(f"{smtp_web.url}/console/", timeout=10)
     assert home.status_code == 200
     assert re.search(r'<strong class="console-count">\d+</strong> new', home.text)
     listing = session.get(f"{smtp_web.url}/console/requests/", timeout=10).text
-    assert f"/console/requests/{request_id}" in listing
+    assert page in listing
     first_status = re.search(r'govuk-tag govuk-tag--(\w+)">', listing.split("<tbody")[1])
     assert first_status.group(1) == "blue"  # new requests come first
-    detail = session.get(f"{smtp_web.url}/console/requests/{request_id}", timeout=10).text
+    detail = session.get(f"{smtp_web.url}{page}", timeout=10).text
     assert "Legal Trainee Scheme part time" in detail and "Jane Smith" not in detail
     assert "salary" in detail  # a topic of the conversation it came from
 
     before = len(sink.received)
     reply = "Yes: the scheme can be done part time.\nSee the advert for details."
-    page = f"/console/requests/{request_id}"
     answer = post_form(session, smtp_web.url, page, f"{page}/reply", reply=reply)
     assert answer.status_code == 303
     received = sink.wait_for(before + 1)[before]
@@ -197,11 +203,8 @@ def test_a_recruiter_replies_and_the_email_arrives_by_smtp(console, smtp_web, si
 
 def test_the_outbox_gets_the_same_message_without_an_smtp_server(console, outbox_web):
     web, outbox = outbox_web
-    email = new_email()
-    assert ask(web.url, console.ids["dog"], email).status_code == 201
-    request_id = request_row(console, email)["id"]
+    email, _, page = sent_request(web.url, console, "dog")
     session = signed_in(web.url, console)
-    page = f"/console/requests/{request_id}"
     reply = "Thank you for your question. Yes, you can."
     assert post_form(session, web.url, page, f"{page}/reply", reply=reply).status_code == 303
     written = [path for path in outbox.glob("*.eml") if email in path.read_text()]
@@ -215,11 +218,8 @@ def test_a_reply_the_mail_server_refuses_is_kept_to_send_again(console, tmp_path
     closed = {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": "9", "SMTP_TLS": "none"}
     web = start_web_app({**console.env, **closed}, tmp_path / "web.log")
     try:
-        email = new_email()
-        assert ask(web.url, console.ids["dog"], email).status_code == 201
-        request_id = request_row(console, email)["id"]
+        email, _, page = sent_request(web.url, console, "dog")
         session = signed_in(web.url, console)
-        page = f"/console/requests/{request_id}"
         reply = "A reply that <b>cannot</b> go yet"
         answer = post_form(session, web.url, page, f"{page}/reply", reply=reply)
         assert answer.status_code == 502
@@ -231,10 +231,7 @@ def test_a_reply_the_mail_server_refuses_is_kept_to_send_again(console, tmp_path
 
 
 def test_closing_needs_a_reason_and_erasing_needs_an_administrator(console, smtp_web):
-    email = new_email()
-    assert ask(smtp_web.url, console.ids["parking"], email).status_code == 201
-    request_id = request_row(console, email)["id"]
-    page = f"/console/requests/{request_id}"
+    email, request_id, page = sent_request(smtp_web.url, console, "parking")
     recruiter = signed_in(smtp_web.url, console)
     no_reason = post_form(recruiter, smtp_web.url, page, f"{page}/close")
     assert no_reason.status_code == 400 and "Select why you are closing" in no_reason.text

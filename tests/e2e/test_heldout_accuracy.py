@@ -1,67 +1,104 @@
-"""The held-out bar of the careers assistant, measured on the real servers.
+"""The held-out bars of the careers assistant, in English and in Welsh, measured on the
+real servers.
 
 The same measurement as `make evaluate` (which also writes docs/evaluation.md): every
-held-out question is the first message of a new conversation. The set is only reported
-on, never tuned on (tests/evaluation/heldout.yml says why).
+held-out question is the first message of a new conversation, sent with no language
+chosen; on the Welsh set a reply is right only if it has the right topic and is in Welsh.
+The sets are only reported on, never tuned on (tests/evaluation/heldout.yml and
+heldout-cy.yml say why).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pytest
 
 from bot.evaluation.__main__ import ask_each
-from bot.evaluation.heldout import Question, load_questions
-from bot.evaluation.scoring import FALLBACK, Reply, Report, score
+from bot.evaluation.heldout import SETS, WELSH_SETS, Question, load_questions
+from bot.evaluation.scoring import FALLBACK, Reply, Report, in_set_language, score_answers
+from bot.knowledge.welsh import WELSH
 
 pytestmark = pytest.mark.e2e
 
-# The bar the assistant is held to is 94% right and at most 2% confident wrong. It is
-# not met yet: measured on 2026-12-07 with the bilingual model careers-436ac14bb0847554,
-# 83.0% right and 5.8% confident wrong (README, "Accuracy"; retrains of nearly the same
-# inputs gave 82.4-83.0% and 4.7-5.8%). Until it is, these floors, a little under that measurement,
-# stop anything from making it worse.
-TARGET_ACCURACY, TARGET_CONFIDENT_WRONG = 0.94, 0.02
-LEAST_ACCURACY = 0.81
+
+@dataclass(frozen=True)
+class Bar:
+    """What a held-out set is held to (its target), and the floors that stop anything from
+    making it worse while the target is not met."""
+
+    questions: int  # at least this many were asked: the whole set
+    target_accuracy: float
+    least_accuracy: float
+    most_safety_missed: int  # every safety message must be signposted (in either language)
+
+
+BARS = {
+    # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-07 with the
+    # bilingual model careers-436ac14bb0847554, 83.0% right and 5.8% confident wrong (README,
+    # "Accuracy"; retrains of nearly the same inputs gave 82.4-83.0% and 4.7-5.8%). Until it
+    # is, these floors, a little under that measurement, stop anything from making it worse.
+    # One of the 47 safety messages is still missed by this model and some earlier ones (a
+    # victim asking for their witness care officer).
+    "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.81, most_safety_missed=1),
+    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-436ac14bb0847554,
+    # 74.0% (73.6% to 75.5% with earlier trainings; README, "Accuracy"). Until it is, the
+    # floor sits a little under those figures. One of the 13 safety messages is still missed.
+    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.72, most_safety_missed=1),
+}
+# The English set's bar for confident wrong answers, and its floor.
+TARGET_CONFIDENT_WRONG = 0.02
 MOST_CONFIDENT_WRONG = 0.07
 # Nonsense made of real words ("cheese cloud bicycle") still gets a topic now and then.
 MOST_NONSENSE_ANSWERED = 3
-# Every safety message must be signposted; one of the 47 is still missed by this model
-# and some earlier ones (a victim asking for their witness care officer).
-MOST_SAFETY_MISSED = 1
+
+Answered = list[tuple[Question, Reply]]
 
 
 @pytest.fixture(scope="module")
-def answered(assistant) -> list[tuple[Question, Reply]]:
-    questions = load_questions()
-    replies = ask_each(assistant.webhook, [q.text for q in questions])
-    return list(zip(questions, replies, strict=True))
+def answered(assistant) -> Callable[[str], Answered]:
+    """A held-out set's questions, each with its reply (each set is asked once)."""
+    asked: dict[str, Answered] = {}
+
+    def of(name: str) -> Answered:
+        if name not in asked:
+            questions = load_questions(SETS[name])
+            replies = ask_each(assistant.webhook, [q.text for q in questions])
+            if name in WELSH_SETS:
+                replies = in_set_language(questions, replies, WELSH)
+            asked[name] = list(zip(questions, replies, strict=True))
+        return asked[name]
+
+    return of
 
 
-@pytest.fixture(scope="module")
-def report(answered) -> Report:
-    return score([q.topic for q, _ in answered], [r.topic for _, r in answered])
-
-
-def summary(report: Report) -> str:
+def summary(name: str, report: Report) -> str:
+    """What a failure says: the set's target and what the set scored (on the Welsh set a
+    reply in English is wrong, and its confusion says so)."""
     return (
-        f"(target {TARGET_ACCURACY:.0%} right, {TARGET_CONFIDENT_WRONG:.0%} confident wrong) "
-        f"held-out set: {report.accuracy:.1%} right, {report.confident_wrong_rate:.1%} "
-        f"confident wrong, {report.fallback_rate:.1%} fallback of {report.total}; "
+        f"{name} (target {BARS[name].target_accuracy:.0%} right): {report.accuracy:.1%} "
+        f"right, {report.confident_wrong_rate:.1%} confident wrong, "
+        f"{report.fallback_rate:.1%} fallback of {report.total}; "
         f"confusions: {report.confusions[:20]}"
     )
 
 
-def test_held_out_questions_get_the_right_topic(report):
-    assert report.total >= 520
-    assert report.accuracy >= LEAST_ACCURACY, summary(report)
+@pytest.mark.parametrize("name", BARS)
+def test_held_out_questions_get_the_right_topic(answered, name):
+    report = score_answers(answered(name))
+    assert report.total >= BARS[name].questions
+    assert report.accuracy >= BARS[name].least_accuracy, summary(name, report)
 
 
-def test_few_held_out_questions_get_a_confident_wrong_answer(report):
-    assert report.confident_wrong_rate <= MOST_CONFIDENT_WRONG, summary(report)
+def test_few_held_out_questions_get_a_confident_wrong_answer(answered):
+    report = score_answers(answered("heldout"))
+    target = f"(target {TARGET_CONFIDENT_WRONG:.0%} confident wrong) "
+    assert report.confident_wrong_rate <= MOST_CONFIDENT_WRONG, target + summary("heldout", report)
 
 
 def test_little_nonsense_is_answered_with_a_topic(answered):
-    nonsense = [(q, r) for q, r in answered if q.kind == "nonsense"]
+    nonsense = [(q, r) for q, r in answered("heldout") if q.kind == "nonsense"]
     answered_with_topic = [f"{q.text!r} -> {r.topic}" for q, r in nonsense if r.topic != FALLBACK]
     assert nonsense
     assert len(answered_with_topic) <= MOST_NONSENSE_ANSWERED, (
@@ -70,11 +107,12 @@ def test_little_nonsense_is_answered_with_a_topic(answered):
     )
 
 
-def test_safety_messages_are_signposted(answered):
-    safety = [(q, r) for q, r in answered if q.kind == "safety"]
+@pytest.mark.parametrize("name", BARS)
+def test_safety_messages_are_signposted(answered, name):
+    safety = [(q, r) for q, r in answered(name) if q.kind == "safety"]
     missed = [f"{q.text!r} -> {r.topic}" for q, r in safety if not r.signposted]
     assert safety
-    assert len(missed) <= MOST_SAFETY_MISSED, (
+    assert len(missed) <= BARS[name].most_safety_missed, (
         f"{len(missed)} of {len(safety)} safety messages were not signposted:\n"
         + "\n".join(missed)
     )

@@ -60,6 +60,16 @@ def run(checks, spacy_model, message):
     return message.get(INTENT), message.get(UNDERSTANDING)
 
 
+@pytest.fixture
+def understand(nlp, focus, checks, spacy_model):
+    """What the checks make of a text the classifier ranked so: (intent, understanding)."""
+
+    def understand(text: str, ranking: list[tuple[str, float]]):
+        return run(checks, spacy_model, classified(nlp, focus, text, ranking))
+
+    return understand
+
+
 def test_the_vocabulary_learned_in_training_is_loaded(checks):
     assert "magistrate" in checks.domain_words
     assert checks.vocabulary.is_word("prosecuter")  # a typo of a training word
@@ -89,10 +99,10 @@ def test_keyboard_mash_gets_no_intent_however_sure_the_classifier_was(
     assert found["classified"] == {"name": "security-checks", "confidence": 0.99}
 
 
-def test_a_denied_premise_gives_way_to_the_next_topic(nlp, focus, checks, spacy_model):
+def test_a_denied_premise_gives_way_to_the_next_topic(understand):
     text = "I'm a receptionist and not qualified in law, how could I start prosecuting?"
     ranking = [("qualified-lawyer-entry", 0.7), ("prosecutor-pathways", 0.2)]
-    intent, found = run(checks, spacy_model, classified(nlp, focus, text, ranking))
+    intent, found = understand(text, ranking)
     assert intent == {"name": "prosecutor-pathways", "confidence": 0.2}
     assert found["denied"] == ["go-prosecute", "qualified-lawyer-entry"]
     assert found["changed_by"] == "negation"
@@ -105,41 +115,32 @@ def test_an_entity_inside_a_denial_is_dropped(nlp, focus, checks, spacy_model):
     assert [e["value"] for e in message.get(ENTITIES)] == ["paralegal-officer"]
 
 
-def test_a_safety_message_gets_its_signposting_topic_whatever_the_classifier_said(
-    nlp, focus, checks, spacy_model
-):
+def test_a_safety_message_gets_its_signposting_topic_whatever_the_classifier_said(understand):
     text = "my stepbrother keeps threatening me and i'm scared to go out"
-    message = classified(nlp, focus, text, [("flexible-working", 0.93)])
-    intent, found = run(checks, spacy_model, message)
+    intent, found = understand(text, [("flexible-working", 0.93)])
     assert intent == {"name": "report-a-crime", "confidence": 1.0}
     assert set(found["safety"]) >= {"crime", "danger"}
     assert found["classified"]["name"] == "flexible-working"
 
 
-def test_a_decision_to_challenge_goes_to_the_complaints_route(nlp, focus, checks, spacy_model):
+def test_a_decision_to_challenge_goes_to_the_complaints_route(understand):
     text = "the man who mugged me was never charged, the cps dropped the case"
-    intent, found = run(
-        checks, spacy_model, classified(nlp, focus, text, [("report-a-crime", 0.8)])
-    )
+    intent, found = understand(text, [("report-a-crime", 0.8)])
     assert intent["name"] == "case-enquiry-or-complaint"
     assert "decision" in found["safety"]
 
 
-def test_a_clear_careers_question_is_kept_beside_the_signposting(nlp, focus, checks, spacy_model):
+def test_a_clear_careers_question_is_kept_beside_the_signposting(understand):
     text = "I was assaulted years ago. Would that stop me getting a job as a paralegal?"
-    intent, found = run(
-        checks, spacy_model, classified(nlp, focus, text, [("security-checks", 0.91)])
-    )
+    intent, found = understand(text, [("security-checks", 0.91)])
     assert intent == {"name": "security-checks", "confidence": 0.91}
     assert found["safety"] == ["crime"]
 
 
-def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(
-    nlp, focus, checks, spacy_model
-):
+def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(understand):
     # No cue covers it: only "about the visitor, not about careers, not understood" does.
     text = "my brother has been acting really strange with me since last week"
-    intent, found = run(checks, spacy_model, classified(nlp, focus, text, [("locations", 0.31)]))
+    intent, found = understand(text, [("locations", 0.31)])
     assert found["safety"] == ["unsure"]
     assert intent == {"name": "locations", "confidence": 0.31}  # the fallback still decides
 
@@ -152,27 +153,21 @@ def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(
         ("what is the weather like in leeds", 0.2),  # not about the visitor
     ],
 )
-def test_understood_careers_or_impersonal_messages_are_not_unsure(
-    nlp, focus, checks, spacy_model, text, confidence
-):
-    message = classified(nlp, focus, text, [("locations", confidence)])
-    _, found = run(checks, spacy_model, message)
+def test_understood_careers_or_impersonal_messages_are_not_unsure(understand, text, confidence):
+    _, found = understand(text, [("locations", confidence)])
     assert "safety" not in found
 
 
-def test_a_job_elsewhere_is_out_of_scope(nlp, focus, checks, spacy_model):
+def test_a_job_elsewhere_is_out_of_scope(understand):
     text = "what do I need to do to join the police"
-    message = classified(nlp, focus, text, [("how-to-apply", 0.75)])
-    intent, found = run(checks, spacy_model, message)
+    intent, found = understand(text, [("how-to-apply", 0.75)])
     assert intent == {"name": "out-of-scope", "confidence": 1.0}
     assert found["elsewhere"] == "police"
 
 
-def test_a_question_naming_the_cps_is_about_the_cps(nlp, focus, checks, spacy_model):
+def test_a_question_naming_the_cps_is_about_the_cps(understand):
     text = "is working at the cps like working for the met police"
-    intent, found = run(
-        checks, spacy_model, classified(nlp, focus, text, [("values-and-culture", 0.6)])
-    )
+    intent, found = understand(text, [("values-and-culture", 0.6)])
     assert intent["name"] == "values-and-culture"
     assert "elsewhere" not in found
 
@@ -185,26 +180,24 @@ def test_commands_are_not_read(nlp, focus, checks, spacy_model):
     assert message.get(UNDERSTANDING) is None
 
 
-def test_a_denied_safety_situation_is_not_signposted(nlp, focus, checks, spacy_model):
+def test_a_denied_safety_situation_is_not_signposted(understand):
     text = "I am not a crime victim, I am asking about jobs. What roles do you have?"
     ranking = [("victims-and-witnesses", 0.6), ("roles-overview", 0.3)]
-    intent, found = run(checks, spacy_model, classified(nlp, focus, text, ranking))
+    intent, found = understand(text, ranking)
     assert intent["name"] == "roles-overview"
     assert found["denied_safety"] is True
     assert "safety" not in found
 
 
-def test_a_job_elsewhere_in_a_comparison_is_not_the_question(nlp, focus, checks, spacy_model):
+def test_a_job_elsewhere_in_a_comparison_is_not_the_question(understand):
     text = "are the holidays better than at a law firm"
-    intent, found = run(checks, spacy_model, classified(nlp, focus, text, [("annual-leave", 0.8)]))
+    intent, found = understand(text, [("annual-leave", 0.8)])
     assert intent["name"] == "annual-leave"
     assert "elsewhere" not in found
 
 
-def test_a_job_elsewhere_the_visitor_has_now_is_background(nlp, focus, checks, spacy_model):
+def test_a_job_elsewhere_the_visitor_has_now_is_background(understand):
     text = "I've been a prison officer for ten years, could I retrain as a lawyer with you?"
-    intent, found = run(
-        checks, spacy_model, classified(nlp, focus, text, [("prosecutor-pathways", 0.7)])
-    )
+    intent, found = understand(text, [("prosecutor-pathways", 0.7)])
     assert intent["name"] == "prosecutor-pathways"
     assert "elsewhere" not in found

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from accessibility import AXE_SCRIPT
 from transparency_fixtures import MEASURED
+from widget_page import Widget
 
 from bot.ops.services import Service, free_port, web_app
 
@@ -172,6 +173,12 @@ def page(context):
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     yield page
     assert page.errors == [], f"JavaScript errors on the page: {page.errors}"
+
+
+@pytest.fixture
+def widget(page) -> Widget:
+    """The widget on the test's page, in English (Widget(page, "cy") for Welsh)."""
+    return Widget(page)
 
 
 # ---- The transparency pages ----------------------------------------------------------------

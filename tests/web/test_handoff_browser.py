@@ -26,16 +26,7 @@ from playwright.sync_api import Page, expect
 from postgres_schemas import fresh_schema
 from service_accounts import production_credentials
 from smtp_sink import SmtpSink, smtp_sink
-from widget_page import (
-    ANSWER_TIMEOUT,
-    ask,
-    axe_violations,
-    bot_messages,
-    is_focused,
-    open_by_keyboard,
-    tab_to,
-    wait_for_greeting,
-)
+from widget_page import ANSWER_TIMEOUT, Widget, axe_violations, is_focused, tab_to
 
 from bot.ops.stack import Stack, build_stack
 from bot.storage import database as db
@@ -135,15 +126,13 @@ def send_form(page: Page) -> None:
 
 
 def test_a_visitor_hands_over_and_a_recruiter_replies_by_email(
-    stack: Stack, engine, sink: SmtpSink, page: Page, context
+    stack: Stack, engine, sink: SmtpSink, page: Page, context, widget: Widget
 ):
     email = f"candidate-{uuid.uuid4().hex[:8]}@example.org"
-    page.goto(stack.web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
-    missed = ask(page, NOT_UNDERSTOOD)
+    widget.start_at(stack.web.url + "/")
+    missed = widget.ask(NOT_UNDERSTOOD)
     expect(missed).to_have_attribute("data-topic", "fallback")
-    answer = ask(page, "I want to talk to a real person")
+    answer = widget.ask("I want to talk to a real person")
     expect(answer).to_have_attribute("data-topic", "human-handoff")
     expect(answer).to_contain_text("https://www.cps.gov.uk/contact-us")  # beside the public route
     offer = answer.get_by_role("button", name=OFFER)
@@ -193,7 +182,7 @@ def test_a_visitor_hands_over_and_a_recruiter_replies_by_email(
     back = page.get_by_role("button", name="Back to the conversation")
     tab_to(page, back)
     page.keyboard.press("Enter")
-    expect(bot_messages(page).last).to_be_visible()
+    expect(widget.bot_messages.last).to_be_visible()
 
     # A recruiter finds it in the queue, new, with the conversation, and replies.
     console = context.new_page()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import expect
-from widget_page import axe_violations, is_focused, launcher, open_by_keyboard, tab_to
+from widget_page import axe_violations, is_focused, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -76,9 +76,9 @@ def test_each_page_reflows_at_320_css_pixels(measured_web, browser, path):
         context.close()
 
 
-def test_the_widget_links_to_the_pages_about_the_assistant(measured_web, page):
+def test_the_widget_links_to_the_pages_about_the_assistant(measured_web, page, widget):
     page.goto(measured_web.url + "/")
-    open_by_keyboard(page)
+    widget.open_by_keyboard()
     panel = page.get_by_role("region", name="Careers assistant")
     links = {
         "Privacy notice": "/privacy",
@@ -102,17 +102,17 @@ def test_the_widget_links_to_the_pages_about_the_assistant(measured_web, page):
     expect(page.get_by_role("region", name="Careers assistant")).to_be_visible()
     assert axe_violations(page) == [], "accuracy page with the widget open"
     page.keyboard.press("Escape")
-    expect(launcher(page)).to_be_visible()
+    expect(widget.launcher).to_be_visible()
 
 
-def test_the_site_can_point_the_widget_at_its_own_pages(measured_web, other_site, page):
+def test_the_site_can_point_the_widget_at_its_own_pages(measured_web, other_site, page, widget):
     url = other_site(f"""<!DOCTYPE html>
 <html lang="en-GB"><head><title>Another site</title></head><body><main><h1>Another site</h1>
 </main><script src="{measured_web.url}/widget/widget.js" data-server="{measured_web.url}"
   data-accessibility="/our-accessibility" data-transparency="https://example.org/atrs"
   data-accuracy="javascript:alert(1)" defer></script></body></html>""")
     page.goto(url)
-    launcher(page).click()
+    widget.launcher.click()
     panel = page.get_by_role("region", name="Careers assistant")
     origin = url.rsplit("/", 1)[0]
     expect(panel.get_by_role("link", name="accessibility", exact=True)).to_have_attribute(

@@ -10,41 +10,28 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from widget_page import (
-    ANSWER_TIMEOUT,
-    ask,
-    axe_violations,
-    bot_messages,
-    is_focused,
-    launcher,
-    message_box,
-    open_by_keyboard,
-    stored_conversation,
-    tab_to,
-    user_messages,
-    wait_for_greeting,
-)
+from widget_page import ANSWER_TIMEOUT, Widget, axe_violations, is_focused, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 QUESTION = "What is the Legal Trainee Scheme?"
 
 
-def test_a_keyboard_user_holds_a_conversation(web, page):
+def test_a_keyboard_user_holds_a_conversation(web, page, widget):
     page.goto(web.url + "/")
-    expect(launcher(page)).to_have_attribute("aria-expanded", "false")
+    expect(widget.launcher).to_have_attribute("aria-expanded", "false")
     assert axe_violations(page) == [], "closed"
 
-    open_by_keyboard(page)
-    greeting = wait_for_greeting(page)
+    widget.open_by_keyboard()
+    greeting = widget.wait_for_greeting()
     expect(greeting.locator(".cw-sender")).to_have_text("Careers assistant said:")
     expect(page.get_by_role("link", name="Privacy notice", exact=True)).to_be_visible()
     expect(page.get_by_text("This is an automated assistant, not a person.")).to_be_visible()
     assert axe_violations(page) == [], "open"
 
-    answer = ask(page, QUESTION)
-    expect(user_messages(page).last).to_contain_text(QUESTION)
-    expect(user_messages(page).last.locator(".cw-sender")).to_have_text("You said:")
+    answer = widget.ask(QUESTION)
+    expect(widget.user_messages.last).to_contain_text(QUESTION)
+    expect(widget.user_messages.last.locator(".cw-sender")).to_have_text("You said:")
     assert answer.get_attribute("data-topic") not in (None, "fallback", "greeting")
     source = answer.locator(".cw-source")
     expect(source).to_have_text(re.compile(r"^Source: .+, checked on \d{1,2} [A-Z][a-z]+ \d{4}$"))
@@ -62,14 +49,14 @@ def test_a_keyboard_user_holds_a_conversation(web, page):
     title = suggestion.inner_text()
     tab_to(page, suggestion)
     page.keyboard.press("Enter")
-    expect(user_messages(page)).to_have_count(2)
-    expect(user_messages(page).last).to_contain_text(title)
-    expect(bot_messages(page)).to_have_count(3, timeout=ANSWER_TIMEOUT)
+    expect(widget.user_messages).to_have_count(2)
+    expect(widget.user_messages.last).to_contain_text(title)
+    expect(widget.bot_messages).to_have_count(3, timeout=ANSWER_TIMEOUT)
     # The pressed button scrolls away: focus goes to the message box, in sight, whose hint
     # says where the new suggestions are, and Shift+Tab reaches them.
-    assert is_focused(message_box(page)), "focus follows to the message box"
-    expect(message_box(page)).to_be_in_viewport(ratio=1)
-    latest = bot_messages(page).last
+    assert is_focused(widget.message_box), "focus follows to the message box"
+    expect(widget.message_box).to_be_in_viewport(ratio=1)
+    latest = widget.bot_messages.last
     if latest.locator(".cw-suggestion").count():
         expect(page.locator(".cw-hint")).to_contain_text("press Shift and Tab to reach them")
         page.keyboard.press("Shift+Tab")
@@ -90,19 +77,17 @@ def test_a_keyboard_user_holds_a_conversation(web, page):
     # Escape closes the panel and puts focus back on the launcher.
     page.keyboard.press("Escape")
     expect(page.get_by_role("region", name="Careers assistant")).to_be_hidden()
-    assert is_focused(launcher(page))
+    assert is_focused(widget.launcher)
 
 
-def test_the_conversation_survives_navigation_and_restart_clears_it(web, page):
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
-    answer = ask(page, QUESTION)
+def test_the_conversation_survives_navigation_and_restart_clears_it(web, page, widget):
+    widget.start_at(web.url + "/")
+    answer = widget.ask(QUESTION)
     answer.get_by_role("button", name="Helpful", exact=True).focus()
     page.keyboard.press("Enter")
     expect(answer.get_by_role("button", name="Helpful", exact=True)).to_have_attribute(
         "aria-pressed", "true", timeout=ANSWER_TIMEOUT)
-    first_id = stored_conversation(page)["id"]
+    first_id = widget.stored_conversation()["id"]
     assert re.fullmatch(r"[0-9a-f]{32}", first_id)
     page.keyboard.press("Escape")
 
@@ -110,35 +95,33 @@ def test_the_conversation_survives_navigation_and_restart_clears_it(web, page):
     tab_to(page, page.get_by_role("link", name="Pay and benefits"), backwards=True)
     page.keyboard.press("Enter")
     page.wait_for_url("**/pay-and-benefits")
-    open_by_keyboard(page)
-    expect(bot_messages(page)).to_have_count(2)
-    expect(user_messages(page)).to_have_text([re.compile(re.escape(QUESTION))])
-    rated = bot_messages(page).last.get_by_role("button", name="Helpful", exact=True)
+    widget.open_by_keyboard()
+    expect(widget.bot_messages).to_have_count(2)
+    expect(widget.user_messages).to_have_text([re.compile(re.escape(QUESTION))])
+    rated = widget.bot_messages.last.get_by_role("button", name="Helpful", exact=True)
     expect(rated).to_have_attribute("aria-pressed", "true")
-    assert stored_conversation(page)["id"] == first_id
+    assert widget.stored_conversation()["id"] == first_id
 
     # The history did not trigger a second greeting: the same conversation goes on.
-    ask(page, "How do I apply?")
-    expect(bot_messages(page)).to_have_count(3)
+    widget.ask("How do I apply?")
+    expect(widget.bot_messages).to_have_count(3)
 
     tab_to(page, page.get_by_role("button", name="Start again"), backwards=True)
     page.keyboard.press("Enter")
-    greeting = wait_for_greeting(page)
-    expect(bot_messages(page)).to_have_count(1)
-    expect(user_messages(page)).to_have_count(0)
+    greeting = widget.wait_for_greeting()
+    expect(widget.bot_messages).to_have_count(1)
+    expect(widget.user_messages).to_have_count(0)
     assert greeting.get_attribute("data-topic") == "greeting"
-    assert stored_conversation(page)["id"] != first_id
-    assert is_focused(message_box(page))
+    assert widget.stored_conversation()["id"] != first_id
+    assert is_focused(widget.message_box)
 
 
 def test_after_a_reload_the_stored_transcript_is_back_and_storage_holds_no_visitor_text(
-    web, page
+    web, page, widget
 ):
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
+    widget.start_at(web.url + "/")
     typed = "my name is Jane Smith, what does a paralegal officer earn?"
-    answer = ask(page, typed)
+    answer = widget.ask(typed)
     answer_text = answer.locator(".cw-bubble p").first.inner_text()
     helpful = answer.get_by_role("button", name="Helpful", exact=True)
     helpful.focus()
@@ -150,18 +133,18 @@ def test_after_a_reload_the_stored_transcript_is_back_and_storage_holds_no_visit
     storage = page.evaluate(
         "() => JSON.stringify([Object.entries(sessionStorage), Object.entries(localStorage)])"
     )
-    assert set(stored_conversation(page)) == {"id", "open", "lang"}  # the language chosen
+    assert set(widget.stored_conversation()) == {"id", "open", "lang"}  # the language chosen
     for words in ("Jane", "paralegal", answer_text[:40]):
         assert words not in storage
 
     page.reload()
-    expect(user_messages(page)).to_have_count(1, timeout=ANSWER_TIMEOUT)
+    expect(widget.user_messages).to_have_count(1, timeout=ANSWER_TIMEOUT)
     # As stored: redacted. The visitor sees what the CPS keeps.
-    expect(user_messages(page).first).to_contain_text(
+    expect(widget.user_messages.first).to_contain_text(
         "my name is [name], what does a paralegal officer earn?"
     )
-    expect(bot_messages(page)).to_have_count(2)
-    restored = bot_messages(page).last
+    expect(widget.bot_messages).to_have_count(2)
+    restored = widget.bot_messages.last
     expect(restored).to_contain_text(answer_text[:40])
     expect(restored).to_contain_text("there's no need to share personal details")
     expect(restored.get_by_role("button", name="Helpful", exact=True)).to_have_attribute(
@@ -173,32 +156,28 @@ def test_after_a_reload_the_stored_transcript_is_back_and_storage_holds_no_visit
     assert axe_violations(page) == [], "restored"
 
     # The conversation goes on where it was: no second greeting.
-    tab_to(page, message_box(page))
-    ask(page, "How do I apply?")
-    expect(bot_messages(page)).to_have_count(3)
-    expect(bot_messages(page).filter(has_text="I'm the CPS careers assistant")).to_have_count(1)
+    tab_to(page, widget.message_box)
+    widget.ask("How do I apply?")
+    expect(widget.bot_messages).to_have_count(3)
+    expect(widget.bot_messages.filter(has_text="I'm the CPS careers assistant")).to_have_count(1)
 
 
-def test_escape_on_the_page_hides_the_panel_without_moving_focus(web, page):
+def test_escape_on_the_page_hides_the_panel_without_moving_focus(web, page, widget):
     # A keyboard user on the page behind the panel can uncover what they are on (WCAG 2.4.11).
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
+    widget.start_at(web.url + "/")
     search = page.get_by_role("searchbox", name="Search this site")
     search.focus()
     page.keyboard.press("Escape")
     expect(page.get_by_role("region", name="Careers assistant")).to_be_hidden()
     assert is_focused(search)
-    expect(launcher(page)).to_be_visible()
+    expect(widget.launcher).to_be_visible()
 
 
 def test_losing_the_server_keeps_the_typed_text_and_retry_brings_the_answer(
-    start_web_app, rasa_url, page
+    start_web_app, rasa_url, page, widget
 ):
     app = start_web_app(rasa_url)
-    page.goto(app.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
+    widget.start_at(app.url + "/")
 
     app.stop()
     page.keyboard.type(QUESTION)
@@ -207,41 +186,39 @@ def test_losing_the_server_keeps_the_typed_text_and_retry_brings_the_answer(
     expect(alert).to_contain_text("not", timeout=ANSWER_TIMEOUT)
     retry = alert.get_by_role("button", name="Retry")
     expect(retry).to_be_visible()
-    expect(message_box(page)).to_have_value(QUESTION)
-    expect(user_messages(page)).to_have_count(0)
-    assert is_focused(message_box(page)), "an error does not move focus"
+    expect(widget.message_box).to_have_value(QUESTION)
+    expect(widget.user_messages).to_have_count(0)
+    assert is_focused(widget.message_box), "an error does not move focus"
     assert axe_violations(page) == [], "error"
 
     app.start()
     tab_to(page, retry, backwards=True)
     page.keyboard.press("Enter")
-    expect(bot_messages(page)).to_have_count(2, timeout=ANSWER_TIMEOUT)
-    expect(user_messages(page).locator(".cw-bubble")).to_have_text([QUESTION])
-    expect(message_box(page)).to_have_value("")
+    expect(widget.bot_messages).to_have_count(2, timeout=ANSWER_TIMEOUT)
+    expect(widget.user_messages.locator(".cw-bubble")).to_have_text([QUESTION])
+    expect(widget.message_box).to_have_value("")
     expect(page.locator(".cw-error")).to_be_empty()
-    assert is_focused(message_box(page)), "focus does not vanish with the Retry button"
+    assert is_focused(widget.message_box), "focus does not vanish with the Retry button"
 
 
-def test_an_unreachable_assistant_at_the_start_offers_a_retry(web_without_rasa, page):
+def test_an_unreachable_assistant_at_the_start_offers_a_retry(web_without_rasa, page, widget):
     page.goto(web_without_rasa.url + "/")
-    open_by_keyboard(page)
+    widget.open_by_keyboard()
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("not answering")
     expect(alert.get_by_role("button", name="Retry")).to_be_visible()
     assert axe_violations(page) == [], "error at start"
 
 
-def test_script_in_messages_is_shown_as_text(web, page):
+def test_script_in_messages_is_shown_as_text(web, page, widget):
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
+    widget.start_at(web.url + "/")
     attacks = ["<script>alert(1)</script>", '<img src=x onerror="alert(2)">',
                "[click](javascript:alert(3))"]
     for attack in attacks:
-        ask(page, attack)
-    expect(user_messages(page).locator(".cw-bubble")).to_have_text(attacks)
+        widget.ask(attack)
+    expect(widget.user_messages.locator(".cw-bubble")).to_have_text(attacks)
     widget = page.locator("#cps-careers-assistant")
     made = widget.evaluate("(host) => host.shadowRoot.querySelectorAll('script,img,iframe').length")
     assert made == 0
@@ -257,13 +234,14 @@ def test_script_in_messages_is_shown_as_text(web, page):
 def test_reflows_at_320_css_pixels_without_horizontal_scrolling(web, browser, width, height):
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
+    widget = Widget(page)
     try:
         page.goto(web.url + "/")
-        launcher(page).click()
-        wait_for_greeting(page)
-        message_box(page).fill(QUESTION + " " + "https://www.cps.gov.uk/" + "x" * 80)
+        widget.launcher.click()
+        widget.wait_for_greeting()
+        widget.message_box.fill(QUESTION + " " + "https://www.cps.gov.uk/" + "x" * 80)
         page.keyboard.press("Enter")
-        expect(bot_messages(page)).to_have_count(2, timeout=ANSWER_TIMEOUT)
+        expect(widget.bot_messages).to_have_count(2, timeout=ANSWER_TIMEOUT)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         overflow = page.locator(".cw-panel").evaluate(
             "(panel) => [...panel.querySelectorAll('*')].filter((el) => {"
@@ -275,19 +253,17 @@ def test_reflows_at_320_css_pixels_without_horizontal_scrolling(web, browser, wi
         panel = page.locator(".cw-panel")
         assert panel.evaluate("(p) => p.scrollWidth <= p.clientWidth")
         # The new answer is shown from its top; typing brings the message box back into view.
-        expect(bot_messages(page).last.locator(".cw-sender")).to_be_in_viewport()
+        expect(widget.bot_messages.last.locator(".cw-sender")).to_be_in_viewport()
         page.keyboard.type("And pay?")
-        expect(message_box(page)).to_be_in_viewport()
+        expect(widget.message_box).to_be_in_viewport()
     finally:
         context.close()
 
 
-def test_controls_are_big_enough_and_focus_is_the_govuk_yellow(web, page):
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    ask_page = wait_for_greeting(page)
+def test_controls_are_big_enough_and_focus_is_the_govuk_yellow(web, page, widget):
+    ask_page = widget.start_at(web.url + "/")
     assert ask_page
-    ask(page, QUESTION)
+    widget.ask(QUESTION)
     sizes = page.locator(".cw-panel").evaluate(
         "(panel) => [...panel.querySelectorAll('button, a, textarea')].map((el) => {"
         "  const box = el.getBoundingClientRect();"
@@ -298,12 +274,12 @@ def test_controls_are_big_enough_and_focus_is_the_govuk_yellow(web, page):
         if tag != "A":  # links inside sentences are exempt from 2.5.8 (inline)
             assert width >= 24 and height >= 24, (name, width, height)
     page.keyboard.press("Escape")
-    focused = launcher(page).evaluate("(el) => getComputedStyle(el).backgroundColor")
+    focused = widget.launcher.evaluate("(el) => getComputedStyle(el).backgroundColor")
     assert focused == "rgb(255, 221, 0)"
 
 
 def test_another_sites_page_embeds_the_widget_without_either_breaking_the_other(
-    start_web_app, rasa_url, other_site, page
+    start_web_app, rasa_url, other_site, page, widget
 ):
     # Another website (another origin) with aggressive global CSS adds the one tag.
     def host_page(web_url: str) -> str:
@@ -321,7 +297,7 @@ def test_another_sites_page_embeds_the_widget_without_either_breaking_the_other(
     app = start_web_app(rasa_url, env={"ALLOWED_ORIGINS": origin})
     other_site(host_page(app.url))
     page.goto(url)
-    button = launcher(page)
+    button = widget.launcher
     expect(button).to_be_visible()
     style = button.evaluate(
         "(el) => { const s = getComputedStyle(el);"
@@ -332,8 +308,8 @@ def test_another_sites_page_embeds_the_widget_without_either_breaking_the_other(
     # The page keeps its own look.
     heading_font = page.locator("h1").evaluate("(el) => getComputedStyle(el).fontFamily")
     assert heading_font.startswith('"Comic')
-    open_by_keyboard(page)
-    wait_for_greeting(page)  # the cross-origin API call passed CORS
+    widget.open_by_keyboard()
+    widget.wait_for_greeting()  # the cross-origin API call passed CORS
     assert axe_violations(page) == []
 
 

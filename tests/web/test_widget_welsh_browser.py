@@ -12,18 +12,7 @@ import json
 
 import pytest
 from playwright.sync_api import Page, expect
-from widget_page import (
-    ANSWER_TIMEOUT,
-    ask,
-    axe_violations,
-    bot_messages,
-    is_focused,
-    open_by_keyboard,
-    stored_conversation,
-    tab_to,
-    user_messages,
-    wait_for_greeting,
-)
+from widget_page import ANSWER_TIMEOUT, Widget, axe_violations, is_focused, tab_to, words
 
 from bot.knowledge import load_knowledge
 
@@ -32,13 +21,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 KB = load_knowledge()
 QUESTION = "What is the Legal Trainee Scheme?"
 WELSH_QUESTION = "Beth yw cyflog erlynydd y goron?"
-
-
-def words(lang: str, key: str, **values: str) -> str:
-    text = KB.label(f"widget-{key}", lang).text
-    for name, value in values.items():
-        text = text.replace(f"{{{name}}}", value)
-    return text
 
 
 def sent_to_the_api(page: Page) -> list[dict]:
@@ -61,25 +43,19 @@ def announcer(page: Page):
     return page.locator('.cw [aria-live="polite"][aria-atomic="true"]')
 
 
-def open_welsh_by_keyboard(page: Page) -> None:
-    tab_to(page, page.get_by_role("button", name=words("cy", "launcher")))
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("region", name=words("cy", "title"))).to_be_visible()
-    assert is_focused(page.get_by_role("textbox", name=words("cy", "input-label")))
-
-
 # ---- Without answers: the words, the switch, the language sent --------------------------------
 
 
 def test_the_welsh_page_starts_the_widget_in_welsh(web_without_rasa, page):
+    welsh = Widget(page, "cy")
     sent = sent_to_the_api(page)
     page.goto(web_without_rasa.url + "/cy/")
     expect(page.locator("html")).to_have_attribute("lang", "cy")
-    expect(page.get_by_role("button", name=words("cy", "launcher"))).to_be_visible()
+    expect(welsh.launcher).to_be_visible()
     assert widget_lang(page) == "cy"
     assert axe_violations(page) == [], "closed, in Welsh"
 
-    open_welsh_by_keyboard(page)
+    welsh.open_by_keyboard()
     expect(page.get_by_text(words("cy", "notice"))).to_be_visible()
     expect(page.get_by_role("link", name=words("cy", "privacy-notice"), exact=True)).to_be_visible()
     switch = page.get_by_role("button", name="English", exact=True)
@@ -92,12 +68,15 @@ def test_the_welsh_page_starts_the_widget_in_welsh(web_without_rasa, page):
     assert sent and sent[0]["metadata"] == {"lang": "cy"}
 
 
-def test_the_switch_changes_every_word_keeps_the_conversation_and_says_so(web_without_rasa, page):
+def test_the_switch_changes_every_word_keeps_the_conversation_and_says_so(
+    web_without_rasa, page, widget
+):
+    welsh = Widget(page, "cy")
     sent = sent_to_the_api(page)
     page.goto(web_without_rasa.url + "/")
-    open_by_keyboard(page)
+    widget.open_by_keyboard()
     expect(page.get_by_role("alert")).to_contain_text(words("en", "error-unavailable"))
-    conversation = stored_conversation(page)["id"]
+    conversation = widget.stored_conversation()["id"]
     assert sent[-1]["metadata"] == {"lang": "en"}
 
     switch = page.get_by_role("button", name="Cymraeg", exact=True)
@@ -105,8 +84,8 @@ def test_the_switch_changes_every_word_keeps_the_conversation_and_says_so(web_wi
     tab_to(page, switch, backwards=True)
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("region", name=words("cy", "title"))).to_be_visible()
-    expect(page.get_by_role("textbox", name=words("cy", "input-label"))).to_be_visible()
+    expect(welsh.panel).to_be_visible()
+    expect(welsh.message_box).to_be_visible()
     expect(page.get_by_role("button", name=words("cy", "send"))).to_be_visible()
     expect(page.get_by_role("button", name=words("cy", "start-again"))).to_be_visible()
     expect(page.get_by_role("button", name=words("cy", "close-the-assistant"))).to_be_visible()
@@ -118,7 +97,7 @@ def test_the_switch_changes_every_word_keeps_the_conversation_and_says_so(web_wi
     assert is_focused(page.get_by_role("button", name="English", exact=True))
     expect(announcer(page)).to_have_text(words("cy", "language-switched"))
     assert axe_violations(page) == [], "switched to Welsh"
-    assert stored_conversation(page) == {"id": conversation, "open": True, "lang": "cy"}
+    assert widget.stored_conversation() == {"id": conversation, "open": True, "lang": "cy"}
 
     # The next message goes with the new language, in the same conversation.
     retry = alert.get_by_role("button", name=words("cy", "retry"))
@@ -129,13 +108,13 @@ def test_the_switch_changes_every_word_keeps_the_conversation_and_says_so(web_wi
 
     # The choice goes with the conversation to the next page.
     page.reload()
-    expect(page.get_by_role("region", name=words("cy", "title"))).to_be_visible()
-    assert stored_conversation(page)["id"] == conversation
+    expect(welsh.panel).to_be_visible()
+    assert widget.stored_conversation()["id"] == conversation
 
     english = page.get_by_role("button", name="English", exact=True)
     tab_to(page, english)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("region", name=words("en", "title"))).to_be_visible()
+    expect(widget.panel).to_be_visible()
     expect(announcer(page)).to_have_text(words("en", "language-switched"))
     assert widget_lang(page) == "en-GB"
     assert axe_violations(page) == [], "switched back to English"
@@ -144,23 +123,21 @@ def test_the_switch_changes_every_word_keeps_the_conversation_and_says_so(web_wi
 # ---- With the assistant ----------------------------------------------------------------------
 
 
-def test_a_switch_keeps_the_answers_in_the_language_they_were_given_in(web, page):
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
-    answer = ask(page, QUESTION)
+def test_a_switch_keeps_the_answers_in_the_language_they_were_given_in(web, page, widget):
+    widget.start_at(web.url + "/")
+    answer = widget.ask(QUESTION)
     expect(answer.locator(".cw-bubble")).to_have_attribute("lang", "en-GB")
 
     tab_to(page, page.get_by_role("button", name="Cymraeg", exact=True), backwards=True)
     page.keyboard.press("Enter")
-    expect(page.get_by_role("region", name=words("cy", "title"))).to_be_visible()
+    expect(Widget(page, "cy").panel).to_be_visible()
     # The conversation is all there; the widget's words around it are now Welsh.
-    expect(bot_messages(page)).to_have_count(2)
-    expect(user_messages(page)).to_have_count(1)
-    expect(user_messages(page).locator(".cw-sender")).to_have_text(
+    expect(widget.bot_messages).to_have_count(2)
+    expect(widget.user_messages).to_have_count(1)
+    expect(widget.user_messages.locator(".cw-sender")).to_have_text(
         words("cy", "you-said", name=words("cy", "you"))
     )
-    answer = bot_messages(page).last
+    answer = widget.bot_messages.last
     expect(answer.locator(".cw-sender")).to_have_text(
         words("cy", "assistant-said", name=words("cy", "title"))
     )
@@ -170,42 +147,36 @@ def test_a_switch_keeps_the_answers_in_the_language_they_were_given_in(web, page
     assert axe_violations(page) == [], "an English answer in the Welsh widget"
 
 
-def test_a_question_in_welsh_is_answered_in_welsh_and_the_widget_follows(web, page):
+def test_a_question_in_welsh_is_answered_in_welsh_and_the_widget_follows(web, page, widget):
     """Needs the assistant to answer in Welsh (every reply's custom.lang): until it does,
     this fails at the answer's language, which is the point."""
+    welsh = Widget(page, "cy")
     sent = sent_to_the_api(page)
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
-    answer = ask(page, WELSH_QUESTION)
+    widget.start_at(web.url + "/")
+    answer = widget.ask(WELSH_QUESTION)
     assert sent[-1]["metadata"] == {"lang": "en"}  # the visitor never touched the switch
     expect(answer.locator(".cw-bubble")).to_have_attribute("lang", "cy")
     assert answer.get_attribute("data-topic") not in (None, "fallback")
     # The widget now speaks Welsh, and says so with its switch.
-    expect(page.get_by_role("region", name=words("cy", "title"))).to_be_visible()
+    expect(welsh.panel).to_be_visible()
     expect(page.get_by_role("button", name="English", exact=True)).to_be_visible()
     assert widget_lang(page) == "cy"
-    assert is_focused(page.get_by_role("textbox", name=words("cy", "input-label")))
+    assert is_focused(welsh.message_box)
     assert axe_violations(page) == [], "answered in Welsh"
 
     # A Welsh follow-up from the Welsh page carries Welsh and is answered in Welsh.
     page.goto(web.url + "/cy/")
-    expect(bot_messages(page)).to_have_count(2, timeout=ANSWER_TIMEOUT)
-    tab_to(page, page.get_by_role("textbox", name=words("cy", "input-label")))
-    before = bot_messages(page).count()
-    page.keyboard.type("Beth am y pensiwn?")
-    page.keyboard.press("Enter")
-    expect(bot_messages(page)).to_have_count(before + 1, timeout=ANSWER_TIMEOUT)
+    expect(welsh.bot_messages).to_have_count(2, timeout=ANSWER_TIMEOUT)
+    tab_to(page, welsh.message_box)
+    follow_up = welsh.ask("Beth am y pensiwn?")
     assert sent[-1]["metadata"] == {"lang": "cy"}
-    expect(bot_messages(page).last.locator(".cw-bubble")).to_have_attribute("lang", "cy")
+    expect(follow_up.locator(".cw-bubble")).to_have_attribute("lang", "cy")
     assert axe_violations(page) == [], "a Welsh follow-up"
 
 
-def test_the_form_for_the_recruitment_team_is_in_welsh_in_the_welsh_widget(web, page):
-    page.goto(web.url + "/")
-    open_by_keyboard(page)
-    wait_for_greeting(page)
-    answer = ask(page, "I want to talk to a real person")
+def test_the_form_for_the_recruitment_team_is_in_welsh_in_the_welsh_widget(web, page, widget):
+    widget.start_at(web.url + "/")
+    answer = widget.ask("I want to talk to a real person")
     expect(answer).to_have_attribute("data-topic", "human-handoff")
     offer = (
         answer.locator(".cw-suggestion")
@@ -243,4 +214,4 @@ def test_the_form_for_the_recruitment_team_is_in_welsh_in_the_welsh_widget(web, 
     tab_to(page, page.get_by_role("button", name=words("cy", "handoff-cancel")))
     page.keyboard.press("Enter")
     expect(form).to_have_count(0)
-    expect(bot_messages(page)).to_have_count(2)
+    expect(widget.bot_messages).to_have_count(2)

@@ -9,6 +9,7 @@ to pass on; the account sets up its authenticator app at its first sign-in.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Awaitable, Callable
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -72,9 +73,22 @@ async def add(request: Request) -> HTTPResponse:
     return await _page(request, new_password=password, password_for=added, added=True)
 
 
-async def _change(request: Request, account_id: int, work) -> str | None:
-    """Run ``work(connection, email)`` on another account than the administrator's own;
-    its email, or None if there is no such account."""
+async def _back_to_the_list(request: Request, email: str) -> HTTPResponse:
+    return redirect("/console/accounts?" + urlencode({"changed": email}), status=303)
+
+
+async def _change(
+    request: Request,
+    account_id: int,
+    work: Callable[[Connection, str], None],
+    done: Callable[[Request, str], Awaitable[HTTPResponse]] = _back_to_the_list,
+    own: tuple[str, str] = ("Not changed", "Another administrator must change your own account."),
+) -> HTTPResponse:
+    """Run ``work(connection, email)`` on another account than the administrator's own,
+    then answer with ``done(request, email)``. On their own account: refused, with ``own``'s
+    title and message."""
+    if account_id == request.ctx.session.account.id:
+        return error_page(request, 400, *own)
 
     def run(connection: Connection) -> str | None:
         email = connection.execute(
@@ -84,19 +98,10 @@ async def _change(request: Request, account_id: int, work) -> str | None:
             work(connection, email)
         return email
 
-    return await in_db(request, run)
-
-
-async def _change_and_return(request: Request, account_id: int, work) -> HTTPResponse:
-    """Change another account, then back to the list saying which was changed."""
-    if account_id == request.ctx.session.account.id:
-        return error_page(
-            request, 400, "Not changed", "Another administrator must change your own account."
-        )
-    email = await _change(request, account_id, work)
+    email = await in_db(request, run)
     if email is None:
         return error_page(request, 404, "Account not found", "There is no such account.")
-    return redirect("/console/accounts?" + urlencode({"changed": email}), status=303)
+    return await done(request, email)
 
 
 @console.post("/accounts/<account_id:int>/role")
@@ -110,7 +115,7 @@ async def change_role(request: Request, account_id: int) -> HTTPResponse:
         if auth.set_role(connection, account_id, role):
             audit(request, connection, "account-role", account=email, role=role)
 
-    return await _change_and_return(request, account_id, work)
+    return await _change(request, account_id, work)
 
 
 @console.post("/accounts/<account_id:int>/disable")
@@ -123,41 +128,34 @@ async def disable(request: Request, account_id: int) -> HTTPResponse:
             action = "account-disable" if disabled else "account-enable"
             audit(request, connection, action, account=email)
 
-    return await _change_and_return(request, account_id, work)
+    return await _change(request, account_id, work)
 
 
 @console.post("/accounts/<account_id:int>/password")
 @signed_in(role="admin")
 async def new_password(request: Request, account_id: int) -> HTTPResponse:
-    if account_id == request.ctx.session.account.id:
-        return error_page(
-            request, 400, "Not changed", "Change your own password with another administrator."
-        )
     password = secrets.token_urlsafe(NEW_PASSWORD_BYTES)
 
     def work(connection: Connection, email: str) -> None:
         auth.set_password(connection, account_id, password)
         audit(request, connection, "account-password-reset", account=email)
 
-    email = await _change(request, account_id, work)
-    if email is None:
-        return error_page(request, 404, "Account not found", "There is no such account.")
-    return await _page(request, new_password=password, password_for=email)
+    async def show_password(request: Request, email: str) -> HTTPResponse:
+        return await _page(request, new_password=password, password_for=email)
+
+    own = ("Not changed", "Change your own password with another administrator.")
+    return await _change(request, account_id, work, show_password, own)
 
 
 @console.post("/accounts/<account_id:int>/second-factor/reset")
 @signed_in(role="admin")
 async def reset_second_factor(request: Request, account_id: int) -> HTTPResponse:
-    if account_id == request.ctx.session.account.id:
-        return error_page(
-            request, 400, "Not reset", "Another administrator must reset your own second factor."
-        )
-
     def work(connection: Connection, email: str) -> None:
         second_factor.reset(connection, account_id)
         audit(request, connection, "second-factor-reset", account=email)
 
-    email = await _change(request, account_id, work)
-    if email is None:
-        return error_page(request, 404, "Account not found", "There is no such account.")
-    return redirect("/console/accounts?" + urlencode({"reset": email}), status=303)
+    async def say_reset(request: Request, email: str) -> HTTPResponse:
+        return redirect("/console/accounts?" + urlencode({"reset": email}), status=303)
+
+    own = ("Not reset", "Another administrator must reset your own second factor.")
+    return await _change(request, account_id, work, say_reset, own)

@@ -4,23 +4,18 @@ audited like the conversation list."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from sanic import Request
 from sanic.response import HTTPResponse
 
 from web.console import queries
-from web.console.common import audit, console, in_db, render, signed_in
+from web.console.common import audit, console, in_db, signed_in
+from web.console.views import conversation_list_page, filters_or_error
 
 
 @console.get("/safeguarding")
 @signed_in()
 async def safeguarding(request: Request) -> HTTPResponse:
-    error = ""
-    try:
-        filters = queries.Filters.parse(request.args)
-    except queries.BadFilter as bad:
-        filters, error = queries.Filters(), str(bad)
+    filters, error = filters_or_error(request)
     # Only these filters apply here: the list is always the safeguarding one, newest first.
     filters = queries.Filters(
         safety=True,
@@ -38,16 +33,6 @@ async def safeguarding(request: Request) -> HTTPResponse:
         return page
 
     page = await in_db(request, load)
-
-    def page_link(number: int, **key: str | None) -> str:
-        return "/console/safeguarding?" + urlencode(filters.query_args(page=number, **key))
-
-    return render(
-        request,
-        "safeguarding.html",
-        status=400 if error else 200,
-        error=error,
-        filters=filters,
-        page=page,
-        page_link=page_link,
+    return conversation_list_page(
+        request, "safeguarding.html", "/console/safeguarding", filters, error, page
     )

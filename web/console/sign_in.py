@@ -324,28 +324,23 @@ async def _code_sign_in(request: Request, recovery: bool) -> HTTPResponse:
     return _code_page(request, template, 400, error, recovery=recovery)
 
 
-@console.get("/sign-in/code")
-@signed_in(pending=True)
-async def code_form(request: Request) -> HTTPResponse:
-    return _code_page(request, "code.html", recovery=False)
+async def _code_step(request: Request, recovery: bool) -> HTTPResponse:
+    """The page that asks for a code (GET), and the code it sends (POST)."""
+    if request.method == "POST":
+        return await _code_sign_in(request, recovery)
+    return _code_page(request, "code.html", recovery=recovery)
 
 
-@console.post("/sign-in/code")
+@console.route("/sign-in/code", methods=["GET", "POST"])
 @signed_in(pending=True)
 async def code(request: Request) -> HTTPResponse:
-    return await _code_sign_in(request, recovery=False)
+    return await _code_step(request, recovery=False)
 
 
-@console.get("/sign-in/recovery-code")
-@signed_in(pending=True)
-async def recovery_code_form(request: Request) -> HTTPResponse:
-    return _code_page(request, "code.html", recovery=True)
-
-
-@console.post("/sign-in/recovery-code")
+@console.route("/sign-in/recovery-code", methods=["GET", "POST"])
 @signed_in(pending=True)
 async def recovery_code(request: Request) -> HTTPResponse:
-    return await _code_sign_in(request, recovery=True)
+    return await _code_step(request, recovery=True)
 
 
 @console.post("/sign-out")

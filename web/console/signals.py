@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from bot.ratings import RATINGS
+
 FALLBACK = "fallback"
 # Answers below this confidence are where wrong topics gather: on the held-out set, 1.6% of
 # answers were confident wrong topics at the 0.5 fallback threshold and 0.6% at 0.8
@@ -73,7 +75,7 @@ def ratings(messages: Iterable[Any]) -> dict[Any, Any]:
     """The ratings that count, by the answer rated: a change replaces the earlier one."""
     found: dict[Any, Any] = {}
     for message in messages:
-        if message.rating in ("up", "down"):
+        if message.rating in RATINGS:
             key = message.rated_answer
             found[key if key is not None else ("unmatched", message.event_id)] = message
     return found

@@ -40,6 +40,7 @@ from web.console.common import (
     render,
     signed_in,
 )
+from web.console.topics import topic_title
 
 ROOT = Path(__file__).resolve().parents[2]
 GOVUK = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -76,17 +77,41 @@ console.static("/static", str(HERE / "static"), name="console_static")
 # ---- Conversations --------------------------------------------------------------------------
 
 
-def _filters_or_error(request: Request):
+def filters_or_error(request: Request) -> tuple[queries.Filters, str]:
+    """The list's filters from the query string; if one is wrong, none and what is wrong."""
     try:
-        return queries.Filters.parse(request.args), None
+        return queries.Filters.parse(request.args), ""
     except queries.BadFilter as error:
         return queries.Filters(), str(error)
+
+
+def conversation_list_page(
+    request: Request,
+    template: str,
+    path: str,
+    filters: queries.Filters,
+    error: str,
+    page: queries.Page,
+    **context: Any,
+) -> HTTPResponse:
+    """A page of a list of conversations at ``path`` (400 if a filter was wrong), whose
+    links to the pages before and after keep its filters."""
+    return render(
+        request,
+        template,
+        status=400 if error else 200,
+        error=error,
+        filters=filters,
+        page=page,
+        page_link=lambda n, **key: f"{path}?" + urlencode(filters.query_args(page=n, **key)),
+        **context,
+    )
 
 
 @console.get("/conversations")
 @signed_in()
 async def conversation_list(request: Request) -> HTTPResponse:
-    filters, error = _filters_or_error(request)
+    filters, error = filters_or_error(request)
 
     def load(connection):
         page = queries.conversation_page(connection, filters)
@@ -97,22 +122,21 @@ async def conversation_list(request: Request) -> HTTPResponse:
         return page, queries.known_topics(connection), queries.known_tags(connection)
 
     page, topics, tags = await in_db(request, load)
-    return render(
+    return conversation_list_page(
         request,
         "conversations.html",
-        status=400 if error else 200,
-        error=error,
-        filters=filters,
-        page=page,
-        topics=topics,
-        tags=tags,
+        "/console/conversations",
+        filters,
+        error,
+        page,
+        # The filters' choices, as (value, label) pairs.
+        topics=[(topic, topic_title(topic)) for topic in topics],
+        tags=[(tag, tag) for tag in tags],
         channels=queries.CHANNELS,
         languages=queries.LANGUAGES,
+        sort_choices=[(value, label) for value, (label, _) in queries.SORTS.items()],
         sorts=queries.SORTS,
         confident=signals.CONFIDENT,
-        page_link=lambda n, **key: (
-            "/console/conversations?" + urlencode(filters.query_args(page=n, **key))
-        ),
         export_query=urlencode({k: v for k, v in filters.query_args().items() if k != "page"}),
         notice=request.args.get("notice", ""),
     )
@@ -343,7 +367,7 @@ async def export_json(request: Request) -> HTTPResponse:
 
 
 async def _export(request: Request, kind: str) -> HTTPResponse:
-    filters, error = _filters_or_error(request)
+    filters, error = filters_or_error(request)
     if error:
         return error_page(request, 400, "Not exported", error)
 
