@@ -36,20 +36,21 @@ class Bar:
 
 BARS = {
     # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-07 with the
-    # bilingual model careers-436ac14bb0847554, 83.0% right and 5.8% confident wrong (README,
-    # "Accuracy"; retrains of nearly the same inputs gave 82.4-83.0% and 4.7-5.8%). Until it
-    # is, these floors, a little under that measurement, stop anything from making it worse.
-    # One of the 47 safety messages is still missed by this model and some earlier ones (a
-    # victim asking for their witness care officer).
+    # model careers-61e7995f8002a2a5 (DIET and a regression averaged, more Welsh examples),
+    # 83.4% right and 3.7% confident wrong (README, "Accuracy"; the averaged classifiers with
+    # the earlier Welsh data gave 85.4% and 4.5%). Until it is met, these floors, a little
+    # under those measurements, stop anything from making it worse. All 47 safety messages
+    # were signposted; one miss is allowed because earlier trainings missed one.
     "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.81, most_safety_missed=1),
-    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-436ac14bb0847554,
-    # 74.0% (73.6% to 75.5% with earlier trainings; README, "Accuracy"). Until it is, the
-    # floor sits a little under those figures. One of the 13 safety messages is still missed.
-    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.72, most_safety_missed=1),
+    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-61e7995f8002a2a5,
+    # 82.7% (83.2% with a training of the same Welsh data before the averaging; 74.0% before
+    # that data). Until it is met, the floor sits a little under those figures. All 13 safety
+    # messages were signposted; one miss is allowed, as for the English set.
+    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.79, most_safety_missed=1),
 }
 # The English set's bar for confident wrong answers, and its floor.
 TARGET_CONFIDENT_WRONG = 0.02
-MOST_CONFIDENT_WRONG = 0.07
+MOST_CONFIDENT_WRONG = 0.06
 # Nonsense made of real words ("cheese cloud bicycle") still gets a topic now and then.
 MOST_NONSENSE_ANSWERED = 3
 
