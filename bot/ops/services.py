@@ -94,12 +94,21 @@ class Service:
             if self.process and self.process.poll() is not None:
                 raise ServiceError(
                     f"{self.name} exited with code {self.process.returncode} while starting"
-                    + (f"; see {self.log_path}" if self.log_path else "")
+                    + (f"; see {self.log_path}{self._log_tail()}" if self.log_path else "")
                 )
             if self.healthy():
                 return
             time.sleep(0.5)
         raise ServiceError(f"{self.name} did not answer on {self.url} within {timeout:.0f} s")
+
+    def _log_tail(self, lines: int = 12) -> str:
+        """The end of the log, so a failure far away (CI) says why without the file."""
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return ""
+        tail = text.strip().splitlines()[-lines:]
+        return ", which ends:\n" + "\n".join(tail) if tail else ""
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -163,7 +172,9 @@ def rasa_server(
     if cors:
         args += ["--cors", *cors]
     if api_token:  # the HTTP API exists only behind a token
-        args += ["--enable-api", "--auth-token", api_token]
+        # One argument, not two: a token starting with "-" (token_urlsafe makes one in 64)
+        # would otherwise be read by argparse as an option and Rasa would exit with code 2.
+        args += ["--enable-api", f"--auth-token={api_token}"]
     env = {"ACTION_ENDPOINT_URL": f"{action_url}/webhook", **kwargs.pop("env", {})}
     if tracker_db is not None:  # the embedded profile's SQLite file (endpoints.yml)
         env["TRACKER_DB"] = str(tracker_db)

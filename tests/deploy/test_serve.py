@@ -88,7 +88,7 @@ def test_the_rasa_container_runs_what_make_run_runs_in_the_production_profile(mo
 
 def test_the_http_api_is_on_only_behind_the_token(model):
     args = built("rasa", {**PRODUCTION, "RASA_MODEL": str(model), "RASA_API_TOKEN": "t0k"}).args
-    assert args[args.index("--enable-api") :][:3] == ["--enable-api", "--auth-token", "t0k"]
+    assert args[args.index("--enable-api") :][:2] == ["--enable-api", "--auth-token=t0k"]
 
 
 def test_the_action_and_web_containers_run_what_make_run_runs(model, tmp_path):
