@@ -22,13 +22,17 @@ from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+)
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
 from bot.language.safety import SIGNPOSTING_TOPICS
-
-CONFIDENCE = "confidence"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -64,18 +68,21 @@ class AveragedIntentClassifier(LogisticRegressionClassifier):
         names = [str(name) for name in self.clf.classes_]
         for message, row in zip(classified, probabilities, strict=True):
             regression = dict(zip(names, row.tolist(), strict=True))
-            diet = {e[INTENT_NAME_KEY]: e[CONFIDENCE] for e in message.get(INTENT_RANKING_KEY)}
+            diet = {
+                item[INTENT_NAME_KEY]: item[PREDICTED_CONFIDENCE_KEY]
+                for item in message.get(INTENT_RANKING_KEY)
+            }
             averaged = {
                 name: combined(name, diet.get(name, 0.0), regression.get(name, 0.0), weight)
                 for name in diet.keys() | regression.keys()
             }
             ranking = [
-                {INTENT_NAME_KEY: name, CONFIDENCE: confidence}
+                {INTENT_NAME_KEY: name, PREDICTED_CONFIDENCE_KEY: confidence}
                 for name, confidence in sorted(averaged.items(), key=lambda item: -item[1])
             ]
             message.set(INTENT, ranking[0], add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking[: self.config["ranking_length"] or None],
-                        add_to_output=True)
+            shown = ranking[: self.config[RANKING_LENGTH] or None]
+            message.set(INTENT_RANKING_KEY, shown, add_to_output=True)
         return messages
 
 
