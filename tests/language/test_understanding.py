@@ -151,6 +151,8 @@ def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(u
         ("my brother has been acting really strange with me since last week", 0.62),  # understood
         ("could my daughter apply for a job with you", 0.31),  # about careers
         ("what is the weather like in leeds", 0.2),  # not about the visitor
+        ("ga i ymgeisio am swydd gyda chi", 0.3),  # about careers, in Welsh
+        ("fyddai'r gyflog yn ddigon i fi", 0.3),  # a mutated Welsh careers word
     ],
 )
 def test_understood_careers_or_impersonal_messages_are_not_unsure(understand, text, confidence):
