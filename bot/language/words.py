@@ -14,12 +14,14 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 import simplemma
 import spacy_lookups_data
+from simplemma.strategies.dictionaries import DefaultDictionaryFactory
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 MIN_REAL_SHARE = 0.5  # more than half the words of a message must be words
@@ -41,8 +43,22 @@ def english_words() -> frozenset[str]:
 
 
 def is_welsh_word(word: str) -> bool:
-    """A word form of the Welsh dictionary that ships with simplemma (offline)."""
-    return simplemma.is_known(word, lang="cy")
+    """A word form of the Welsh dictionary that ships with simplemma (offline), also as
+    typed without its accents: visitors write "cwl" and "gret" for "cŵl" and "grêt"."""
+    return simplemma.is_known(word, lang="cy") or word in welsh_words_unaccented()
+
+
+@lru_cache(maxsize=1)
+def welsh_words_unaccented() -> frozenset[str]:
+    """The accented forms of the Welsh dictionary (about 4,000), with their accents taken off."""
+    words = {word.lower() for word in DefaultDictionaryFactory().get_dictionary("cy").keys()}
+    return frozenset(plain for word in words if (plain := without_accents(word)) != word)
+
+
+def without_accents(text: str) -> str:
+    """ "tâl" -> "tal", "cŵl" -> "cwl": the letters with their diacritics removed."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
 def words_of(text: str) -> list[str]:
@@ -82,6 +98,7 @@ class Vocabulary:
         self.domain = {word.lower() for word in domain if word.isalpha()}
         self.fillers = set(fillers)
         self.general = english_words()
+        welsh_words_unaccented()  # loaded now, not on a visitor's first message
         # Deletion neighbourhoods of the domain words (a symmetric-delete index): a
         # typo and its word share a deletion, found with no scan of the vocabulary.
         self.neighbours: set[str] = set()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.language.words import Vocabulary, english_words
+from bot.language.words import Vocabulary, english_words, is_welsh_word, without_accents
 
 DOMAIN = ["pupillage", "prosecutor", "paralegal", "cps", "wat", "pls", "lts", "hols"]
 
@@ -54,3 +54,15 @@ def test_the_word_list_is_the_offline_english_lemma_tables():
 def test_more_than_half_the_words_must_be_words(vocabulary):
     assert vocabulary.count("pension qqqq xkcdz zzkt").made_of_words is False
     assert vocabulary.count("pension scheme zzkt").made_of_words is True
+
+
+@pytest.mark.parametrize("message", ["mae'r swydd yn cwl", "gret, diolch", "faint yw'r tal"])
+def test_welsh_typed_without_its_accents_is_made_of_words(vocabulary, message):
+    # "cŵl", "grêt", "tâl" are in the Welsh dictionary only with their accents.
+    assert vocabulary.count(message).made_of_words
+
+
+def test_taking_accents_off_welsh_words_makes_no_noise_a_word():
+    assert is_welsh_word("cwl") and is_welsh_word("cŵl")
+    assert without_accents("tâl, ŵyr, ŷd") == "tal, wyr, yd"
+    assert not is_welsh_word("qwzx")
