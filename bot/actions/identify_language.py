@@ -30,6 +30,12 @@ SURE = 0.75  # the whole message's probability of a language, to decide on it
 SURE_ONE_WORD = 0.95  # a message of one word ("diolch", "pensiwn") must be clearer
 WELSH_WORD = 0.8  # a word counts as Welsh from this probability
 WELSH_SHARE = 0.25  # ... and a message with this share of Welsh words is Welsh
+# Greetings only Welsh speakers use, which the detector cannot tell from so few letters
+# ("helo, bore da" scores under 0.5 Welsh): a message it cannot decide that has one is Welsh.
+WELSH_GREETINGS = re.compile(
+    r"\b(?:helo|hylo|shwmae|s'mae|smae|su'mae|sumae|bore da|prynhawn da|noswaith dda|nos da)\b",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=1)
@@ -56,8 +62,12 @@ def identify(text: str) -> str | None:
     if len(words) == 1:
         if whole >= SURE_ONE_WORD:
             return WELSH
-        return ENGLISH if 1 - whole >= SURE_ONE_WORD else None
+        if 1 - whole >= SURE_ONE_WORD:
+            return ENGLISH
+        return WELSH if WELSH_GREETINGS.search(text) else None
     welsh_words = sum(welsh_probability(word) >= WELSH_WORD for word in words if len(word) > 1)
     if whole >= SURE or welsh_words / len(words) >= WELSH_SHARE:
         return WELSH
-    return ENGLISH if 1 - whole >= SURE else None
+    if 1 - whole >= SURE:
+        return ENGLISH
+    return WELSH if WELSH_GREETINGS.search(text) else None

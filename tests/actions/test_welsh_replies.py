@@ -28,6 +28,9 @@ def with_history(latest: Tracker, earlier: list[tuple[str, dict | None]]) -> Tra
         "Faint mae erlynydd y Goron yn ei ennill?",
         "oes swyddi i bobl ifanc yng Nghaerdydd",
         "dw i'n meddwl am neud cais am y training contract",  # Welsh with an English term
+        "helo, bore da",  # too few letters for the detector: a Welsh-only greeting
+        "Helo",
+        "prynhawn da",
     ],
 )
 def test_welsh_messages_are_welsh(text):
@@ -35,7 +38,12 @@ def test_welsh_messages_are_welsh(text):
 
 
 @pytest.mark.parametrize(
-    "text", ["How much does a crown prosecutor earn?", "is there a CPS office in Cardiff"]
+    "text",
+    [
+        "How much does a crown prosecutor earn?",
+        "is there a CPS office in Cardiff",
+        "hello, good morning",
+    ],
 )
 def test_english_messages_are_english(text):
     assert identify(text) == "en"
