@@ -236,12 +236,19 @@ def test_a_refused_model_is_listed_with_its_figures_and_why(console):
     tests/e2e/test_improvement_loop.py)."""
     from web.console.publishing import verdict
 
+    welsh = {"right": 0.83, "confident_wrong": 0.05, "fallback": 0.12, "questions": 208}
     live = {"right": 0.90, "confident_wrong": 0.03, "fallback": 0.07, "questions": 535}
+    live["welsh"] = welsh
     worse = {"right": 0.85, "confident_wrong": 0.06, "fallback": 0.09, "questions": 535}
+    worse["welsh"] = {**welsh, "right": 0.70}
     judged = verdict(worse, live)
-    assert not judged.ok and len(judged.reasons) == 2
+    assert not judged.ok and len(judged.reasons) == 3
     assert "85.0% against 90.0%" in judged.reasons[0]
+    assert judged.reasons[2].startswith("In Welsh: Right topic: 70.0% against 83.0%")
+    assert verdict({**live, "welsh": {**welsh, "right": 0.815}}, live).ok  # Welsh: 2 points
     assert verdict({**live, "right": 0.895}, live).ok  # within the tolerance
+    # Better in English does not excuse worse in Welsh.
+    assert not verdict({**live, "right": 0.95, "welsh": {**welsh, "right": 0.80}}, live).ok
     import json
     import time
 
@@ -256,5 +263,6 @@ def test_a_refused_model_is_listed_with_its_figures_and_why(console):
     page = editor.get(f"{console.url}/console/models/", timeout=60)
     assert page.status_code == 200
     assert "Refused" in page.text and "85.0% against 90.0%" in page.text
-    assert "may fall by at most 1.0 percentage points" in page.text
+    assert "In Welsh: 70.0%, live then: 83.0%" in page.text
+    assert "may fall by at most 1.0 percentage points in English and 2.0 in Welsh" in page.text
     assert "cannot be shown" in page.text  # no Rasa in this test

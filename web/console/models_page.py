@@ -43,6 +43,8 @@ async def models(request: Request) -> HTTPResponse:
         target=target,
         tolerance_right=publishing.TOLERANCE_RIGHT,
         tolerance_wrong=publishing.TOLERANCE_WRONG,
+        tolerance_welsh_right=publishing.TOLERANCE_WELSH_RIGHT,
+        tolerance_welsh_wrong=publishing.TOLERANCE_WELSH_WRONG,
         done=done,
     )
 
