@@ -92,7 +92,7 @@ class PrivateRedis:
     def __init__(self, root: Path):
         self.root = root
         self.port = free_port()
-        self.password = secrets.token_urlsafe(18)
+        self.password = secrets.token_hex(18)  # no "-": a value starting "--" is an option
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
