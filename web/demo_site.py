@@ -28,7 +28,8 @@ PAGES_DIR = Path(__file__).parent / "pages"
 SAFE_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 
 # The site's own words in each language: navigation, footer and the parts of every page.
-# The pages about the assistant are in English only, and the Welsh footer says so.
+# The pages about the assistant are in English only (the form page for the recruitment
+# team excepted), and the Welsh footer says so.
 SITES = {
     "en": {
         "lang": "en-GB",
@@ -76,7 +77,10 @@ SITES = {
     },
 }
 # The pages that exist in both languages, as {language: path}; the others are English only.
-TRANSLATED = ({"en": "/", "cy": "/cy/"},)
+TRANSLATED = (
+    {"en": "/", "cy": "/cy/"},
+    {"en": "/ask-the-recruitment-team", "cy": "/cy/ask-the-recruitment-team"},
+)
 
 templates = Environment(
     loader=FileSystemLoader(PAGES_DIR),
@@ -128,6 +132,7 @@ PAGES: dict[str, tuple[str, Context | None, str]] = {
     "/algorithmic-transparency": ("algorithmic-transparency.html", transparency_record, "en"),
     "/accuracy": ("accuracy.html", evaluation, "en"),
     "/ask-the-recruitment-team": ("ask-the-recruitment-team.html", None, "en"),
+    "/cy/ask-the-recruitment-team": ("cy/ask-the-recruitment-team.html", None, "cy"),
 }
 
 pages = Blueprint("pages")

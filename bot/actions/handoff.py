@@ -21,6 +21,7 @@ from urllib.parse import quote
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.language import reply_language
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.welsh import ENGLISH
 
@@ -31,21 +32,24 @@ OFFER = "handoff-offer"
 FALLBACK = "fallback"
 
 
-def form_url(conversation_id: str, env: Mapping[str, str] | None = None) -> str:
+def form_url(
+    conversation_id: str, env: Mapping[str, str] | None = None, lang: str = ENGLISH
+) -> str:
     """The web app's form page for this conversation (``PUBLIC_WEB_URL``, else the web
-    app on this machine, as `make run` starts it)."""
+    app on this machine, as `make run` starts it), in the conversation's language."""
     env = os.environ if env is None else env
     base = (env.get("PUBLIC_WEB_URL") or "").strip().rstrip("/")
     if not base.startswith(("https://", "http://")):
         base = f"http://localhost:{env.get('WEB_PORT') or 8000}"
-    return f"{base}{FORM_PATH}#conversation={quote(conversation_id, safe='')}"
+    path = FORM_PATH if lang == ENGLISH else f"/{lang}{FORM_PATH}"
+    return f"{base}{path}#conversation={quote(conversation_id, safe='')}"
 
 
 def handoff_button(kb: KnowledgeBase, tracker: Tracker) -> dict[str, str]:
     return {
         "title": kb.label(BUTTON_LABEL, ENGLISH).text,
         "payload": HANDOFF_PAYLOAD,
-        "url": form_url(tracker.sender_id),
+        "url": form_url(tracker.sender_id, lang=reply_language(tracker)),
     }
 
 

@@ -39,6 +39,9 @@ def test_the_form_link_carries_the_conversation_in_the_fragment():
     assert form_url("a b/c", {"WEB_PORT": "8123"}) == (
         "http://localhost:8123/ask-the-recruitment-team#conversation=a%20b%2Fc"
     )
+    assert form_url("abc123", {"PUBLIC_WEB_URL": "https://careers.example"}, lang="cy") == (
+        "https://careers.example/cy/ask-the-recruitment-team#conversation=abc123"
+    )
 
 
 async def test_asking_for_a_person_offers_the_form_beside_the_contact_page(dispatcher):
@@ -50,6 +53,15 @@ async def test_asking_for_a_person_offers_the_form_beside_the_contact_page(dispa
     [button] = offers([reply])
     assert button["payload"] == "/human-handoff"
     assert button["url"].endswith("/ask-the-recruitment-team#conversation=unit-test")
+    assert "/cy/" not in button["url"]
+
+
+async def test_a_welsh_visitor_is_offered_the_welsh_form_page(dispatcher):
+    tracker = make_tracker("human-handoff", "ga i siarad efo person go iawn plis")
+    await ActionConverse().run(dispatcher, tracker, {})
+    [button] = [b for m in dispatcher.messages for b in m.get("buttons") or []]
+    assert button["title"] == "Anfonwch eich cwestiwn at y tîm recriwtio"
+    assert button["url"].endswith("/cy/ask-the-recruitment-team#conversation=unit-test")
 
 
 async def test_one_turn_not_understood_makes_no_offer(dispatcher):

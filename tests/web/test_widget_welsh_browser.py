@@ -215,3 +215,19 @@ def test_the_form_for_the_recruitment_team_is_in_welsh_in_the_welsh_widget(web, 
     page.keyboard.press("Enter")
     expect(form).to_have_count(0)
     expect(widget.bot_messages).to_have_count(2)
+
+
+def test_the_form_page_for_the_recruitment_team_has_a_welsh_version(web_without_rasa, page):
+    # The page a Welsh conversation's offer links to over channels that open pages (REST).
+    page.goto(web_without_rasa.url + "/cy/ask-the-recruitment-team#conversation=welsh-page")
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    heading = KB.label("handoff-button", "cy").text
+    expect(page.get_by_role("heading", level=1, name=heading)).to_be_visible()
+    question = page.get_by_role("textbox", name=words("cy", "handoff-question-label"))
+    expect(question).to_be_visible()
+    expect(page.get_by_role("textbox", name=words("cy", "handoff-email-label"))).to_be_visible()
+    english = page.get_by_role("link", name="English", exact=True)
+    expect(english).to_have_attribute("href", "/ask-the-recruitment-team")
+    tab_to(page, question)
+    assert is_focused(question)
+    assert axe_violations(page) == [], "the form page, in Welsh"
