@@ -28,12 +28,13 @@ PAGES_DIR = Path(__file__).parent / "pages"
 SAFE_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 
 # The site's own words in each language: navigation, footer and the parts of every page.
-# The pages about the assistant are in English only (the form page for the recruitment
-# team excepted), and the Welsh footer says so.
+# The pages about the assistant are in English only (the privacy notice and the form page
+# for the recruitment team excepted), and the Welsh footer says so.
 SITES = {
     "en": {
         "lang": "en-GB",
         "home": "/",
+        "privacy": "/privacy",
         "name": "CPS Careers",
         "skip_link": "Skip to main content",
         "navigation_label": "Main",
@@ -56,6 +57,7 @@ SITES = {
     "cy": {
         "lang": "cy",
         "home": "/cy/",
+        "privacy": "/cy/privacy",
         "name": "Gyrfaoedd CPS",
         "skip_link": "Neidio i'r prif gynnwys",
         "navigation_label": "Prif",
@@ -65,10 +67,10 @@ SITES = {
         "navigation": (
             ("/cy/", "Hafan gyrfaoedd"),
             ("/pay-and-benefits", "Cyflog a buddion (Saesneg)"),
-            ("/privacy", "Preifatrwydd (Saesneg)"),
+            ("/cy/privacy", "Preifatrwydd"),
         ),
         "about_the_assistant": (
-            ("/privacy", "Hysbysiad preifatrwydd y cynorthwyydd gyrfaoedd (Saesneg)"),
+            ("/cy/privacy", "Hysbysiad preifatrwydd y cynorthwyydd gyrfaoedd"),
             ("/accessibility", "Datganiad hygyrchedd (Saesneg)"),
             ("/algorithmic-transparency", "Cofnod tryloywder algorithmig (Saesneg)"),
             ("/accuracy", "Pa mor gywir yw'r cynorthwyydd gyrfaoedd (Saesneg)"),
@@ -79,6 +81,7 @@ SITES = {
 # The pages that exist in both languages, as {language: path}; the others are English only.
 TRANSLATED = (
     {"en": "/", "cy": "/cy/"},
+    {"en": "/privacy", "cy": "/cy/privacy"},
     {"en": "/ask-the-recruitment-team", "cy": "/cy/ask-the-recruitment-team"},
 )
 
@@ -128,6 +131,7 @@ PAGES: dict[str, tuple[str, Context | None, str]] = {
     "/cy/": ("cy/index.html", None, "cy"),
     "/pay-and-benefits": ("pay-and-benefits.html", None, "en"),
     "/privacy": ("privacy.html", retention, "en"),
+    "/cy/privacy": ("cy/privacy.html", retention, "cy"),
     "/accessibility": ("accessibility.html", facts, "en"),
     "/algorithmic-transparency": ("algorithmic-transparency.html", transparency_record, "en"),
     "/accuracy": ("accuracy.html", evaluation, "en"),

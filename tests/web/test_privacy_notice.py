@@ -1,6 +1,8 @@
 """The privacy notice (/privacy) is true to the code: the retention it states is the
 configuration in force, the personal details it says are removed are the redaction's
-kinds, and it names the controller, the lawful basis and the visitor's rights."""
+kinds, and it names the controller, the lawful basis and the visitor's rights. The Welsh
+notice (/cy/privacy, a draft translation) has the same sections and states the same
+settings, so neither can change alone."""
 
 from __future__ import annotations
 
@@ -43,8 +45,8 @@ def stated(page: str, setting: str) -> int:
     return int(re.search(rf'data-setting="{setting}">(\d+)<', page).group(1))
 
 
-def notice(app) -> str:
-    response = requests.get(app.url + "/privacy", timeout=10)
+def notice(app, path: str = "/privacy") -> str:
+    response = requests.get(app.url + path, timeout=10)
     assert response.status_code == 200
     return response.text
 
@@ -63,6 +65,29 @@ def test_the_retention_stated_follows_the_settings(start_web_app, closed_port):
     )
     page = notice(app)
     assert (stated(page, "RETENTION_DAYS"), stated(page, "SENSITIVE_RETENTION_DAYS")) == (60, 14)
+
+
+SETTINGS = (
+    "RETENTION_DAYS",
+    "SENSITIVE_RETENTION_DAYS",
+    "REQUEST_RETENTION_DAYS",
+    "REQUEST_REPLY_DAYS",
+)
+
+
+def test_the_welsh_notice_has_every_section_and_setting_of_the_english(start_web_app, closed_port):
+    env = {"RETENTION_DAYS": "60", "SENSITIVE_RETENTION_DAYS": "14", "REQUEST_REPLY_DAYS": "2"}
+    app = start_web_app(f"http://127.0.0.1:{closed_port}", env=env)
+    english, welsh = notice(app), notice(app, "/cy/privacy")
+    assert '<html lang="cy">' in welsh and "{{" not in welsh
+    sections = re.compile(r'<(?:h2|p) id="([a-z-]+)"')
+    assert sections.findall(welsh) == sections.findall(english)
+    for setting in SETTINGS:
+        assert stated(welsh, setting) == stated(english, setting), setting
+    assert (stated(welsh, "RETENTION_DAYS"), stated(welsh, "REQUEST_REPLY_DAYS")) == (60, 2)
+    # Each names the other as its translation.
+    assert '<link rel="alternate" hreflang="cy" href="/cy/privacy">' in english
+    assert '<link rel="alternate" hreflang="en-GB" href="/privacy">' in welsh
 
 
 def test_the_hand_off_to_the_recruitment_team_states_its_settings(start_web_app, closed_port):
@@ -114,5 +139,20 @@ def test_the_notice_is_reached_by_keyboard_and_passes_axe(web_without_rasa, page
     page.wait_for_url("**/privacy")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Privacy notice for the careers assistant"
+    )
+    assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+def test_the_welsh_notice_is_reached_from_the_welsh_page_and_passes_axe(web_without_rasa, page):
+    page.goto(web_without_rasa.url + "/cy/")
+    footer = page.get_by_role("navigation", name="Am y cynorthwyydd gyrfaoedd")
+    link = footer.get_by_role("link", name="Hysbysiad preifatrwydd y cynorthwyydd gyrfaoedd")
+    link.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cy/privacy")
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Hysbysiad preifatrwydd y cynorthwyydd gyrfaoedd"
     )
     assert axe_violations(page) == []

@@ -228,6 +228,8 @@ def test_the_form_page_for_the_recruitment_team_has_a_welsh_version(web_without_
     expect(page.get_by_role("textbox", name=words("cy", "handoff-email-label"))).to_be_visible()
     english = page.get_by_role("link", name="English", exact=True)
     expect(english).to_have_attribute("href", "/ask-the-recruitment-team")
+    privacy = page.get_by_role("link", name=words("cy", "handoff-privacy"))
+    expect(privacy).to_have_attribute("href", "/cy/privacy#contact")  # the Welsh notice
     tab_to(page, question)
     assert is_focused(question)
     assert axe_violations(page) == [], "the form page, in Welsh"

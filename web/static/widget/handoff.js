@@ -315,7 +315,10 @@
     var server = container.getAttribute("data-server") || window.location.origin;
     var match = /(?:^#|&)conversation=([A-Za-z0-9_-]{16,64})(?:&|$)/.exec(window.location.hash);
     var conversation = match ? match[1] : null;
-    var options = { server: server, conversation: conversation, question: "", headingLevel: 2 };
+    var options = {
+      server: server, conversation: conversation, question: "", headingLevel: 2,
+      privacyUrl: container.getAttribute("data-privacy") || null, // the page's own notice
+    };
     var asked = !conversation ? Promise.resolve() :
       post(server + "/api/transcript", { conversation: conversation }).then(function (result) {
         options.question = result.status === 200 ? lastUnanswered(result.data.turns) : "";
