@@ -28,8 +28,8 @@ PAGES_DIR = Path(__file__).parent / "pages"
 SAFE_ORIGIN = re.compile(r"^https?://[a-z0-9.-]+(:\d{1,5})?$")
 
 # The site's own words in each language: navigation, footer and the parts of every page.
-# The pages about the assistant are in English only (the privacy notice and the form page
-# for the recruitment team excepted), and the Welsh footer says so.
+# The transparency record and the accuracy page are in English only, and the Welsh footer
+# says so; the others have a Welsh translation (TRANSLATED).
 SITES = {
     "en": {
         "lang": "en-GB",
@@ -71,7 +71,7 @@ SITES = {
         ),
         "about_the_assistant": (
             ("/cy/privacy", "Hysbysiad preifatrwydd y cynorthwyydd gyrfaoedd"),
-            ("/accessibility", "Datganiad hygyrchedd (Saesneg)"),
+            ("/cy/accessibility", "Datganiad hygyrchedd"),
             ("/algorithmic-transparency", "Cofnod tryloywder algorithmig (Saesneg)"),
             ("/accuracy", "Pa mor gywir yw'r cynorthwyydd gyrfaoedd (Saesneg)"),
         ),
@@ -82,6 +82,7 @@ SITES = {
 TRANSLATED = (
     {"en": "/", "cy": "/cy/"},
     {"en": "/privacy", "cy": "/cy/privacy"},
+    {"en": "/accessibility", "cy": "/cy/accessibility"},
     {"en": "/ask-the-recruitment-team", "cy": "/cy/ask-the-recruitment-team"},
 )
 
@@ -133,6 +134,7 @@ PAGES: dict[str, tuple[str, Context | None, str]] = {
     "/privacy": ("privacy.html", retention, "en"),
     "/cy/privacy": ("cy/privacy.html", retention, "cy"),
     "/accessibility": ("accessibility.html", facts, "en"),
+    "/cy/accessibility": ("cy/accessibility.html", facts, "cy"),
     "/algorithmic-transparency": ("algorithmic-transparency.html", transparency_record, "en"),
     "/accuracy": ("accuracy.html", evaluation, "en"),
     "/ask-the-recruitment-team": ("ask-the-recruitment-team.html", None, "en"),

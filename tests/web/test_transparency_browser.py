@@ -125,3 +125,24 @@ def test_the_site_can_point_the_widget_at_its_own_pages(measured_web, other_site
     expect(panel.get_by_role("link", name="how accurate it is", exact=True)).to_have_attribute(
         "href", measured_web.url + "/accuracy"
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [
+        ("/cy/accessibility", "Datganiad hygyrchedd cynorthwyydd gyrfaoedd y CPS"),
+        ("/cy/privacy", "Hysbysiad preifatrwydd y cynorthwyydd gyrfaoedd"),
+    ],
+)
+def test_each_welsh_page_passes_axe_and_is_used_by_keyboard(measured_web, page, path, heading):
+    page.goto(measured_web.url + path)
+    expect(page.locator("html")).to_have_attribute("lang", "cy")
+    expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+    assert axe_violations(page) == []
+    page.keyboard.press("Tab")
+    assert is_focused(page.get_by_role("link", name="Neidio i'r prif gynnwys"))
+    english = page.get_by_role("link", name="English", exact=True)
+    tab_to(page, english)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{path.removeprefix('/cy')}")
+    expect(page.locator("html")).to_have_attribute("lang", "en-GB")

@@ -200,6 +200,24 @@ def test_the_accessibility_statement_follows_the_model_statement(unmeasured_web)
     assert "https://www.equalityadvisoryservice.com/" in statement.links
 
 
+def test_the_welsh_accessibility_statement_has_the_headings_and_links_of_the_english(
+    unmeasured_web,
+):
+    english = page(unmeasured_web, "/accessibility")
+    welsh = page(unmeasured_web, "/cy/accessibility")
+    assert len(welsh.headings) == len(english.headings)
+    assert welsh.headings[0] == "Datganiad hygyrchedd cynorthwyydd gyrfaoedd y CPS"
+    assert [tag for tag in welsh.tags if tag[0] == "h"] == [
+        tag for tag in english.tags if tag[0] == "h"
+    ]  # the same outline, heading level for heading level
+    outside = {link for link in english.links if link.startswith("https://")}
+    assert outside <= set(welsh.links)  # every source and contact, the CPS's included
+    # The same preparation date ("prepared on 6 December 2026", "ei baratoi ar 6 Rhagfyr 2026").
+    prepared = re.search(r"prepared on (\d{1,2}) [A-Z][a-z]+ (20\d\d)", english.main)
+    prepared_cy = re.search(r"ei baratoi ar (\d{1,2}) [A-Z][a-z]+ (20\d\d)", welsh.main)
+    assert prepared_cy and prepared_cy.groups() == prepared.groups()
+
+
 # ---- Every page links to all of them -----------------------------------------------------
 
 
@@ -213,3 +231,16 @@ ABOUT = ["/privacy", "/accessibility", "/algorithmic-transparency", "/accuracy"]
 def test_every_page_footer_links_to_the_pages_about_the_assistant(unmeasured_web, path):
     links = page(unmeasured_web, path).links
     assert [link for link in links if link in ABOUT][-4:] == ABOUT
+
+
+ABOUT_IN_WELSH = ["/cy/privacy", "/cy/accessibility", "/algorithmic-transparency", "/accuracy"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/cy/", "/cy/privacy", "/cy/accessibility", "/cy/ask-the-recruitment-team"]
+)
+def test_every_welsh_page_footer_links_to_the_welsh_pages_where_there_are_some(
+    unmeasured_web, path
+):
+    links = page(unmeasured_web, path).links
+    assert [link for link in links if link in ABOUT_IN_WELSH][-4:] == ABOUT_IN_WELSH
