@@ -13,6 +13,10 @@ earn?" The classifier was trained on questions, so it is given the question:
 - within a sentence, the visitor's own background before a comma or dash is set aside
   the same way ("I look after my mum, is there a carers network?"), never a subject
   ("LTS eligibility - do I need a 2:1?");
+- within a sentence, what the visitor denies before a turn to what they want is set
+  aside too ("I don't need the pay details, just tell me about the holiday", "not
+  interested in law at all, but are there jobs in finance?"): a denial names the
+  topic the visitor does not want, which would pull the classifier towards it;
 - a message made only of framing ("hi", "thanks!"), or that asks nothing, is left
   whole: that is its meaning.
 
@@ -36,16 +40,22 @@ PUNCTUATION = ",.!?:;-–—~()"  # what may follow framing before the question 
 CLAUSE_BREAK = re.compile(r"\s*(?:[,;]|\s[-–—]\s)\s*")  # a comma, or a dash between spaces
 MIN_CONTENT_WORDS = 3  # a question with fewer says too little without the sentence before
 MIN_QUESTION_WORDS = 4  # fewer words than this left after the framing: read it all
+# A clause is a denial when a negation opens it ("I'm not a ...", "not interested",
+# "I don't need"), not when one comes late ("I'm doing an IT degree and not ..."), and
+# a contrast word this early in the next clause turns from it ("..., I just want").
+DENIAL_WITHIN = 4
+TURN_WITHIN = 3
 
 
 @dataclass(frozen=True)
 class Sentence:
     text: str
     words: tuple[str, ...]
+    wants: bool = False  # turned from a denial to what the visitor wants ("just tell me ...")
 
     @property
     def asks(self) -> bool:
-        return self.text.rstrip().endswith("?")
+        return self.wants or self.text.rstrip().endswith("?")
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -61,6 +71,8 @@ class QuestionReader:
         self.openers = {tuple(phrase.split()) for phrase in wording.question_openers}
         self.back_references = {tuple(phrase.split()) for phrase in wording.back_references}
         self.first_person = set(wording.first_person)
+        self.negation_cues = set(wording.negation.cues)
+        self.contrasts = set(wording.negation.contrasts)
 
     def question(self, text: str) -> str | None:
         """The part of `text` to classify, or None when that is the whole message."""
@@ -92,9 +104,11 @@ class QuestionReader:
             text = rest
         if rest is None:
             return None
-        text = self._question_clause(self._strip_trailing(text))
+        stated = self._strip_trailing(text)
+        wanted = self._after_denial(stated)
+        text = self._question_clause(wanted)
         words = _words(text)
-        return Sentence(text, words) if words else None
+        return Sentence(text, words, wants=wanted != stated) if words else None
 
     def _question_clause(self, text: str) -> str:
         """ "I look after my mum, is there a carers network?" -> "is there a carers network?"
@@ -115,6 +129,23 @@ class QuestionReader:
                     return text
                 return ", ".join([*clauses[start:position], rest, *clauses[position + 1 :]])
         return text
+
+    def _after_denial(self, text: str) -> str:
+        """ "not interested in law, but are there jobs in finance?" -> "are there jobs in
+        finance?": clauses opened by a denial, then a clause that turns ("but", "just")
+        within its first words, which is kept with everything after it."""
+        clauses = CLAUSE_BREAK.split(text)
+        for position in range(1, len(clauses)):
+            if not self._denies(_words(clauses[position - 1])[:DENIAL_WITHIN]):
+                break
+            words = _words(clauses[position])
+            if self.contrasts & set(words[:TURN_WITHIN]):
+                rest = ", ".join(clauses[position:])
+                return re.sub(r"^but\s+", "", rest, flags=re.IGNORECASE)
+        return text
+
+    def _denies(self, words: tuple[str, ...]) -> bool:
+        return any(word in self.negation_cues or word.endswith("n't") for word in words)
 
     def _about_me(self, words: tuple[str, ...]) -> bool:
         return bool(self.first_person & set(words))

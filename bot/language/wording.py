@@ -34,10 +34,11 @@ def _phrases(values: list[object]) -> list[str]:
 class Negation(BaseModel):
     cues: list[str] = Field(..., min_items=1)
     breakers: list[str]
+    contrasts: list[str] = Field(..., min_items=1)
     max_scope: int = Field(..., ge=1, le=10)
     premises: dict[str, list[str]]
 
-    _lists = validator("cues", "breakers", pre=True, allow_reuse=True)(_phrases)
+    _lists = validator("cues", "breakers", "contrasts", pre=True, allow_reuse=True)(_phrases)
 
     class Config:
         extra = "forbid"

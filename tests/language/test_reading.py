@@ -83,3 +83,39 @@ def test_background_clauses_before_a_question_are_set_aside(reader):
     )
     # A subject before the question is not background.
     assert reader.question("LTS eligibility - do I need a 2:1?") is None
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "I don't want the pension details, just tell me about sick pay",
+            "just tell me about sick pay",
+        ),
+        ("not bothered about law, but do you have IT jobs?", "do you have IT jobs?"),
+        ("I'm not after a job yet, I only want to know about the networks",
+         "I only want to know about the networks"),
+        ("Never been in trouble. Not a lawyer, just curious how long vetting takes?",
+         "just curious how long vetting takes?"),
+    ],
+)
+def test_what_the_visitor_turns_to_after_a_denial_is_the_question(reader, message, question):
+    # The denial names the topic the visitor does not want; the understanding checks still
+    # read the whole message (a denied crime is still seen as denied).
+    assert reader.question(message) == question
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # The denial is the question's premise: what follows refers back to it.
+        "I'm not a UK citizen, would that stop me applying?",
+        # No turn: a denial and a question side by side stay together.
+        "I don't have a degree, can I still be a paralegal?",
+        # A negation late in the clause does not make the clause a denial.
+        "I study computing and I'm not keen on law, but is IT work at the CPS well paid?",
+    ],
+)
+def test_a_denial_that_the_question_needs_is_kept(reader, message):
+    question = reader.question(message)
+    assert question is None or question.startswith(message.split(",")[0])
