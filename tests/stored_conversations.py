@@ -169,3 +169,13 @@ def _without_time(message: UserUttered | None) -> dict | None:
 def turns(count: int) -> Iterator[Turn]:
     """``count`` turns from TURNS, in order, round again as often as needed."""
     return itertools.islice(itertools.cycle(TURNS), count)
+
+
+def growing_tracker(count: int = 24) -> Iterator[DialogueStateTracker]:
+    """One tracker, yielded after each event of ``count`` turns (no store involved)."""
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    now = clock()
+    for turn in turns(count):
+        for event in turn(now):
+            tracker.update(event)
+            yield tracker
