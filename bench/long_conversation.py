@@ -3,7 +3,10 @@
 A few visitors each hold ONE conversation of many turns (100 by default), drawn like the
 load's conversations (bench.conversations: questions, follow-ups, button clicks, ratings)
 one plan after another under the same conversation id, with a pause between turns so that
-the server is not saturated and each turn's latency is its own. The result is the
+the server is not saturated and each turn's latency is its own, and so that the
+conversation stays under the channels' limit of RATE_LIMIT_PER_CONVERSATION (20) messages
+a minute: a turn over it would be answered "please slow down" without reaching the
+dialogue, and is counted as an error (stock Rasa has no such limit). The result is the
 median latency of each turn number over the visitors, and the medians of the first ten
 and the last ten turns.
 """
@@ -19,10 +22,12 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
+from bench.contract import reply_topic
 from bench.conversations import Pools, Rate, Turn, message_for, plan
 from bench.load import RestClient
 
-TURNS, VISITORS, PAUSE_SECONDS = 100, 2, 1.0
+TURNS, VISITORS, PAUSE_SECONDS = 100, 2, 3.2
+SLOW_DOWN = "slow-down"  # the topic of the channels' rate-limit reply (bot/limits)
 EDGE = 10  # turns compared at each end
 
 
@@ -80,8 +85,10 @@ async def long_visitor(
         if text is None:
             continue
         outcome = await client.send(conversation_id, text, answer=not isinstance(turn, Rate))
-        latencies.append(outcome.latency * 1000 if outcome.latency is not None else None)
-        if outcome.error:
+        limited = not outcome.error and reply_topic(outcome.messages) == SLOW_DOWN
+        answered = outcome.latency is not None and not limited
+        latencies.append(outcome.latency * 1000 if answered else None)
+        if outcome.error or limited:
             errors += 1  # the conversation goes on: its length is what is measured
         else:
             previous = outcome.messages
