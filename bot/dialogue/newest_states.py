@@ -15,12 +15,18 @@ what ``prediction_states`` does applies to those states alone. The result is a
 
 from __future__ import annotations
 
+import copy
+import operator
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+REPLAYED = "_newest_states_replayed"
 
 
 class NewestStates(list):
@@ -40,23 +46,59 @@ class NewestStates(list):
         return self._every()
 
 
+@dataclass
+class Replayed:
+    """Where the last call on one tracker stopped: the applied events replayed (on the
+    tracker whose deque is ``events``, with ``domain``), the replaying tracker after them,
+    and the states before the newest ``kept`` actions among them."""
+
+    events: Any
+    domain: Domain
+    applied: list[Event]
+    replay: DialogueStateTracker
+    states: list[State]
+    kept: int
+
+
+def _state(domain: Domain, replay: DialogueStateTracker) -> State:
+    return domain._clean_state(domain.get_active_state(replay))
+
+
 def _states_from_the_end(tracker: DialogueStateTracker, domain: Domain, count: int) -> list[State]:
     """``Domain.states_for_tracker_history`` (with no rule-only turns left out and no
-    slots omitted, as a rule policy asks) for the newest ``count`` states only."""
-    events = tracker.applied_events()
-    actions = sum(isinstance(event, ActionExecuted) for event in events)
-    first_wanted = actions + 1 - count  # one state before each action, one for the present
-    replay = tracker.init_copy()
-    states: list[State] = []
-    seen = 0
-    for event in events:
+    slots omitted, as a rule policy asks) for the newest ``count`` states only.
+
+    Within a turn the same tracker is asked again after a few more events: the replay
+    goes on from where it stopped when the applied events it replayed are still the first
+    ones (the same objects), else it starts again.
+    """
+    applied = tracker.applied_events()
+    kept = count - 1  # one state before each action, one for the present
+    last: Replayed | None = tracker.__dict__.get(REPLAYED)
+    if (
+        last is not None
+        and last.events is tracker.events
+        and last.domain is domain
+        and last.kept >= kept
+        and len(applied) >= len(last.applied)
+        and all(map(operator.is_, applied, last.applied))
+    ):
+        replay, states, new = last.replay, last.states, applied[len(last.applied) :]
+        skip = 0
+    else:
+        replay, states, new = tracker.init_copy(), [], applied
+        skip = sum(isinstance(event, ActionExecuted) for event in applied) - kept
+    for event in new:
         if isinstance(event, ActionExecuted):
-            if seen >= first_wanted:
-                states.append(domain._clean_state(domain.get_active_state(replay)))
-            seen += 1
+            if skip > 0:
+                skip -= 1
+            else:
+                states.append(_state(domain, replay))
+                del states[: max(0, len(states) - kept)]
         replay.update(event)
-    states.append(domain._clean_state(domain.get_active_state(replay)))
-    return states
+    tracker.__dict__[REPLAYED] = Replayed(tracker.events, domain, applied, replay, states, kept)
+    newest = states[max(0, len(states) - kept) :] if kept else []
+    return [*copy.deepcopy(newest), _state(domain, replay)]
 
 
 def newest_states(

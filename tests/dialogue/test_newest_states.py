@@ -11,7 +11,7 @@ import pytest
 from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
 from stored_conversations import DOMAIN, growing_tracker
 
-from bot.dialogue.newest_states import NewestStates, newest_states
+from bot.dialogue.newest_states import REPLAYED, NewestStates, newest_states
 
 
 @pytest.mark.parametrize("max_history", [None, 2])
@@ -40,3 +40,17 @@ def test_they_are_fewer_than_every_state_in_a_long_conversation() -> None:
     newest = newest_states(featurizer, tracker, DOMAIN, 3, False, every=lambda: every)
     assert isinstance(newest, NewestStates)
     assert len(newest) == 3 < len(every)
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_asked_again_after_more_events_the_replay_goes_on(count: int) -> None:
+    """As in a turn: the same tracker, a few more events, the same rule length."""
+    featurizer = MaxHistoryTrackerFeaturizer(max_history=None)
+    replays = set()
+    for tracker in growing_tracker(36):
+        rasas = featurizer.prediction_states([tracker], DOMAIN)[0]
+        ours = newest_states(featurizer, tracker, DOMAIN, count, False, every=list)
+        assert list(ours) == rasas[-count:], len(tracker.events)
+        replays.add(id(tracker.__dict__[REPLAYED].replay))
+    # Started again only after restarts, sessions and rewinds, not after every event.
+    assert 5 < len(replays) < 40
