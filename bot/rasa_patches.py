@@ -24,7 +24,9 @@ against Rasa's original):
 * the tracker's applied events, continued from the last call instead of recomputed:
   ``DialogueStateTracker.applied_events`` folds over every event of the conversation,
   several times a turn, so its cost grew with the conversation (a tenth of a turn at turn
-  100, docs/benchmarks.md).
+  100, docs/benchmarks.md);
+* the tracker's copy, continued too: ``DialogueStateTracker.copy`` replays every event
+  into a new tracker, and Rasa copies the tracker before each action it runs.
 
 Not here, because they are not changes to Rasa: our channels (bot/channels/) and tracker
 store (bot/storage/tracker_store.py) are Rasa's documented extension points, and the log
@@ -34,7 +36,9 @@ after Rasa configures its logging.
 
 from __future__ import annotations
 
+import copy
 import importlib.metadata
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -195,6 +199,61 @@ def applied_events(self: DialogueStateTracker) -> list[Event]:
     return list(applied)
 
 
+@dataclass(frozen=True)
+class CopyReplay:
+    """The replay behind the last copy of a tracker: the first ``seen`` events of the deque
+    ``events``, the last being ``last``, replayed into ``replay``."""
+
+    events: Any
+    seen: int
+    last: Event
+    replay: DialogueStateTracker
+
+
+COPY_REPLAY = "_copy_replay"
+_original_copy = DialogueStateTracker.copy
+
+
+def _unshared(replay: DialogueStateTracker) -> DialogueStateTracker:
+    """A tracker in ``replay``'s state that can be changed without changing ``replay``: the
+    same event objects, as a tracker replayed afresh has; its own slots and loop state."""
+    twin = copy.copy(replay)
+    twin.events = deque(replay.events, maxlen=replay.events.maxlen)
+    slots = type(replay.slots)()
+    slots.update({name: copy.copy(slot) for name, slot in replay.slots.items()})
+    twin.slots = slots
+    twin.latest_action = copy.copy(replay.latest_action)
+    twin.active_loop = copy.copy(replay.active_loop)
+    for memo in (APPLIED_FOLD, COPY_REPLAY):
+        twin.__dict__.pop(memo, None)
+    return twin
+
+
+def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
+    """DialogueStateTracker.copy (rasa 3.6.21: every event replayed into a new tracker),
+    the replay going on from the last copy of this tracker when only events were added
+    since (as for applied_events). Other tracker classes (training's) copy Rasa's way."""
+    if type(self) is not DialogueStateTracker:
+        return _original_copy(self)
+    events = self.events
+    last: CopyReplay | None = self.__dict__.get(COPY_REPLAY)
+    if (
+        last is not None
+        and last.events is events
+        and events.maxlen is None
+        and 0 < last.seen <= len(events)
+        and events[last.seen - 1] is last.last
+    ):
+        replay, new = last.replay, [events[index] for index in range(last.seen, len(events))]
+    else:
+        replay, new = self.init_copy(), list(events)
+    for event in new:
+        replay.update(event)
+    if events:
+        self.__dict__[COPY_REPLAY] = CopyReplay(events, len(events), events[-1], replay)
+    return _unshared(replay)
+
+
 class FailLoudTrackerStore(FailSafeTrackerStore):
     """Rasa's wrapper around every tracker store, letting a database error through.
 
@@ -253,6 +312,7 @@ def patches(action_timeout: float) -> list[Patch]:
             "applied_events",
             applied_events,
         ),
+        Patch("tracker copies continued, not replayed", DialogueStateTracker, "copy", copy_tracker),
     ]
 
 
@@ -305,6 +365,7 @@ def is_installed() -> bool:
         and Event.__dict__["resolve_by_type"].__func__ is resolve_by_type
         and rasa.core.agent.FailSafeTrackerStore is FailLoudTrackerStore
         and DialogueStateTracker.__dict__["applied_events"] is applied_events
+        and DialogueStateTracker.__dict__["copy"] is copy_tracker
     )
 
 

@@ -24,7 +24,7 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
-from stored_conversations import DOMAIN, clock, growing_tracker
+from stored_conversations import DOMAIN, clock, growing_tracker, state
 
 from bot import rasa_patches, rasa_server
 from bot.rasa_patches import (
@@ -38,6 +38,7 @@ from bot.rasa_patches import (
 ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 ORIGINAL_RESOLVE = Event.resolve_by_type
 ORIGINAL_APPLIED = DialogueStateTracker.applied_events
+ORIGINAL_COPY = DialogueStateTracker.copy
 GOOD = {
     "events": [{"event": "slot", "name": "subject", "value": "crown-prosecutor"}],
     "responses": [{"text": "An answer.", "custom": {"topic": "salary"}}],
@@ -79,6 +80,7 @@ def test_it_installs_these_patches_and_puts_rasas_values_back() -> None:
         "event classes remembered by type name",
         "tracker-store errors raised",
         "applied events continued, not recomputed",
+        "tracker copies continued, not replayed",
     ]
     for patch in installed:
         assert patch.owner.__dict__[patch.attribute] is patch.value
@@ -90,6 +92,7 @@ def test_it_installs_these_patches_and_puts_rasas_values_back() -> None:
     assert RemoteAction._validate_action_result is ORIGINAL_VALIDATE
     assert Event.resolve_by_type is ORIGINAL_RESOLVE
     assert DialogueStateTracker.applied_events is ORIGINAL_APPLIED
+    assert DialogueStateTracker.copy is ORIGINAL_COPY
     assert not rasa_patches.is_installed()
 
 
@@ -267,3 +270,19 @@ def test_each_call_gets_a_list_of_its_own_and_a_copy_starts_afresh() -> None:
     bounded.applied_events()
     bounded.update(ActionExecuted("action_listen"))  # pushes the oldest event out
     assert bounded.applied_events() == ORIGINAL_APPLIED(bounded)
+
+
+def test_a_copy_is_rasas_after_every_event_and_changes_nothing_kept() -> None:
+    rasa_patches.install(action_timeout=1.5)
+    for number, tracker in enumerate(growing_tracker(36)):
+        theirs, ours = ORIGINAL_COPY(tracker), tracker.copy()
+        assert state(ours) == state(theirs), number
+        assert all(a is b for a, b in zip(ours.events, theirs.events, strict=True))
+        if any(event is theirs.latest_message for event in theirs.events):
+            assert ours.latest_message is theirs.latest_message  # shared, as Rasa shares it
+        # Rasa changes a copy (the policy's events before an action): the next copy is
+        # still the tracker's.
+        ours.update(SlotSet("subject", "changed in the copy"))
+        ours.update(ActionExecuted("action_answer_knowledge"))
+        assert state(tracker.copy()) == state(ORIGINAL_COPY(tracker)), number
+    assert rasa_patches.COPY_REPLAY in tracker.__dict__
