@@ -6,7 +6,7 @@ store would read back is kept in memory after each turn (up to TRACKER_CACHE_CON
 conversations, least recently used dropped first; 0 turns the cache off), and a turn
 starts from a copy of it once one cheap query says the store still holds what it held:
 
-    SELECT count(id), max(id) FROM events WHERE sender_id = ?
+    SELECT count(*), max(id) FROM events WHERE sender_id = ?
 
 (the ``ix_events_sender_id_id`` index answers it alone). Another worker's or instance's
 turn adds rows, so the count and the newest id change; a deletion (retention, erasure)
@@ -25,6 +25,7 @@ the slots and active loop are copied).
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import os
 from collections import OrderedDict, deque
@@ -66,14 +67,17 @@ class Stamp:
     newest_id: int | None
 
 
-def stamp_query(events: sa.Table, sender_id: str) -> sa.sql.Select:
-    return sa.select(sa.func.count(events.c.id), sa.func.max(events.c.id)).where(
-        events.c.sender_id == sender_id
+@functools.lru_cache(maxsize=8)
+def stamp_query(events: sa.Table) -> sa.sql.Select:
+    """The count and newest id of one conversation's events (bind ``sender_id``); built
+    once per table, as compiling it again cost more than running it."""
+    return sa.select(sa.func.count(), sa.func.max(events.c.id)).where(
+        events.c.sender_id == sa.bindparam("sender_id")
     )
 
 
 def read_stamp(session: Any, events: sa.Table, sender_id: str) -> Stamp:
-    count, newest = session.execute(stamp_query(events, sender_id)).one()
+    count, newest = session.execute(stamp_query(events), {"sender_id": sender_id}).one()
     return Stamp(int(count or 0), newest)
 
 

@@ -50,7 +50,7 @@ async def test_turns_alternating_between_instances_are_never_missed(schema: str)
 
 def test_the_check_reads_one_index(schema: str) -> None:
     store = instance()
-    query = tracker_cache.stamp_query(store.SQLEvent.__table__, "visitor")
+    query = tracker_cache.stamp_query(store.SQLEvent.__table__).params(sender_id="visitor")
     compiled = str(query.compile(store.engine, compile_kwargs={"literal_binds": True}))
     try:
         with store.engine.connect() as connection:

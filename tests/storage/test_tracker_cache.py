@@ -167,7 +167,7 @@ def test_the_cache_size_comes_from_the_environment() -> None:
 
 def test_the_check_reads_one_index(tmp_path: Path, monkeypatch) -> None:
     ours = store(tmp_path / "tracker.db", monkeypatch)
-    query = tracker_cache.stamp_query(ours.SQLEvent.__table__, "visitor")
+    query = tracker_cache.stamp_query(ours.SQLEvent.__table__).params(sender_id="visitor")
     compiled = str(query.compile(ours.engine, compile_kwargs={"literal_binds": True}))
     with ours.engine.connect() as connection:
         plan = " ".join(
