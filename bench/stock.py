@@ -18,6 +18,7 @@ production profile, so that every comparison is at equal workers.
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -27,6 +28,18 @@ from bot.ops.services import Service, action_server, free_port
 
 # Rasa's log stays at its default level, as `rasa run` leaves it.
 STOCK_CREDENTIALS = {"rest": None}
+# What `rasa run` logs once the model is loaded: its REST channel answers before that.
+UP_AND_RUNNING = "Rasa server is up and running"
+
+
+@dataclass
+class StockRasa(Service):
+    """Healthy once its channel answers and its log says the model is loaded."""
+
+    def healthy(self) -> bool:
+        if not super().healthy() or self.log_path is None or not self.log_path.exists():
+            return False
+        return UP_AND_RUNNING in self.log_path.read_text(errors="replace")
 
 
 def stock_endpoints(
@@ -83,7 +96,7 @@ def stock_rasa(
         "--port",
         str(port),
     ]
-    return Service(
+    return StockRasa(
         name="Stock Rasa server",
         args=args,
         host="127.0.0.1",

@@ -18,7 +18,7 @@ from bench.stock import STOCK_CREDENTIALS, stock_services
 from bench.systems import TARGETS, stock_running
 from bot.ops import PROJECT_ROOT
 from bot.ops.profiles import Redis
-from bot.ops.services import BASE_ENV
+from bot.ops.services import BASE_ENV, Service
 
 MODEL = Path("/models/stock-0123.tar.gz")
 
@@ -99,3 +99,15 @@ def test_each_stock_target_is_compared_with_ours_at_equal_workers(tmp_path) -> N
     assert running.describe().startswith("1 Rasa instance x 2 Sanic workers")
     assert "Redis lock store" in running.describe()
     assert [kind for kind, _service in running.by_kind()] == ["Action server", "Rasa"]
+
+
+def test_stock_rasa_is_healthy_only_once_its_model_is_loaded(tmp_path, monkeypatch) -> None:
+    """`rasa run` answers on its channel before the model is loaded; start-up is timed to
+    the log line Rasa writes once it is (rasa/core/run.py)."""
+    _actions, rasa = written(tmp_path, 1)[:2]
+    monkeypatch.setattr(Service, "healthy", lambda _self: True)  # the channel answers
+    assert not rasa.healthy()  # no log yet
+    rasa.log_path.write_text("INFO rasa.core.processor - Loading model ...\n")
+    assert not rasa.healthy()
+    rasa.log_path.write_text("INFO rasa.core.run - Rasa server is up and running.\n")
+    assert rasa.healthy()
