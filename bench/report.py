@@ -70,6 +70,8 @@ def long_rows(result: BenchResult) -> list[list[str]]:
         for t in result.targets
         if t.long is not None
     ]
+
+
 PSS_HEADER = ["target", "when", *(f"{name} MiB" for name in SERVICES)]
 
 

@@ -36,9 +36,7 @@ after Rasa configures its logging.
 
 from __future__ import annotations
 
-import copy
 import importlib.metadata
-from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -60,6 +58,8 @@ from rasa.shared.core.events import (
     UserUttered,
 )
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.dialogue.tracker_state import state_copy
 
 RASA_VERSION = "3.6.21"
 
@@ -214,21 +214,6 @@ COPY_REPLAY = "_copy_replay"
 _original_copy = DialogueStateTracker.copy
 
 
-def _unshared(replay: DialogueStateTracker) -> DialogueStateTracker:
-    """A tracker in ``replay``'s state that can be changed without changing ``replay``: the
-    same event objects, as a tracker replayed afresh has; its own slots and loop state."""
-    twin = copy.copy(replay)
-    twin.events = deque(replay.events, maxlen=replay.events.maxlen)
-    slots = type(replay.slots)()
-    slots.update({name: copy.copy(slot) for name, slot in replay.slots.items()})
-    twin.slots = slots
-    twin.latest_action = copy.copy(replay.latest_action)
-    twin.active_loop = copy.copy(replay.active_loop)
-    for memo in (APPLIED_FOLD, COPY_REPLAY):
-        twin.__dict__.pop(memo, None)
-    return twin
-
-
 def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
     """DialogueStateTracker.copy (rasa 3.6.21: every event replayed into a new tracker),
     the replay going on from the last copy of this tracker when only events were added
@@ -251,7 +236,7 @@ def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
         replay.update(event)
     if events:
         self.__dict__[COPY_REPLAY] = CopyReplay(events, len(events), events[-1], replay)
-    return _unshared(replay)
+    return state_copy(replay, forget=[APPLIED_FOLD, COPY_REPLAY])
 
 
 class FailLoudTrackerStore(FailSafeTrackerStore):

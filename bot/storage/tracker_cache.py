@@ -28,7 +28,7 @@ import copy
 import functools
 import json
 import os
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +36,8 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.dialogue.tracker_state import state_copy
 
 DEFAULT_CONVERSATIONS = 1000
 # Set on each copy handed out: which kept tracker it came from, and at what version.
@@ -98,12 +100,7 @@ def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
     user message (``DefinePrevUserUtteredFeaturization``, ``EntitiesAdded``), which is
     copied. Slots, the latest action and the active loop are the tracker's own state.
     """
-    twin = copy.copy(tracker)
-    twin.events = deque(tracker.events, maxlen=tracker.events.maxlen)
-    slots = type(tracker.slots)()
-    slots.update({name: copy.copy(slot) for name, slot in tracker.slots.items()})
-    twin.slots = slots
-    twin.latest_action = copy.copy(tracker.latest_action)
+    twin = state_copy(tracker, forget=[ORIGIN])
     twin.active_loop = copy.deepcopy(tracker.active_loop)
     latest = tracker.latest_message
     if latest is not None:
@@ -112,7 +109,6 @@ def copy_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
             if twin.events[-back] is latest:
                 twin.events[-back] = twin.latest_message
                 break
-    twin.__dict__.pop(ORIGIN, None)
     return twin
 
 
