@@ -1,4 +1,6 @@
 """Benchmarks. `make bench` (bench/__main__.py): simulated visitors against the embedded
-default, the production profile and a stock `rasa init` baseline, written to
-docs/benchmarks.md. The recruiter console has its own (bench/console_*.py).
+default, the production profile and stock Rasa at one and two workers (bench/stock.py),
+and 100-turn conversations (bench/long_conversation.py), written to docs/benchmarks.md.
+`python -m bench.turn_cpu`: Rasa's CPU per turn along one long conversation. The
+recruiter console has its own (bench/console_*.py).
 """

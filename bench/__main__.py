@@ -4,6 +4,11 @@
     make bench BENCH_ARGS="--targets embedded --levels 1,10 --messages 1=50,10=200
         --no-training --output var/bench/assistant/try.md"        # a quick look
     make bench BENCH_ARGS="--from-results var/bench/assistant/results.json"  # redraw
+    make bench BENCH_ARGS="--targets production,stock-2w --levels 10 --long-turns 100"
+
+Targets: ours (embedded, production) and stock Rasa at one and two workers (stock,
+stock-2w: bench/stock.py). Each target also holds a few conversations of --long-turns
+turns and reports the latency by turn number (bench/long_conversation.py).
 
 The stock baseline is trained once and kept; so is the time each training took
 (`--retrain` measures it again).
@@ -16,7 +21,10 @@ import sys
 from pathlib import Path
 from subprocess import CalledProcessError
 
-from bench.plot import plot
+from bench.long_conversation import PAUSE_SECONDS as LONG_PAUSE
+from bench.long_conversation import TURNS as LONG_TURNS
+from bench.long_conversation import VISITORS as LONG_VISITORS
+from bench.plot import plot, plot_turns
 from bench.report import markdown, terminal
 from bench.results import BenchResult
 from bench.runner import (
@@ -105,6 +113,21 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--rasa-instances", type=positive(int), default=1, help="production profile only"
     )
+    parser.add_argument(
+        "--long-turns",
+        type=int,
+        default=LONG_TURNS,
+        help=f"turns of each long conversation (default {LONG_TURNS}; 0: none)",
+    )
+    parser.add_argument(
+        "--long-visitors", type=positive(int), default=LONG_VISITORS, help="long conversations"
+    )
+    parser.add_argument(
+        "--long-pause",
+        type=float,
+        default=LONG_PAUSE,
+        help=f"seconds between the turns of a long conversation (default {LONG_PAUSE})",
+    )
     parser.add_argument("--seed", type=int, default=1, help="seeds the conversations")
     parser.add_argument("--no-training", action="store_true", help="skip timing training")
     parser.add_argument(
@@ -114,15 +137,22 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--from-results", type=Path, help="only draw the report from a results file"
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.long_turns < 0 or args.long_pause < 0:
+        parser.error("--long-turns and --long-pause cannot be negative")
+    return args
 
 
 def write_report(result: BenchResult, output: Path) -> None:
     picture = output.with_suffix(".png")
+    by_turn = output.with_name(f"{output.stem}-turns.png")
     output.parent.mkdir(parents=True, exist_ok=True)
     plot(result, picture)
-    output.write_text(markdown(result, picture.name), encoding="utf-8")
-    say(f"Report: {output} (plot {picture})")
+    turns_plotted = plot_turns(result, by_turn)
+    output.write_text(
+        markdown(result, picture.name, by_turn.name if turns_plotted else None), encoding="utf-8"
+    )
+    say(f"Report: {output} (plots {picture}" + (f", {by_turn})" if turns_plotted else ")"))
 
 
 def main(argv: list[str] | None = None) -> int:

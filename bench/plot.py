@@ -14,6 +14,7 @@ STYLES = {
     "embedded": {"marker": "o", "linestyle": "-"},
     "production": {"marker": "s", "linestyle": "--"},
     "stock": {"marker": "^", "linestyle": ":"},
+    "stock-2w": {"marker": "v", "linestyle": (0, (3, 1, 1, 1))},
 }
 OTHER = {"marker": "x", "linestyle": "-."}
 
@@ -62,3 +63,36 @@ def plot(result: BenchResult, path: Path) -> None:
     figure.tight_layout()
     figure.savefig(path, dpi=110)
     plt.close(figure)
+
+
+def plot_turns(result: BenchResult, path: Path) -> bool:
+    """Latency by turn number in the long conversations; False if none was held."""
+    measured = [t for t in result.targets if t.long and t.long.latencies_ms]
+    if not measured:
+        return False
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(figsize=(10, 4.2))
+    for target in measured:
+        by_turn = target.long.by_turn()
+        turns = [n + 1 for n, value in enumerate(by_turn) if value is not None]
+        values = [value for value in by_turn if value is not None]
+        style = {**STYLES.get(target.key, OTHER), "color": "black", "label": target.key}
+        axes.plot(turns, values, markersize=3, markevery=10, linewidth=1, **style)
+    axes.set_ylim(bottom=0)
+    axes.set_xlabel("turn of the conversation")
+    axes.set_ylabel("median latency, milliseconds")
+    long = measured[0].long
+    axes.set_title(
+        f"Latency by turn: {long.visitors} conversations of {long.turns} turns each, "
+        f"{long.pause_seconds:g} s between turns"
+    )
+    axes.grid(True, color="0.85")
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+    plt.close(figure)
+    return True

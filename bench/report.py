@@ -53,6 +53,25 @@ def result_rows(result: BenchResult) -> list[list[str]]:
 
 
 CPU_HEADER = ["target", "visitors", *(f"{name} ms" for name in SERVICES)]
+LONG_HEADER = ["target", "conversations", "turns", "turns 1-10 ms", "last 10 turns ms", "ratio"]
+
+
+def long_rows(result: BenchResult) -> list[list[str]]:
+    """The long conversations: median latency of the first and the last ten turns."""
+    return [
+        [
+            t.key,
+            str(t.long.visitors),
+            str(t.long.turns),
+            ms(t.long.first_ms),
+            ms(t.long.last_ms),
+            "n/a" if t.long.ratio is None else f"{t.long.ratio:.2f}x",
+        ]
+        for t in result.targets
+        if t.long is not None
+    ]
+
+
 PSS_HEADER = ["target", "when", *(f"{name} MiB" for name in SERVICES)]
 
 
@@ -143,6 +162,8 @@ def terminal(result: BenchResult) -> str:
         "Start-up (process start to healthy) and memory after start-up:",
         text_table(STARTUP_HEADER, startup_rows(result.targets)),
     ]
+    if long_rows(result):
+        parts += ["", "Long conversations:", text_table(LONG_HEADER, long_rows(result))]
     if result.training:
         parts += ["", "Training from scratch:"]
         parts += [
@@ -183,7 +204,13 @@ def _introduction(result: BenchResult) -> list[str]:
         "an upper bound; the memory each service really occupies (PSS) is in its own table "
         "below. The web app is started as `make run` starts it, so its memory is "
         "listed, but the visitors talk to Rasa directly, as a load balancer in front of "
-        "Rasa would; with several Rasa instances each conversation stays on one of them.",
+        "Rasa would; with several Rasa instances each conversation stays on one of them. "
+        "The stock targets are Rasa itself (bench/stock.py): `rasa run` from Rasa's own "
+        "entry point in Python's isolated mode, so no module of this project is loaded, "
+        "with Rasa's REST channel and SQL tracker store on SQLite, the `rasa init` config "
+        "trained on this project's domain and data, and the same action server; `stock` "
+        "has one Sanic worker like `embedded`, `stock-2w` two and Rasa's Redis lock store "
+        "like `production`, and each is compared with the one that has as many workers.",
         "",
     ]
 
@@ -231,6 +258,27 @@ def _results(result: BenchResult, plot_name: str) -> list[str]:
     ]
 
 
+def _long_conversations(result: BenchResult, turns_plot: str | None) -> list[str]:
+    rows = long_rows(result)
+    if not rows:
+        return []
+    long = next(t.long for t in result.targets if t.long is not None)
+    return [
+        "## Long conversations",
+        "",
+        f"Besides the load, {long.visitors} visitors each held one conversation of "
+        f"{long.turns} turns with each target (right after its warm-up, before the load), "
+        f"drawn like the load's conversations, one after another under the same "
+        f"conversation id, with {long.pause_seconds:g} s between a reply and the next "
+        "message. The median latency of the first ten turns and of the last ten (over "
+        "both visitors), and of each turn:",
+        "",
+        markdown_table(LONG_HEADER, rows),
+        "",
+        *([f"![median latency by turn number]({turns_plot})", ""] if turns_plot else []),
+    ]
+
+
 def _startup_and_training(result: BenchResult) -> list[str]:
     training_rows = [
         [t.config, f"{t.seconds:.0f}", mib(t.peak_bytes), t.measured] for t in result.training
@@ -259,10 +307,11 @@ def _startup_and_training(result: BenchResult) -> list[str]:
     return sections
 
 
-def markdown(result: BenchResult, plot_name: str) -> str:
+def markdown(result: BenchResult, plot_name: str, turns_plot: str | None = None) -> str:
     sections = [
         *_introduction(result),
         *_results(result, plot_name),
+        *_long_conversations(result, turns_plot),
         *_startup_and_training(result),
     ]
     return "\n".join(sections) + "\n"

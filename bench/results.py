@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.long_conversation import LongResult
 from bench.stats import Summary
 from bench.training import Training
 
@@ -42,6 +43,7 @@ class TargetResult:
     idle_bytes: dict[str, int] = field(default_factory=dict)  # after start-up, before any load
     idle_pss_bytes: dict[str, int] = field(default_factory=dict)  # the same moment, PSS
     levels: list[LevelResult] = field(default_factory=list)
+    long: LongResult | None = None  # the long-conversation scenario, when it ran
 
     def level(self, visitors: int) -> LevelResult | None:
         return next((lvl for lvl in self.levels if lvl.visitors == visitors), None)
@@ -87,6 +89,7 @@ class BenchResult:
                         )
                         for lvl in t["levels"]
                     ],
+                    long=LongResult(**t["long"]) if t.get("long") else None,
                 )
                 for t in data["targets"]
             ],

@@ -15,6 +15,7 @@ from datetime import date
 from bench.baseline import STOCK_CONFIG, ensure_stock_model, stock_model_path
 from bench.conversations import Pools
 from bench.load import Budget, LevelRun, run_level
+from bench.long_conversation import run_long
 from bench.machine import describe
 from bench.memory import PeakMemory, tree_cpu_seconds, tree_pss, tree_rss
 from bench.results import BenchResult, LevelResult, TargetResult
@@ -65,6 +66,25 @@ def measure(
     )
     if warm.errors:
         say(f"  warm-up errors: {dict(warm.errors)}; e.g. {warm.examples}")
+    if args.long_turns:
+        result.long = asyncio.run(
+            run_long(
+                live.rasa_urls,
+                pools,
+                topics,
+                turns=args.long_turns,
+                visitors=args.long_visitors,
+                pause=args.long_pause,
+                seed=args.seed,
+                timeout=args.timeout,
+            )
+        )
+        long = result.long
+        say(
+            f"  {long.visitors} conversations of {long.turns} turns: median "
+            f"{long.first_ms or 0:.0f} ms over the first {min(10, long.turns)} turns, "
+            f"{long.last_ms or 0:.0f} ms over the last, {long.errors} errors"
+        )
     for visitors in args.levels:
         budget = Budget(messages=message_count(args, target.key, visitors), seconds=args.seconds)
         cpu_before = tree_cpu_seconds(live.process_groups)
@@ -122,7 +142,7 @@ def run(args: argparse.Namespace, command: str) -> BenchResult:
     """Measure; the results so far are saved after each target (RESULTS_FILE)."""
     result = BenchResult(date=date.today().isoformat(), command=command, machine=describe())
     ours = bool({"embedded", "production"} & set(args.targets))
-    stock = "stock" in args.targets
+    stock = any(TARGETS[key].stock for key in args.targets)
     if "production" in args.targets:
         # Before any training, which can take half an hour: are PostgreSQL and Redis there?
         ensure_dependencies(load_profile(WORK_DIR, {**os.environ, "PROFILE": PRODUCTION}))
@@ -133,7 +153,7 @@ def run(args: argparse.Namespace, command: str) -> BenchResult:
     if ours:
         models["embedded"] = models["production"] = ensure_model()
     if stock:
-        models["stock"] = ensure_stock_model()
+        models.update({key: ensure_stock_model() for key in TARGETS if TARGETS[key].stock})
     pools = Pools.from_questions(load_questions())
     topics = frozenset(load_knowledge().entries)
     for key in args.targets:

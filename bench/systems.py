@@ -1,8 +1,11 @@
-"""The three things measured, each started as `make run` starts it (bot.ops.stack).
+"""The things measured: ours started as `make run` starts them (bot.ops.stack), stock
+Rasa as `rasa run` serves it (bench/stock.py).
 
 * embedded: our model, the embedded default profile (SQLite, one worker each);
 * production: our model, the production profile (PostgreSQL, Redis, several workers);
-* stock: the `rasa init` baseline model, served exactly like the embedded default.
+* stock: Rasa 3.6.21 itself: `rasa run` with its REST channel and SQL tracker store on
+  SQLite, the `rasa init` model on our data, our action server; one worker;
+* stock-2w: the same with two workers and Rasa's Redis lock store, beside production.
 
 The production profile gets a schema and a Redis key prefix of its own, dropped
 afterwards, so a benchmark never touches a real conversation log.
@@ -22,55 +25,85 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bench.results import ACTIONS, RASA, SERVICES, WEB
+from bench.stock import stock_services
 from bot.ops.dependencies import ensure_dependencies
-from bot.ops.profiles import EMBEDDED, PRODUCTION, Postgres
+from bot.ops.profiles import EMBEDDED, PRODUCTION, Postgres, Redis
 from bot.ops.services import Service
 from bot.ops.stack import Stack, build_stack
+
+STOCK = "stock"  # a target served by Rasa itself, not by one of our profiles
 
 
 @dataclass(frozen=True)
 class Target:
     key: str
     title: str
-    profile: str
+    profile: str  # EMBEDDED, PRODUCTION or STOCK
+    workers: int = 1  # Rasa's Sanic workers (our profiles set their own)
+
+    @property
+    def stock(self) -> bool:
+        return self.profile == STOCK
 
 
 TARGETS = {
     "embedded": Target("embedded", "our model, embedded default profile", EMBEDDED),
     "production": Target("production", "our model, production profile", PRODUCTION),
     "stock": Target(
-        "stock", "stock `rasa init` pipeline and policies, served the same way", EMBEDDED
+        "stock",
+        "stock Rasa: `rasa run`, its REST channel and SQLite tracker store, the `rasa init` "
+        "config on our data, our action server",
+        STOCK,
+    ),
+    "stock-2w": Target(
+        "stock-2w",
+        "stock Rasa as above with two Sanic workers and its Redis lock store",
+        STOCK,
+        workers=2,
     ),
 }
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count > 1)}"
+
+
 @dataclass
 class Running:
-    stack: Stack
+    services: list[tuple[str, Service]]  # each with the name of its kind, in start order
+    description: str
     startup_seconds: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def rasa_urls(self) -> list[str]:
-        return [rasa.url for rasa in self.stack.rasas]
-
-    def describe(self) -> str:
-        """How the target runs, e.g. "1 Rasa instance x 2 Sanic workers, ..."."""
-        profile, instances = self.stack.profile, len(self.stack.rasas)
+    @classmethod
+    def of_stack(cls, stack: Stack) -> Running:
+        profile, instances = stack.profile, len(stack.rasas)
         store = (
             "PostgreSQL tracker store, Redis lock store"
             if profile.postgres
             else "SQLite tracker store"
         )
-        return (
-            f"{instances} Rasa instance{'s' * (instances > 1)} x {profile.rasa_workers} "
-            f"Sanic worker{'s' * (profile.rasa_workers > 1)}, {profile.action_workers} "
-            f"action server worker{'s' * (profile.action_workers > 1)}, {store}"
+        workers = _plural(profile.rasa_workers, "Sanic worker")
+        description = (
+            f"{_plural(instances, 'Rasa instance')} x {workers}, "
+            f"{_plural(profile.action_workers, 'action server worker')}, {store}"
         )
+        services = [
+            (ACTIONS, stack.actions),
+            *((RASA, rasa) for rasa in stack.rasas),
+            (WEB, stack.web),
+        ]
+        return cls(services, description)
+
+    @property
+    def rasa_urls(self) -> list[str]:
+        return [service.url for kind, service in self.services if kind == RASA]
+
+    def describe(self) -> str:
+        """How the target runs, e.g. "1 Rasa instance x 2 Sanic workers, ..."."""
+        return self.description
 
     def by_kind(self) -> list[tuple[str, Service]]:
-        """Each service with the name of its kind, in start order."""
-        stack = self.stack
-        return [(ACTIONS, stack.actions), *((RASA, rasa) for rasa in stack.rasas), (WEB, stack.web)]
+        return list(self.services)
 
     @property
     def process_groups(self) -> dict[str, list[int]]:
@@ -82,12 +115,27 @@ class Running:
         return groups
 
 
+def _tag() -> str:
+    return f"bench{uuid.uuid4().hex[:8]}"
+
+
 def isolated_env(target: Target, state_dir: Path) -> dict[str, str]:
     """Settings that keep this run's data apart from everything else."""
     if target.profile == PRODUCTION:
-        tag = f"bench{uuid.uuid4().hex[:8]}"
+        tag = _tag()
         return {"POSTGRES_SCHEMA": tag, "REDIS_KEY_PREFIX": tag}
     return {"TRACKER_DB": str(state_dir / "tracker.db")}
+
+
+def stock_running(target: Target, model: Path, state_dir: Path) -> Running:
+    """Stock Rasa's services, not yet started; its locks under a key prefix of their own."""
+    actions, rasa = stock_services(model, state_dir, target.workers, Redis(key_prefix=_tag()))
+    description = (
+        f"1 Rasa instance x {_plural(target.workers, 'Sanic worker')}, "
+        f"{_plural(target.workers, 'action server worker')}, SQLite tracker store"
+        + (", Redis lock store" if target.workers > 1 else "")
+    )
+    return Running([(ACTIONS, actions), (RASA, rasa)], description)
 
 
 def drop_schema(postgres: Postgres) -> None:
@@ -117,21 +165,26 @@ def running(
     if state_dir.exists():
         shutil.rmtree(state_dir)
     state_dir.mkdir(parents=True)
-    stack = build_stack(
-        model,
-        target.profile,
-        state_dir,
-        rasa_instances=rasa_instances,
-        env=isolated_env(target, state_dir),
-        free_ports=True,
-    )
-    if wrap_rasa:
-        for rasa in stack.rasas:
-            python, dash_m, *rest = rasa.args  # python -m bot.rasa_server run ...
-            rasa.args = [python, dash_m, *wrap_rasa, *rest]
-    started = Running(stack)
+    stack = None
+    if target.stock:
+        started = stock_running(target, model, state_dir)
+    else:
+        stack = build_stack(
+            model,
+            target.profile,
+            state_dir,
+            rasa_instances=rasa_instances,
+            env=isolated_env(target, state_dir),
+            free_ports=True,
+        )
+        if wrap_rasa:
+            for rasa in stack.rasas:
+                python, dash_m, *rest = rasa.args  # python -m bot.rasa_server run ...
+                rasa.args = [python, dash_m, *wrap_rasa, *rest]
+        started = Running.of_stack(stack)
     try:
-        ensure_dependencies(stack.profile, report=lambda text: print(text, file=sys.stderr))
+        if stack is not None:
+            ensure_dependencies(stack.profile, report=lambda text: print(text, file=sys.stderr))
         for kind, service in started.by_kind():
             began = time.perf_counter()
             service.start()
@@ -141,7 +194,8 @@ def running(
             started.startup_seconds[kind] = max(seconds, started.startup_seconds.get(kind, 0))
         yield started
     finally:
-        stack.stop()
-        postgres = stack.profile.postgres
+        for _kind, service in reversed(started.by_kind()):
+            service.stop()
+        postgres = stack.profile.postgres if stack is not None else None
         if postgres is not None and postgres.schema:
             drop_schema(postgres)

@@ -33,6 +33,7 @@ from bench.conversations import Pools
 from bench.load import Budget, run_level
 from bench.machine import describe
 from bench.memory import tree_cpu_seconds
+from bench.results import RASA
 from bench.systems import TARGETS, running
 from bot.evaluation.heldout import load_questions
 from bot.knowledge import load_knowledge
@@ -171,7 +172,7 @@ def profile_run(args: argparse.Namespace) -> tuple[pstats.Stats, int, dict[str, 
         WORK_DIR / "state",
         wrap_rasa=("bench.signal_profiler", str(stats_file)),
     ) as live:
-        [rasa] = live.stack.rasas
+        [rasa] = [service for kind, service in live.by_kind() if kind == RASA]
         asyncio.run(
             run_level(live.rasa_urls, 1, Budget(messages=args.warm_up), pools, topics, seed=-1)
         )

@@ -20,7 +20,13 @@ against Rasa's original):
 * the event-class lookup by type name, remembered: ``Event.resolve_by_type`` walks every
   subclass of ``Event`` for every event read, a tenth of the server's time per message
   (docs/performance.md);
-* the tracker-store wrapper that lets a database error through (:class:`FailLoudTrackerStore`).
+* the tracker-store wrapper that lets a database error through (:class:`FailLoudTrackerStore`);
+* the tracker's applied events, continued from the last call instead of recomputed:
+  ``DialogueStateTracker.applied_events`` folds over every event of the conversation,
+  several times a turn, so its cost grew with the conversation (a tenth of a turn at turn
+  100, docs/benchmarks.md);
+* the tracker's copy, continued too: ``DialogueStateTracker.copy`` replays every event
+  into a new tracker, and Rasa copies the tracker before each action it runs.
 
 Not here, because they are not changes to Rasa: our channels (bot/channels/) and tracker
 store (bot/storage/tracker_store.py) are Rasa's documented extension points, and the log
@@ -41,7 +47,19 @@ from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.constants import DOCS_BASE_URL
-from rasa.shared.core.events import Event
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    Restarted,
+    SessionStarted,
+    UserUtteranceReverted,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.dialogue.tracker_state import state_copy
 
 RASA_VERSION = "3.6.21"
 
@@ -107,6 +125,120 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
     return resolved
 
 
+@dataclass(frozen=True)
+class AppliedFold:
+    """Where applied_events stopped: after ``seen`` events of the deque ``events``, the
+    last being ``last``, with these loop names, giving ``applied``."""
+
+    events: Any  # the tracker's deque: another deque (a copy) starts afresh
+    seen: int
+    last: Event
+    loop_names: frozenset[str]
+    applied: list[Event]
+
+
+APPLIED_FOLD = "_applied_events_fold"
+
+
+def _fold(tracker: DialogueStateTracker, events, loop_names, applied: list[Event]) -> list[Event]:
+    """The loop of DialogueStateTracker.applied_events (rasa 3.6.21) over ``events``,
+    continuing ``applied`` (changed in place and returned)."""
+    for event in events:
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied = []
+        elif isinstance(event, ActionReverted):
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (
+            isinstance(event, ActionExecuted)
+            and event.action_name in loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+        ):
+            tracker._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
+    return applied
+
+
+def applied_events(self: DialogueStateTracker) -> list[Event]:
+    """DialogueStateTracker.applied_events (rasa 3.6.21), continuing the fold where the
+    last call on this tracker stopped when only events were added since.
+
+    Rasa only ever appends to a tracker's events, so the events already folded are
+    unchanged while the deque is the same one, no older event was pushed out of it (no
+    ``max_event_history``) and the last one folded is still in its place. The fold also
+    depends on the names of every loop activated in the conversation; an event naming a
+    new loop starts it afresh. Each call returns a new list, as Rasa's does.
+    """
+    events = self.events
+    count = len(events)
+    names_of = (e.name for e in events if isinstance(e, ActiveLoop) and e.name)
+    fold: AppliedFold | None = self.__dict__.get(APPLIED_FOLD)
+    if (
+        fold is not None
+        and fold.events is events
+        and events.maxlen is None
+        and 0 < fold.seen <= count
+        and events[fold.seen - 1] is fold.last
+    ):
+        new = [events[index] for index in range(fold.seen, count)]
+        new_names = {e.name for e in new if isinstance(e, ActiveLoop) and e.name}
+        if new_names <= fold.loop_names:
+            applied = _fold(self, new, fold.loop_names, list(fold.applied))
+            loop_names = fold.loop_names
+        else:
+            loop_names = frozenset(names_of)
+            applied = _fold(self, events, loop_names, [])
+    else:
+        loop_names = frozenset(names_of)
+        applied = _fold(self, events, loop_names, [])
+    if count:
+        self.__dict__[APPLIED_FOLD] = AppliedFold(events, count, events[-1], loop_names, applied)
+    return list(applied)
+
+
+@dataclass(frozen=True)
+class CopyReplay:
+    """The replay behind the last copy of a tracker: the first ``seen`` events of the deque
+    ``events``, the last being ``last``, replayed into ``replay``."""
+
+    events: Any
+    seen: int
+    last: Event
+    replay: DialogueStateTracker
+
+
+COPY_REPLAY = "_copy_replay"
+_original_copy = DialogueStateTracker.copy
+
+
+def copy_tracker(self: DialogueStateTracker) -> DialogueStateTracker:
+    """DialogueStateTracker.copy (rasa 3.6.21: every event replayed into a new tracker),
+    the replay going on from the last copy of this tracker when only events were added
+    since (as for applied_events). Other tracker classes (training's) copy Rasa's way."""
+    if type(self) is not DialogueStateTracker:
+        return _original_copy(self)
+    events = self.events
+    last: CopyReplay | None = self.__dict__.get(COPY_REPLAY)
+    if (
+        last is not None
+        and last.events is events
+        and events.maxlen is None
+        and 0 < last.seen <= len(events)
+        and events[last.seen - 1] is last.last
+    ):
+        replay, new = last.replay, [events[index] for index in range(last.seen, len(events))]
+    else:
+        replay, new = self.init_copy(), list(events)
+    for event in new:
+        replay.update(event)
+    if events:
+        self.__dict__[COPY_REPLAY] = CopyReplay(events, len(events), events[-1], replay)
+    return state_copy(replay, forget=[APPLIED_FOLD, COPY_REPLAY])
+
+
 class FailLoudTrackerStore(FailSafeTrackerStore):
     """Rasa's wrapper around every tracker store, letting a database error through.
 
@@ -159,6 +291,13 @@ def patches(action_timeout: float) -> list[Patch]:
             "FailSafeTrackerStore",
             FailLoudTrackerStore,
         ),
+        Patch(
+            "applied events continued, not recomputed",
+            DialogueStateTracker,
+            "applied_events",
+            applied_events,
+        ),
+        Patch("tracker copies continued, not replayed", DialogueStateTracker, "copy", copy_tracker),
     ]
 
 
@@ -210,6 +349,8 @@ def is_installed() -> bool:
         RemoteAction.__dict__["_validate_action_result"] is validate_action_result
         and Event.__dict__["resolve_by_type"].__func__ is resolve_by_type
         and rasa.core.agent.FailSafeTrackerStore is FailLoudTrackerStore
+        and DialogueStateTracker.__dict__["applied_events"] is applied_events
+        and DialogueStateTracker.__dict__["copy"] is copy_tracker
     )
 
 

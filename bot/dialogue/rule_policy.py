@@ -12,18 +12,31 @@ the conversation's names (or under none, for rules that leave one open) are
 tested, with Rasa's own test: the same rules match, so the same actions are
 predicted, in training (Rasa checks rules for contradictions with this lookup)
 and in conversation (tests/dialogue/test_bounded_rule_policy.py compares them).
+
+The conversation's states are made for its newest turns only, as many as the longest
+rule has (bot/dialogue/newest_states.py): older ones cannot change which rules match,
+and making them all cost more with every turn of a long conversation. When no rule
+matches, Rasa names the prediction after every state (``_create_feature_key``); those
+are then made in full, except when the states were made from the message's text:
+``RulePolicy._predict`` uses that name only when a rule matched, so it is never read.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
-from rasa.core.policies.rule_policy import RulePolicy
+from rasa.core.featurizers.tracker_featurizers import MaxHistoryTrackerFeaturizer
+from rasa.core.policies.policy import SupportedData
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
-from rasa.shared.core.domain import State
+from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+from bot.dialogue.newest_states import NewestStates, newest_states
 
 ANY = None  # a rule that does not name the previous action or the intent
 Names = tuple[str | None, str | None]
@@ -99,3 +112,52 @@ class BoundedRulePolicy(RulePolicy):
         return all(
             self._is_rule_applicable(rule_key, turn, state) for turn, state in enumerate(covered)
         )
+
+    def _prediction_states(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list[State]:
+        def every() -> list[State]:
+            return super(BoundedRulePolicy, self)._prediction_states(
+                tracker, domain, use_text_for_last_user_input, rule_only_data
+            )
+
+        # Only for what RulePolicy asks in conversation: its own featurizer, no rule-only
+        # turns left out, a plain tracker (training's trackers keep their states already).
+        if (
+            type(self.featurizer) is not MaxHistoryTrackerFeaturizer
+            or self.supported_data() == SupportedData.ML_DATA
+            or type(tracker) is not DialogueStateTracker
+        ):
+            return every()
+        return newest_states(
+            self.featurizer,
+            tracker,
+            domain,
+            self._longest_rule(),
+            use_text_for_last_user_input,
+            every,
+        )
+
+    def _create_feature_key(self, states: list[State]) -> str | None:
+        if isinstance(states, NewestStates):
+            if states.from_text:
+                return None  # RulePolicy._predict drops it: no rule matched the text
+            states = states.every()
+        return super()._create_feature_key(states)
+
+    def _longest_rule(self) -> int:
+        """How many turns the longest rule has (rules are only ever removed from a lookup)."""
+        lookups = [self.lookup.get(RULES) or {}, self.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH) or {}]
+        key = tuple(id(lookup) for lookup in lookups)
+        known = self.__dict__.get("_longest")
+        if known is None or known[0] != key:
+            longest = max(
+                (len(self._rule_key_to_state(rule)) for lookup in lookups for rule in lookup),
+                default=1,
+            )
+            known = self.__dict__["_longest"] = (key, longest)
+        return known[1]

@@ -46,6 +46,9 @@ events = sa.Table(
     sa.Column("intent_name", sa.String(255)),
     sa.Column("action_name", sa.String(255)),
     sa.Column("data", sa.Text),
+    # The tracker store's check that a kept tracker is still current (count and newest id
+    # of one conversation's events, bot/storage/tracker_cache.py) reads this index alone.
+    sa.Index("ix_events_sender_id_id", "sender_id", "id"),
 )
 
 accounts = sa.Table(
@@ -465,6 +468,7 @@ def ensure_tables(engine: Engine) -> None:
         lock_for_writing(connection, "console_tables")  # web workers start together
         metadata.create_all(connection, tables=[events, *CONSOLE_TABLES], checkfirst=True)
         upgrade_console_tables(connection)
+        ensure_event_indexes(connection)
         ensure_search_index(connection)
         protect_audit(connection)
 
@@ -488,6 +492,27 @@ def upgrade_console_tables(connection: Connection) -> None:
         for index in table.indexes:
             if index.name not in indexes:
                 index.create(connection)
+
+
+def ensure_event_indexes(connection: Connection) -> None:
+    """Add our indexes to Rasa's ``events`` table (Rasa creates the table without them).
+
+    Called by the web app with the console's tables and by the tracker store as it starts,
+    whichever comes first.
+    """
+    lock_for_writing(connection, "events_indexes")  # PostgreSQL: one at a time
+    present = _index_names(connection)
+    quote = connection.dialect.identifier_preparer.quote
+    for index in events.indexes:
+        if index.name not in present:
+            # IF NOT EXISTS: Rasa workers and web workers start together.
+            columns = ", ".join(quote(column.name) for column in index.columns)
+            create = f"CREATE INDEX IF NOT EXISTS {quote(index.name)} ON events ({columns})"
+            try:
+                with connection.begin_nested():
+                    connection.execute(sa.text(create))
+            except sa.exc.DBAPIError as error:  # a role that may not change Rasa's table
+                logger.warning("events has no index %s: %s", index.name, error.orig)
 
 
 # PostgreSQL: the audit trail can be added to, never changed or emptied, whoever connects

@@ -3,7 +3,8 @@
 import pytest
 
 from bench.goals import goals
-from bench.plot import plot
+from bench.long_conversation import LongResult
+from bench.plot import plot, plot_turns
 from bench.report import markdown, terminal
 from bench.results import (
     ACTIONS,
@@ -32,7 +33,15 @@ def level(visitors, per_second, p95, messages=1000, errors=0):
     )
 
 
-def target(key, levels):
+def long(first_ms, last_ms, turns=100, visitors=2):
+    """Conversations whose first ten turns take first_ms and last ten last_ms."""
+    per_turn = [
+        first_ms if n < 10 else last_ms if n >= turns - 10 else first_ms for n in range(turns)
+    ]
+    return LongResult(turns, visitors, 1.0, [list(per_turn) for _ in range(visitors)])
+
+
+def target(key, levels, long_result=None):
     return TargetResult(
         key=key,
         title=f"{key} title",
@@ -40,16 +49,23 @@ def target(key, levels):
         idle_bytes={RASA: 1000 * MIB, ACTIONS: 140 * MIB, WEB: 80 * MIB},
         idle_pss_bytes={RASA: 700 * MIB, ACTIONS: 55 * MIB, WEB: 40 * MIB},
         levels=levels,
+        long=long_result,
     )
 
 
-def result(production_10_rate=60.0, production_10_p95=180.0, errors_at_50=0, messages_at_50=10_000):
+def result(
+    production_10_rate=60.0,
+    production_10_p95=180.0,
+    errors_at_50=0,
+    messages_at_50=10_000,
+    production_last_ms=25.0,
+):
     return BenchResult(
         date="2026-05-01",
         command="make bench",
         machine=MACHINE,
         targets=[
-            target("embedded", [level(1, 20, 60), level(10, 35, 400)]),
+            target("embedded", [level(1, 20, 60), level(10, 35, 400)], long(20.0, 21.0)),
             target(
                 "production",
                 [
@@ -57,8 +73,10 @@ def result(production_10_rate=60.0, production_10_p95=180.0, errors_at_50=0, mes
                     level(10, production_10_rate, production_10_p95),
                     level(50, 58, 900, messages_at_50, errors_at_50),
                 ],
+                long(22.0, production_last_ms),
             ),
-            target("stock", [level(1, 18, 70), level(10, 30, 500)]),
+            target("stock", [level(1, 18, 70), level(10, 20, 500)], long(40.0, 80.0)),
+            target("stock-2w", [level(1, 18, 70), level(10, 30, 500)]),
         ],
         training=[Training("config.yml", 140.4, 1300 * MIB, "2026-04-30")],
     )
@@ -69,21 +87,32 @@ def verdicts(bench):
 
 
 def test_all_targets_met():
-    assert verdicts(result()) == [True, True, True]
+    assert verdicts(result()) == [True, True, True, True, True]
 
 
 def test_each_target_can_fail_on_its_own():
-    assert verdicts(result(production_10_p95=250)) == [False, True, True]
-    assert verdicts(result(errors_at_50=1)) == [True, False, True]
-    assert verdicts(result(messages_at_50=9_999)) == [True, False, True]
-    assert verdicts(result(production_10_rate=44.9)) == [True, True, False]  # 1.497x of 30
+    assert verdicts(result(production_10_p95=250)) == [False, True, True, True, True]
+    assert verdicts(result(errors_at_50=1)) == [True, False, True, True, True]
+    assert verdicts(result(messages_at_50=9_999)) == [True, False, True, True, True]
+    # 1.497x of stock-2w's 30 messages/s
+    assert verdicts(result(production_10_rate=44.9)) == [True, True, False, True, True]
+    # 25.4 ms against 22 ms is 1.155x
+    assert verdicts(result(production_last_ms=25.4)) == [True, True, True, True, False]
+
+
+def test_throughput_is_compared_at_equal_workers():
+    bench = result()
+    bench.targets = [t for t in bench.targets if t.key != "stock-2w"]
+    assert verdicts(bench) == [True, True, None, True, True]  # not with the one-worker stock
+    assert goals(bench)[2].measured == "not measured"
+    assert "stock-2w's" in goals(bench)[2].name and "stock's" in goals(bench)[3].name
 
 
 def test_targets_not_in_the_run_are_not_measured_rather_than_failed():
     bench = result()
-    bench.targets = [t for t in bench.targets if t.key != "stock"]
-    assert verdicts(bench) == [True, True, None]
-    assert goals(bench)[2].measured == "not measured"
+    bench.targets = [t for t in bench.targets if not t.key.startswith("stock")]
+    bench.target("production").long = None
+    assert verdicts(bench) == [True, True, None, None, None]
 
 
 def test_the_markdown_states_machine_command_figures_and_verdicts():
@@ -92,7 +121,7 @@ def test_the_markdown_states_machine_command_figures_and_verdicts():
     assert "`make bench`" in text
     assert "![p95 latency" in text and "(benchmarks.png)" in text
     assert "| production | 10 | 1,000 | 0 | 90 | 180 | 270 | 44.9 | 1,200 | 150 | 90 |" in text
-    assert "| stock | 10 | 1,000 | 0 | 250 | 500 | 750 | 30.0 | 1,200 | 150 | 90 |" in text
+    assert "| stock-2w | 10 | 1,000 | 0 | 250 | 500 | 750 | 30.0 | 1,200 | 150 | 90 |" in text
     # Rounded down, so a ratio just short of the target never shows as reaching it.
     assert "1.49x (44.9 against 30.0 messages/s)" in text
     assert "**not met**" in text
@@ -111,15 +140,40 @@ def test_the_terminal_table_lines_up_and_ends_with_the_verdicts():
     text = terminal(result())
     table, cpu = (part.splitlines() for part in text.split("\n\n")[:2])
     assert len({len(line) for line in table}) == 1
-    assert len(table) == 2 + 7  # header, rule, one row per target and level
-    assert len({len(line) for line in cpu[1:]}) == 1 and len(cpu) == 1 + 2 + 7
+    assert len(table) == 2 + 9  # header, rule, one row per target and level
+    assert len({len(line) for line in cpu[1:]}) == 1 and len(cpu) == 1 + 2 + 9
     assert text.rstrip().endswith("(met)")
 
 
-def test_the_plot_is_a_png(tmp_path):
-    path = tmp_path / "bench.png"
+def test_the_plots_are_pngs(tmp_path):
+    path, by_turn = tmp_path / "bench.png", tmp_path / "bench-turns.png"
     plot(result(), path)
-    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert plot_turns(result(), by_turn)
+    for picture in (path, by_turn):
+        assert picture.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_long_conversations_there_is_no_plot_by_turn(tmp_path):
+    bench = result()
+    for t in bench.targets:
+        t.long = None
+    assert not plot_turns(bench, tmp_path / "none.png")
+    assert not (tmp_path / "none.png").exists()
+    assert "## Long conversations" not in markdown(bench, "benchmarks.png")
+
+
+def test_long_conversations_are_reported_by_their_first_and_last_ten_turns():
+    text = markdown(result(production_last_ms=30.0), "benchmarks.png", "benchmarks-turns.png")
+    assert "| production | 2 | 100 | 22 | 30 | 1.36x |" in text
+    assert "| stock | 2 | 100 | 40 | 80 | 2.00x |" in text
+    assert "![median latency by turn number](benchmarks-turns.png)" in text
+    assert "1.36x (30 ms at turns 91-100 against 22 ms at turns 1-10)" in text
+
+
+def test_the_median_of_each_turn_leaves_out_turns_without_a_reply():
+    held = LongResult(3, 2, 1.0, [[10.0, None, 30.0], [20.0, 40.0, 50.0]])
+    assert held.by_turn() == [15.0, 40.0, 40.0]
+    assert held.first_ms == 30.0  # the median of 10, 30, 20, 40, 50: turns 1 to 3 are all ten
 
 
 def test_results_survive_a_round_trip_through_json(tmp_path):
@@ -135,7 +189,7 @@ def test_a_run_without_replies_is_not_a_pass(missing):
         bench.target("production").level(10).summary = Summary(5, 5, None, None, None, 0.0)
         assert verdicts(bench)[0] is None
     else:
-        bench.target("stock").level(10).summary = Summary(5, 5, None, None, None, 0.0)
+        bench.target("stock-2w").level(10).summary = Summary(5, 5, None, None, None, 0.0)
         assert verdicts(bench)[2] is None
 
 

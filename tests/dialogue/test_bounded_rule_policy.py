@@ -6,7 +6,7 @@ import json
 import random
 
 import pytest
-from rasa.core.policies.rule_policy import RulePolicy
+from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -17,6 +17,7 @@ from rasa.shared.core.constants import (
     SLOTS,
     USER,
 )
+from stored_conversations import DOMAIN, growing_tracker
 
 from bot.dialogue.rule_policy import BoundedRulePolicy
 
@@ -87,3 +88,34 @@ def test_a_conversation_longer_than_every_rule_is_judged_by_its_newest_turns(tmp
     asked = {PREVIOUS_ACTION: {"action_name": "action_listen"}, USER: {"intent": "salary"}}
     assert bounded._get_possible_keys(lookup, [*old_turns, asked]) == set(lookup)
     assert bounded._get_possible_keys(lookup, [asked, *old_turns]) == set()
+
+
+def rules_from(rng: random.Random, conversation_states: list[list[dict]]) -> dict[str, str]:
+    """Rules cut from the conversations' own states, so that many of them match."""
+    lookup = {}
+    for states in conversation_states:
+        if rng.random() < 0.3:
+            end = rng.randint(1, len(states))
+            window = states[max(0, end - rng.randint(1, 4)) : end]
+            lookup[json.dumps(window, sort_keys=True)] = rng.choice(DOMAIN.action_names_or_texts)
+    return lookup
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_same_actions_are_predicted_as_by_rasa(seed: int, tmp_path) -> None:
+    """Whole predictions on growing conversations (a form, a rewind, a restart, sessions),
+    made from the newest states only, against RulePolicy's from all of them."""
+    rng = random.Random(seed)
+    stock, bounded = policy(RulePolicy, tmp_path), policy(BoundedRulePolicy, tmp_path)
+    featurizer = stock.featurizer
+    seen = [featurizer.prediction_states([t], DOMAIN)[0] for t in growing_tracker()]
+    lookup = {RULES: rules_from(rng, seen), RULES_FOR_LOOP_UNHAPPY_PATH: {}}
+    stock.lookup, bounded.lookup = lookup, json.loads(json.dumps(lookup))
+    predicted = 0
+    for tracker in growing_tracker():
+        theirs, their_source = stock._predict(tracker, DOMAIN)
+        ours, our_source = bounded._predict(tracker, DOMAIN)
+        assert (ours.probabilities, our_source) == (theirs.probabilities, their_source)
+        assert ours.hide_rule_turn == theirs.hide_rule_turn
+        predicted += max(theirs.probabilities) == 1.0
+    assert predicted > 50, predicted  # rules matched, not only the defaults

@@ -12,9 +12,19 @@ from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActionReverted,
+    ActiveLoop,
+    Event,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
+from stored_conversations import DOMAIN, clock, growing_tracker, state
 
 from bot import rasa_patches, rasa_server
 from bot.rasa_patches import (
@@ -27,6 +37,8 @@ from bot.rasa_patches import (
 
 ORIGINAL_VALIDATE = RemoteAction._validate_action_result
 ORIGINAL_RESOLVE = Event.resolve_by_type
+ORIGINAL_APPLIED = DialogueStateTracker.applied_events
+ORIGINAL_COPY = DialogueStateTracker.copy
 GOOD = {
     "events": [{"event": "slot", "name": "subject", "value": "crown-prosecutor"}],
     "responses": [{"text": "An answer.", "custom": {"topic": "salary"}}],
@@ -67,6 +79,8 @@ def test_it_installs_these_patches_and_puts_rasas_values_back() -> None:
         "action-response check built once",
         "event classes remembered by type name",
         "tracker-store errors raised",
+        "applied events continued, not recomputed",
+        "tracker copies continued, not replayed",
     ]
     for patch in installed:
         assert patch.owner.__dict__[patch.attribute] is patch.value
@@ -77,6 +91,8 @@ def test_it_installs_these_patches_and_puts_rasas_values_back() -> None:
     assert rasa.core.agent.FailSafeTrackerStore is before["wrapper"] is FailSafeTrackerStore
     assert RemoteAction._validate_action_result is ORIGINAL_VALIDATE
     assert Event.resolve_by_type is ORIGINAL_RESOLVE
+    assert DialogueStateTracker.applied_events is ORIGINAL_APPLIED
+    assert DialogueStateTracker.copy is ORIGINAL_COPY
     assert not rasa_patches.is_installed()
 
 
@@ -189,3 +205,84 @@ def test_building_our_tracker_store_leaves_rasa_as_it_was(tmp_path) -> None:
     assert Event.resolve_by_type is ORIGINAL_RESOLVE
     assert RemoteAction._validate_action_result is ORIGINAL_VALIDATE
     assert rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT == 300
+
+
+# ---- Applied events: continued, the same as Rasa's -------------------------------------------
+
+
+def test_the_applied_events_are_rasas_after_every_event(monkeypatch) -> None:
+    """Restarts, sessions, rewinds, a form's loop; asked after each event, sometimes twice."""
+    rasa_patches.install(action_timeout=1.5)
+    folded = []  # how many events each call folded
+    fold = rasa_patches._fold
+    monkeypatch.setattr(
+        rasa_patches,
+        "_fold",
+        lambda t, events, *rest: folded.append(len(events)) or fold(t, events, *rest),
+    )
+    for number, tracker in enumerate(growing_tracker(36)):
+        expected = ORIGINAL_APPLIED(tracker)
+        for _ in range(1 + number % 2):
+            assert tracker.applied_events() == expected, number
+    assert len(tracker.events) > 150
+    assert sum(count <= 1 for count in folded) > 0.9 * len(folded)  # continued, not redone
+
+
+def test_a_loop_named_late_and_an_undone_action_are_folded_as_rasa_does() -> None:
+    """A loop's action executed before the loop is first activated (the name is new), and
+    the loop rejected, interrupted and reverted."""
+    rasa_patches.install(action_timeout=1.5)
+    tracker = DialogueStateTracker("visitor", DOMAIN.slots)
+    now = clock()
+    script = [
+        ActionExecuted("action_listen", timestamp=now()),
+        UserUttered("help", {"intent": {"name": "pathway"}}, timestamp=now()),
+        ActionExecuted("pathway_form", timestamp=now()),
+        ActionExecuted("action_listen", timestamp=now()),
+        UserUttered("help me", {"intent": {"name": "pathway"}}, timestamp=now()),
+        ActionExecuted("pathway_form", timestamp=now()),
+        ActiveLoop("pathway_form", timestamp=now()),
+        ActionExecuted("action_listen", timestamp=now()),
+        UserUttered("what?", {"intent": {"name": "salary"}}, timestamp=now()),
+        ActionExecutionRejected("pathway_form", timestamp=now()),
+        ActionExecuted("action_answer_knowledge", timestamp=now()),
+        ActionReverted(timestamp=now()),
+        ActionExecuted("pathway_form", timestamp=now()),
+        ActionExecuted("action_listen", timestamp=now()),
+        UserUttered("law", {"intent": {"name": "pathway"}}, timestamp=now()),
+        ActionExecuted("pathway_form", timestamp=now()),
+        ActiveLoop(None, timestamp=now()),
+    ]
+    for number, event in enumerate(script):
+        tracker.update(event)
+        assert tracker.applied_events() == ORIGINAL_APPLIED(tracker), number
+
+
+def test_each_call_gets_a_list_of_its_own_and_a_copy_starts_afresh() -> None:
+    rasa_patches.install(action_timeout=1.5)
+    *_, tracker = growing_tracker(12)
+    first = tracker.applied_events()
+    first.clear()  # a caller changing its list changes nothing kept
+    assert tracker.applied_events() == ORIGINAL_APPLIED(tracker) != []
+    copied = tracker.copy()  # Rasa's copy: another deque of events
+    assert copied.applied_events() == ORIGINAL_APPLIED(copied)
+    bounded = DialogueStateTracker.from_events("v", list(tracker.events), max_event_history=10)
+    bounded.applied_events()
+    bounded.update(ActionExecuted("action_listen"))  # pushes the oldest event out
+    assert bounded.applied_events() == ORIGINAL_APPLIED(bounded)
+
+
+def test_a_copy_is_rasas_after_every_event_and_changes_nothing_kept() -> None:
+    rasa_patches.install(action_timeout=1.5)
+    for number, tracker in enumerate(growing_tracker(36)):
+        theirs, ours = ORIGINAL_COPY(tracker), tracker.copy()
+        assert state(ours) == state(theirs), number
+        assert all(a is b for a, b in zip(ours.events, theirs.events, strict=True))
+        if any(event is theirs.latest_message for event in theirs.events):
+            assert ours.latest_message is theirs.latest_message  # shared, as Rasa shares it
+        # Rasa changes a copy (the policy's events before an action): the next copy is
+        # still the tracker's.
+        ours.update(SlotSet("subject", "changed in the copy"))
+        ours.update(ActionExecuted("action_answer_knowledge"))
+        assert state(tracker.copy()) == state(ORIGINAL_COPY(tracker)), number
+    assert rasa_patches.COPY_REPLAY in tracker.__dict__
