@@ -1,6 +1,8 @@
 """How each Rasa worker finds and loads the model the console made live
-(bot/channels/live_model.py), on a real tracker store and console database. The swap
-itself, with visitors talking, is in tests/console/test_improvement_loop_browser.py."""
+(bot/channels/live_model.py) and reports which one it answers with
+(bot/storage/model_servers.py), on a real tracker store and console database. The swap
+itself, with visitors talking, is in tests/console/test_improvement_loop_browser.py; with
+two workers, in test_improvement_loop_production_browser.py."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from rasa.shared.core.domain import Domain
 from bot.channels.live_model import _copied, _innermost, wanted_model
 from bot.ops import PROJECT_ROOT
 from bot.storage import database as db
+from bot.storage import model_servers
 
 
 @pytest.fixture
@@ -54,4 +57,45 @@ def test_the_live_model_is_the_newest_made_live_and_none_without_the_console(tra
                 name=name, state=state, live_since=since, requested_by="t", requested_at=now,
             ))
     assert wanted_model(engine) == "careers-new.tar.gz"
+    engine.dispose()
+
+
+def test_each_worker_reports_its_model_and_a_silent_one_stops_counting(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'console.db'}")
+    now = time.time()
+    for worker, model in [("pod-a:11", "careers-new.tar.gz"), ("pod-a:12", "careers-old.tar.gz")]:
+        model_servers.report(engine, worker, model, started_at=now, loaded_at=now)
+    with engine.connect() as connection:
+        went = model_servers.rollout(connection, "careers-new.tar.gz")
+    assert not went.complete
+    assert went.summary() == "1 of 2 workers answer with it"
+    assert went.still_behind() == "pod-a:12 still answers with careers-old.tar.gz"
+
+    # The worker behind reports again: it cannot find the file. The page says why.
+    model_servers.report(engine, "pod-a:12", "careers-old.tar.gz", started_at=now,
+                         loaded_at=now, problem="careers-new.tar.gz is not in bot/models")
+    with engine.connect() as connection:
+        behind = model_servers.rollout(connection, "careers-new.tar.gz").still_behind()
+    assert behind.endswith("(careers-new.tar.gz is not in bot/models)")
+
+    # It dies without a word: once it has been silent too long, it is not waited for.
+    silent = time.time() - model_servers.STALE_SECONDS - 1
+    with engine.begin() as connection:
+        connection.execute(db.model_servers.update().where(
+            db.model_servers.c.worker == "pod-a:12").values(updated_at=silent))
+    with engine.connect() as connection:
+        went = model_servers.rollout(connection, "careers-new.tar.gz")
+    assert [w.worker for w in went.workers] == ["pod-a:11"] and went.complete
+
+    # A worker that stops properly takes its row with it; a day-old row goes at any report.
+    model_servers.forget(engine, "pod-a:11")
+    with engine.begin() as connection:
+        connection.execute(db.model_servers.update().values(updated_at=now - 2 * 86400))
+    model_servers.report(engine, "pod-b:7", "careers-new.tar.gz", started_at=now, loaded_at=now)
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(db.model_servers.c.worker)).scalars().all()
+        assert rows == ["pod-b:7"]
+        assert not model_servers.rollout(connection, "careers-x.tar.gz", now=now + 86400).workers
+    assert model_servers.Rollout("careers-x.tar.gz", ()).summary().startswith("no Rasa worker")
+    assert not model_servers.Rollout("careers-x.tar.gz", ()).complete  # nobody: not live
     engine.dispose()
