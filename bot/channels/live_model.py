@@ -90,38 +90,44 @@ def load_beside(current: Agent, model: Path) -> Agent:
 
 class Reporter:
     """This worker's row of ``console_model_servers`` (bot/storage/model_servers.py):
-    sent when something changes and every HEARTBEAT_SECONDS, never blocking the loop."""
+    sent when something changes, and every HEARTBEAT_SECONDS from a task of its own, so a
+    worker busy loading a model for minutes is not taken for a dead one."""
 
-    def __init__(self, engine: sa.engine.Engine):
-        self.engine = engine
+    def __init__(self, app, engine: sa.engine.Engine):
+        self.app, self.engine = app, engine
         self.worker = model_servers.this_worker()
         self.started_at = self.loaded_at = time.time()
         self.problem: str | None = None
         self.sent: tuple | None = None
-        self.sent_at = 0.0
+        self.one_at_a_time = asyncio.Lock()  # a heartbeat never overwrites a newer report
 
-    async def send(self, model: str | None) -> None:
-        now = time.monotonic()
-        said = (model, self.loaded_at, self.problem)
-        if said == self.sent and now - self.sent_at < model_servers.HEARTBEAT_SECONDS:
-            return
-        try:
-            await asyncio.get_running_loop().run_in_executor(
-                None,
-                functools.partial(
-                    model_servers.report,
-                    self.engine,
-                    self.worker,
-                    model,
-                    started_at=self.started_at,
-                    loaded_at=self.loaded_at,
-                    problem=self.problem,
-                ),
-            )
-        except sa.exc.SQLAlchemyError as error:  # no table until the console first starts
-            logger.debug("Could not report this worker's model: %s", error)
-            return
-        self.sent, self.sent_at = said, now
+    async def send(self, heartbeat: bool = False) -> None:
+        async with self.one_at_a_time:
+            said = (self.app.ctx.agent.model_name, self.loaded_at, self.problem)
+            if said == self.sent and not heartbeat:
+                return
+            try:
+                await asyncio.get_running_loop().run_in_executor(
+                    None,
+                    functools.partial(
+                        model_servers.report,
+                        self.engine,
+                        self.worker,
+                        said[0],
+                        started_at=self.started_at,
+                        loaded_at=self.loaded_at,
+                        problem=self.problem,
+                    ),
+                )
+            except sa.exc.SQLAlchemyError as error:  # no table until the console first starts
+                logger.debug("Could not report this worker's model: %s", error)
+                return
+            self.sent = said
+
+    async def beat(self) -> None:
+        while True:
+            await self.send(heartbeat=True)
+            await asyncio.sleep(model_servers.HEARTBEAT_SECONDS)
 
     def forget(self) -> None:
         try:
@@ -131,39 +137,47 @@ class Reporter:
 
 
 async def follow_live_model(app, models_dir: Path = MODELS_DIR) -> None:
-    loop = asyncio.get_running_loop()
     engine = getattr(_innermost(app.ctx.agent.tracker_store), "engine", None)
     if engine is None:
         logger.info("No SQL tracker store: the live model is not followed")
         return
-    reporter = app.ctx.live_model_reporter = Reporter(engine)
-    await reporter.send(app.ctx.agent.model_name)
-    while True:
-        await asyncio.sleep(POLL_SECONDS)
-        wanted = None
-        try:
-            wanted = await loop.run_in_executor(None, wanted_model, engine)
-            current = app.ctx.agent
-            path = models_dir / wanted if wanted else None
-            if path is None or wanted == current.model_name:
-                reporter.problem = None
-            elif not path.is_file():
-                if reporter.problem is None:  # said once, not every few seconds
-                    logger.error("The live model %s is not in %s", wanted, models_dir)
-                reporter.problem = f"{wanted} is not in this worker's bot/models folder"
-            else:
-                logger.info("Loading the live model %s", wanted)
-                app.ctx.agent = await loop.run_in_executor(None, load_beside, current, path)
-                reporter.loaded_at, reporter.problem = time.time(), None
-                logger.info("Now answering with %s", wanted)
-            await reporter.send(app.ctx.agent.model_name)
-        except asyncio.CancelledError:
-            raise
-        except Exception as error:  # a bad model must not stop the worker answering
-            logger.exception("Could not load the live model; still answering with the old one")
-            reporter.problem = f"could not load {wanted}: {type(error).__name__}"
-            await reporter.send(app.ctx.agent.model_name)
-            await asyncio.sleep(30)
+    reporter = app.ctx.live_model_reporter = Reporter(app, engine)
+    heartbeat = asyncio.create_task(reporter.beat())
+    try:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            await _follow_once(app, reporter, engine, models_dir)
+    finally:
+        heartbeat.cancel()
+
+
+async def _follow_once(app, reporter: Reporter, engine, models_dir: Path) -> None:
+    """Load the live model if this worker has another, and report what it has."""
+    loop = asyncio.get_running_loop()
+    wanted = None
+    try:
+        wanted = await loop.run_in_executor(None, wanted_model, engine)
+        current = app.ctx.agent
+        path = models_dir / wanted if wanted else None
+        if path is None or wanted == current.model_name:
+            reporter.problem = None
+        elif not path.is_file():
+            if reporter.problem is None:  # said once, not every few seconds
+                logger.error("The live model %s is not in %s", wanted, models_dir)
+            reporter.problem = f"{wanted} is not in this worker's bot/models folder"
+        else:
+            logger.info("Loading the live model %s", wanted)
+            app.ctx.agent = await loop.run_in_executor(None, load_beside, current, path)
+            reporter.loaded_at, reporter.problem = time.time(), None
+            logger.info("Now answering with %s", wanted)
+        await reporter.send()
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:  # a bad model must not stop the worker answering
+        logger.exception("Could not load the live model; still answering with the old one")
+        reporter.problem = f"could not load {wanted}: {type(error).__name__}"
+        await reporter.send()
+        await asyncio.sleep(30)
 
 
 class LiveModelInput(InputChannel):
