@@ -247,7 +247,9 @@ class Job:
             printed = output.read().decode("utf-8", "replace").strip().splitlines()
         if code != 0 or not printed or not printed[-1].endswith(".tar.gz"):
             lines = tail.decode("utf-8", "replace").strip().splitlines()
-            raise PublishError("Training failed: " + (lines[-1] if lines else "no output"))
+            # A negative code is a signal: something outside stopped it (a kill, the OOM killer).
+            how = f"stopped by signal {-code}" if code < 0 else f"exit code {code}"
+            raise PublishError(f"Training failed ({how}): " + (lines[-1] if lines else "no output"))
         return Path(printed[-1])
 
     def _live_figures(self, live) -> dict | None:
