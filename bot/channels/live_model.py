@@ -3,20 +3,26 @@
 Listed in credentials.yml as an input channel only to get a hook into each Rasa worker
 (it has no routes): after the server starts, each worker checks every
 LIVE_MODEL_POLL_SECONDS (3) which model the console's database names live
-(``console_models``, web/console/models.py). When it differs from the one loaded, the
+(``console_models``, web/console/publishing.py). When it differs from the one loaded, the
 worker loads it in a thread, with the tracker store and lock store it already has, and
 swaps ``app.ctx.agent``, which Rasa reads for every message: a message being answered
 finishes with the old model, the next one gets the new, none waits for the load and none
 is dropped. Every worker of every instance does this itself, so in the production
 profile they all follow (the model file must be where each can read it: bot/models/).
+
+Each worker also reports which model it answers with (``console_model_servers``,
+bot/storage/model_servers.py), so publishing can wait for every worker, not the one
+that happens to answer ``/status``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import copy
+import functools
 import logging
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +33,7 @@ from sanic import Blueprint
 
 from bot.ops.model import MODELS_DIR
 from bot.storage import database as db
+from bot.storage import model_servers
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = float(os.environ.get("LIVE_MODEL_POLL_SECONDS") or 3)
@@ -81,31 +88,96 @@ def load_beside(current: Agent, model: Path) -> Agent:
     return agent
 
 
+class Reporter:
+    """This worker's row of ``console_model_servers`` (bot/storage/model_servers.py):
+    sent when something changes, and every HEARTBEAT_SECONDS from a task of its own, so a
+    worker busy loading a model for minutes is not taken for a dead one."""
+
+    def __init__(self, app, engine: sa.engine.Engine):
+        self.app, self.engine = app, engine
+        self.worker = model_servers.this_worker()
+        self.started_at = self.loaded_at = time.time()
+        self.problem: str | None = None
+        self.sent: tuple | None = None
+        self.one_at_a_time = asyncio.Lock()  # a heartbeat never overwrites a newer report
+
+    async def send(self, heartbeat: bool = False) -> None:
+        async with self.one_at_a_time:
+            said = (self.app.ctx.agent.model_name, self.loaded_at, self.problem)
+            if said == self.sent and not heartbeat:
+                return
+            try:
+                await asyncio.get_running_loop().run_in_executor(
+                    None,
+                    functools.partial(
+                        model_servers.report,
+                        self.engine,
+                        self.worker,
+                        said[0],
+                        started_at=self.started_at,
+                        loaded_at=self.loaded_at,
+                        problem=self.problem,
+                    ),
+                )
+            except sa.exc.SQLAlchemyError as error:  # no table until the console first starts
+                logger.debug("Could not report this worker's model: %s", error)
+                return
+            self.sent = said
+
+    async def beat(self) -> None:
+        while True:
+            await self.send(heartbeat=True)
+            await asyncio.sleep(model_servers.HEARTBEAT_SECONDS)
+
+    def forget(self) -> None:
+        try:
+            model_servers.forget(self.engine, self.worker)
+        except sa.exc.SQLAlchemyError as error:
+            logger.debug("Could not remove this worker's row: %s", error)
+
+
 async def follow_live_model(app, models_dir: Path = MODELS_DIR) -> None:
-    loop = asyncio.get_running_loop()
     engine = getattr(_innermost(app.ctx.agent.tracker_store), "engine", None)
     if engine is None:
         logger.info("No SQL tracker store: the live model is not followed")
         return
-    while True:
-        await asyncio.sleep(POLL_SECONDS)
-        try:
-            wanted = await loop.run_in_executor(None, wanted_model, engine)
-            current = app.ctx.agent
-            if not wanted or wanted == current.model_name:
-                continue
-            path = models_dir / wanted
-            if not path.is_file():
+    reporter = app.ctx.live_model_reporter = Reporter(app, engine)
+    heartbeat = asyncio.create_task(reporter.beat())
+    try:
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            await _follow_once(app, reporter, engine, models_dir)
+    finally:
+        heartbeat.cancel()
+
+
+async def _follow_once(app, reporter: Reporter, engine, models_dir: Path) -> None:
+    """Load the live model if this worker has another, and report what it has."""
+    loop = asyncio.get_running_loop()
+    wanted = None
+    try:
+        wanted = await loop.run_in_executor(None, wanted_model, engine)
+        current = app.ctx.agent
+        path = models_dir / wanted if wanted else None
+        if path is None or wanted == current.model_name:
+            reporter.problem = None
+        elif not path.is_file():
+            if reporter.problem is None:  # said once, not every few seconds
                 logger.error("The live model %s is not in %s", wanted, models_dir)
-                continue
+            reporter.problem = f"{wanted} is not in this worker's bot/models folder"
+        else:
             logger.info("Loading the live model %s", wanted)
             app.ctx.agent = await loop.run_in_executor(None, load_beside, current, path)
+            reporter.loaded_at, reporter.problem = time.time(), None
             logger.info("Now answering with %s", wanted)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # a bad model must not stop the worker answering with the old one
-            logger.exception("Could not load the live model; still answering with the old one")
-            await asyncio.sleep(30)
+        await reporter.send()
+    except asyncio.CancelledError:
+        raise
+    except Exception as error:  # a bad model must not stop the worker answering
+        logger.exception("Could not load the live model; still answering with the old one")
+        reporter.problem = f"could not load {wanted}: {type(error).__name__}"
+        await reporter.send()
+        await asyncio.sleep(30)
 
 
 class LiveModelInput(InputChannel):
@@ -125,5 +197,8 @@ class LiveModelInput(InputChannel):
             task = getattr(app.ctx, "live_model_task", None)
             if task:
                 task.cancel()
+            reporter = getattr(app.ctx, "live_model_reporter", None)
+            if reporter is not None:
+                await asyncio.get_running_loop().run_in_executor(None, reporter.forget)
 
         return blueprint

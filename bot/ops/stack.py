@@ -111,7 +111,6 @@ def _web_env(
     return {
         **profile.web_env,
         "RASA_API_TOKEN": api_token,
-        "RASA_MODEL_URLS": ",".join(rasa.url for rasa in rasas),
         "ALLOWED_ORIGINS": origins,
         "WEB_WORKERS": str(profile.web_workers),
         # Replies to visitors' questions, without SMTP_HOST: .eml files beside the logs.

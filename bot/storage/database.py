@@ -320,7 +320,7 @@ content_changes = sa.Table(
 )
 
 # Models trained from the console ("Train and publish"), their held-out figures and which
-# is live (web/console/models.py).
+# is live (web/console/publishing.py).
 models = sa.Table(
     "console_models",
     metadata,
@@ -336,6 +336,21 @@ models = sa.Table(
     sa.Column("live_figures", sa.Text),  # JSON: the live model it was compared with
     sa.Column("reason", sa.Text),
     sa.Column("live_since", sa.Float),
+)
+
+# Every Rasa worker (process) of every instance and the model it answers with, written by
+# the worker itself (bot/channels/live_model.py): when it starts, after each load and as a
+# heartbeat. Publishing waits until every worker heard from lately has the new model;
+# a row not refreshed for a while is a worker that stopped (bot/storage/model_servers.py).
+model_servers = sa.Table(
+    "console_model_servers",
+    metadata,
+    sa.Column("worker", sa.String(255), primary_key=True),  # host name:process id
+    sa.Column("model", sa.String(100)),  # the archive's file name it answers with
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("loaded_at", sa.Float),  # when it started answering with that model
+    sa.Column("updated_at", sa.Float, nullable=False, index=True),  # its last heartbeat
+    sa.Column("problem", sa.String(255)),  # why it could not load the live model
 )
 
 state = sa.Table(
@@ -371,6 +386,7 @@ CONSOLE_TABLES = [
     question_marks,
     content_changes,
     models,
+    model_servers,
     state,
 ]
 # Everything the console keeps about one conversation: deleted with its events.

@@ -266,3 +266,49 @@ def test_a_refused_model_is_listed_with_its_figures_and_why(console):
     assert "In Welsh: 70.0%, live then: 83.0%" in page.text
     assert "may fall by at most 1.0 percentage points in English and 2.0 in Welsh" in page.text
     assert "cannot be shown" in page.text  # no Rasa in this test
+
+
+def test_a_model_is_live_only_when_every_worker_answers_with_it(console):
+    """The page's side of a rollout, from the rows the Rasa workers write (the workers
+    themselves are in tests/console/test_improvement_loop_production_browser.py)."""
+    import time
+
+    from bot.storage import model_servers
+
+    now = time.time()
+    new, old = "careers-00000000000000aa.tar.gz", "careers-00000000000000bb.tar.gz"
+    with console.engine.begin() as connection:
+        connection.execute(db.models.update().where(db.models.c.state == "live")
+                           .values(state="retired"))
+        live_id = connection.execute(db.models.insert().values(
+            name=new, state="live", progress="Going live", requested_by="someone@cps.example",
+            requested_at=now, live_since=now,
+        )).inserted_primary_key[0]
+    for worker, model in [("pod-1:101", new), ("pod-1:102", old), ("pod-2:7", old)]:
+        model_servers.report(console.engine, worker, model, started_at=now, loaded_at=now)
+    with console.engine.begin() as connection:  # pod-2 died a while ago: not waited for
+        connection.execute(db.model_servers.update().where(db.model_servers.c.worker == "pod-2:7")
+                           .values(updated_at=now - model_servers.STALE_SECONDS - 5))
+    editor = signed_in(console, "editor")
+
+    def state_cell() -> str:
+        page = editor.get(f"{console.url}/console/models/", timeout=60).text
+        row = re.search(rf"<tr[^>]*>\s*<td[^>]*>{re.escape(new)}.*?</tr>", page, re.S).group(0)
+        return " ".join(re.sub(r"<[^>]+>", " ", html.unescape(row)).split())
+
+    cell = state_cell()
+    assert "Going live, 1 of 2 workers answer with it" in cell and "Live" not in cell
+
+    # Ten minutes on, one worker still has the old model: the page says which, plainly.
+    with console.engine.begin() as connection:
+        connection.execute(db.models.update().where(db.models.c.id == live_id)
+                           .values(live_since=now - 601))
+    cell = state_cell()
+    assert "Not live everywhere" in cell
+    assert f"After 10 minutes, 1 of 2 workers answer with it: pod-1:102 still answers with {old}"\
+        in cell
+
+    model_servers.report(console.engine, "pod-1:102", new, started_at=now, loaded_at=time.time())
+    cell = state_cell()
+    assert "Live 2 of 2 workers answer with it" in cell and "Going live" not in cell, cell
+    assert "pod-2:7" not in editor.get(f"{console.url}/console/models/", timeout=60).text

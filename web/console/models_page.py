@@ -1,12 +1,14 @@
 """Editors: the Models page, /console/models/. "Train and publish" (in the background,
-its progress shown), the models with their held-out figures, which is live, and "Roll
-back" to the one before. Publishing and rolling back go to the audit trail."""
+its progress shown), the models with their held-out figures, which is live (on how many
+of the Rasa workers), the model each worker answers with, and "Roll back" to the one
+before. Publishing and rolling back go to the audit trail."""
 
 from __future__ import annotations
 
 from sanic import Request
 from sanic.response import HTTPResponse, redirect
 
+from bot.storage import model_servers
 from web.console import publishing
 from web.console.common import audit, console, error_page, in_db, render, signed_in
 from web.console.rasa_api import RasaApi, RasaApiError
@@ -25,20 +27,27 @@ async def models(request: Request) -> HTTPResponse:
     def load(connection):
         if status:
             publishing.record_running(connection, status)
-        return publishing.rows(connection), publishing.rollback_target(connection)
+        return (
+            publishing.rows(connection),
+            publishing.rollback_target(connection),
+            model_servers.live_workers(connection),
+        )
 
-    rows, target = await in_db(request, load)
+    rows, target, workers = await in_db(request, load)
     done = {
         "started": "Training has started. It takes several minutes; you can keep working "
         "and come back to this page.",
-        "rolled-back": "The previous model is live again.",
+        "rolled-back": "Rolled back: the Rasa workers are loading the previous model. It is "
+        "live when every worker answers with it, as this page shows.",
     }.get(request.args.get("done", ""), "")
     return render(
         request,
         "models.html",
         rows=rows,
-        running=any(row["state"] in publishing.RUNNING for row in rows),
+        running=any(row["state"] in publishing.RUNNING or row.get("going_live") for row in rows),
         serving=status,
+        workers=workers,
+        stale_seconds=model_servers.STALE_SECONDS,
         problem=problem,
         target=target,
         tolerance_right=publishing.TOLERANCE_RIGHT,
@@ -54,7 +63,7 @@ async def models(request: Request) -> HTTPResponse:
 async def train(request: Request) -> HTTPResponse:
     actor = request.ctx.session.account.email
     try:
-        row_id = publishing.start(request.app.ctx.database, RasaApi.from_env(), actor)
+        row_id = publishing.start(request.app.ctx.database, actor)
     except publishing.PublishError as error:
         return error_page(request, 409, "Not started", str(error))
     await in_db(request, lambda connection: audit(request, connection, "model-train", job=row_id))

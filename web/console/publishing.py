@@ -6,12 +6,14 @@ its own: `python -m bot.ops.model` trains (as `make train` does, into bot/models
 after its inputs) and `python -m bot.content.evaluation` scores a model on servers of its
 own. Each step writes its progress to the job's row in ``console_models``. Making a model
 live is one row update; every Rasa worker then loads it beside the old one
-(bot/channels/live_model.py), and the job waits until Rasa reports it.
+(bot/channels/live_model.py) and reports that it has (bot/storage/model_servers.py). The
+model is "Live" only once every worker heard from lately answers with it: until then the
+page says "Going live, 1 of 2 workers answer with it", and after ACTIVATION_WAIT it says
+which workers have not switched and why.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -29,8 +31,8 @@ from sqlalchemy.engine import Connection, Engine
 
 from bot.content import content_root
 from bot.storage import database as db
+from bot.storage import model_servers
 from bot.storage.audit import record
-from web.console.rasa_api import RasaApi, RasaApiError
 
 # A new model may answer at most this much less often with the right topic, and at most
 # this much more often confidently with a wrong one, than the live model (shares of the
@@ -41,7 +43,9 @@ TOLERANCE_WRONG = float(os.environ.get("PUBLISH_TOLERANCE_WRONG") or 0.01)
 # retrain moves its shares about half as much again (one question is 0.5 points).
 TOLERANCE_WELSH_RIGHT = float(os.environ.get("PUBLISH_TOLERANCE_WELSH_RIGHT") or 0.02)
 TOLERANCE_WELSH_WRONG = float(os.environ.get("PUBLISH_TOLERANCE_WELSH_WRONG") or 0.02)
-ACTIVATION_WAIT = 600  # seconds for every Rasa worker to load the new model
+# Seconds for every Rasa worker to load a model made live (loading takes about a minute on
+# a busy machine); after it the page says which workers have not.
+ACTIVATION_WAIT = float(os.environ.get("PUBLISH_ACTIVATION_WAIT") or 600)
 STALE_JOB = 3 * 3600  # a job this old that never finished was interrupted
 RUNNING = ("training", "evaluating", "activating")
 EPOCHS = re.compile(r"Epochs:\s+(\d+)%")
@@ -109,6 +113,12 @@ def rows(connection: Connection) -> list[dict]:
         row["figures"] = json.loads(row["figures"]) if row["figures"] else None
         row["live_figures"] = json.loads(row["live_figures"]) if row["live_figures"] else None
         row["on_disk"] = bool(row["name"]) and (models_dir() / row["name"]).is_file()
+        if row["state"] == "live":
+            row["rollout"] = went = model_servers.rollout(connection, row["name"])
+            waited = time.time() - (row["live_since"] or 0)
+            row["overdue"] = not went.complete and waited > ACTIVATION_WAIT
+            row["going_live"] = not went.complete and not row["overdue"]
+            row["not_everywhere"] = not_everywhere(went) if row["overdue"] else ""
     return found
 
 
@@ -170,21 +180,22 @@ def rollback_target(connection: Connection):
 
 
 class Job:
-    def __init__(self, engine: Engine, api: RasaApi, actor: str, row_id: int):
-        self.engine, self.api, self.actor, self.row_id = engine, api, actor, row_id
+    def __init__(self, engine: Engine, actor: str, row_id: int):
+        self.engine, self.actor, self.row_id = engine, actor, row_id
 
-    def update(self, **values) -> None:
+    def update(self, *, only_while_running: bool = False, **values) -> None:
+        m = db.models.c
+        where = [m.id == self.row_id] + ([m.state.in_(RUNNING)] if only_while_running else [])
         with self.engine.begin() as connection:
-            connection.execute(
-                db.models.update().where(db.models.c.id == self.row_id).values(**values)
-            )
+            connection.execute(db.models.update().where(*where).values(**values))
 
     def run(self) -> None:
         try:
             self._run()
         except Exception as error:  # the page says what failed; the live model is untouched
+            # (A model already made live stays live: the workers are loading it.)
             self.update(state="failed", reason=str(error)[:2000], finished_at=time.time(),
-                        progress="Failed")
+                        progress="Failed", only_while_running=True)
         finally:
             _one_job.release()
 
@@ -215,8 +226,15 @@ class Job:
         with self.engine.begin() as connection:
             make_live(connection, self.row_id)
             record(connection, self.actor, "model-publish", model=model.name)
-        self._wait_until_served(model_id)
-        self.update(state="live", progress="Live", finished_at=time.time())
+        went = wait_until_served(self.engine, model.name, self._progress)
+        if went.complete:
+            self.update(progress="Live", finished_at=time.time())
+        else:
+            # The page says which workers have not switched, as it stands when it is shown.
+            self.update(progress="Not live on every worker", finished_at=time.time())
+
+    def _progress(self, went: model_servers.Rollout) -> None:
+        self.update(progress=f"Going live, {went.summary()}")
 
     def _train(self) -> Path:
         root = content_root()
@@ -241,7 +259,9 @@ class Job:
             printed = output.read().decode("utf-8", "replace").strip().splitlines()
         if code != 0 or not printed or not printed[-1].endswith(".tar.gz"):
             lines = tail.decode("utf-8", "replace").strip().splitlines()
-            raise PublishError("Training failed: " + (lines[-1] if lines else "no output"))
+            # A negative code is a signal: something outside stopped it (a kill, the OOM killer).
+            how = f"stopped by signal {-code}" if code < 0 else f"exit code {code}"
+            raise PublishError(f"Training failed ({how}): " + (lines[-1] if lines else "no output"))
         return Path(printed[-1])
 
     def _live_figures(self, live) -> dict | None:
@@ -263,20 +283,37 @@ class Job:
             )
         return figures
 
-    def _wait_until_served(self, model_id: str) -> None:
-        deadline = time.monotonic() + ACTIVATION_WAIT
-        while time.monotonic() < deadline:
-            try:
-                if asyncio.run(self.api.all_serve(model_id)):
-                    return
-            except RasaApiError:
-                pass
-            time.sleep(2)
-        raise PublishError("The assistant did not report the new model within 10 minutes")
-
     def _audit(self, action: str, **detail) -> None:
         with self.engine.begin() as connection:
             record(connection, self.actor, action, **detail)
+
+
+def wait_until_served(engine: Engine, name: str, progress) -> model_servers.Rollout:
+    """Wait until every live Rasa worker answers with ``name``, or ACTIVATION_WAIT passes;
+    ``progress`` hears each change ("1 of 2 workers answer with it")."""
+    deadline = time.monotonic() + ACTIVATION_WAIT
+    said = None
+    while True:
+        with engine.connect() as connection:
+            went = model_servers.rollout(connection, name)
+        if went.complete or time.monotonic() >= deadline:
+            return went
+        if went.summary() != said:
+            said = went.summary()
+            progress(went)
+        time.sleep(2)
+
+
+def not_everywhere(went: model_servers.Rollout) -> str:
+    """Why a model made live is not live on every worker, for the page."""
+    minutes = f"{ACTIVATION_WAIT / 60:.0f} minutes"
+    behind = went.still_behind()
+    return (
+        f"After {minutes}, {went.summary()}"
+        + (f": {behind}." if behind else ".")
+        + " Those workers keep trying to load it; a worker that cannot reach its model file"
+        " or the database needs its operator."
+    )
 
 
 def evaluate(model: Path) -> dict:
@@ -296,7 +333,7 @@ def evaluate(model: Path) -> dict:
     return json.loads(lines[-1])
 
 
-def start(engine: Engine, api: RasaApi, actor: str) -> int:
+def start(engine: Engine, actor: str) -> int:
     """Start a job in a thread; its row id. PublishError if one is already running."""
     if not _one_job.acquire(blocking=False):
         raise PublishError("A model is already being trained. Wait for it to finish.")
@@ -325,6 +362,6 @@ def start(engine: Engine, api: RasaApi, actor: str) -> int:
         _one_job.release()
         raise
     threading.Thread(
-        target=Job(engine, api, actor, row_id).run, name="train-and-publish", daemon=True
+        target=Job(engine, actor, row_id).run, name="train-and-publish", daemon=True
     ).start()
     return row_id

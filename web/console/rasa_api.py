@@ -1,11 +1,12 @@
 """The running Rasa server's HTTP API, as the console uses it: what the live model makes
-of a question (``/model/parse``) and which model each instance serves (``/status``).
-(Models are not replaced through ``PUT /model``, which loads on Rasa's event loop and
-would hold up every visitor for the load: see bot/channels/live_model.py.)
+of a question (``/model/parse``) and the model the worker that answers serves
+(``/status``). (Models are not replaced through ``PUT /model``, which loads on Rasa's
+event loop and would hold up every visitor for the load: see bot/channels/live_model.py.
+Which model *every* worker serves is in the database, as the workers report it:
+bot/storage/model_servers.py.)
 
 Rasa's API exists only behind its token (RASA_API_TOKEN, which `make run` makes up for
-each start when none is set). ``RASA_MODEL_URLS`` lists every Rasa instance whose model
-the console waits for (default: RASA_URL alone).
+each start when none is set).
 """
 
 from __future__ import annotations
@@ -36,17 +37,16 @@ class Parsed:
 
 @dataclass(frozen=True)
 class RasaApi:
-    urls: tuple[str, ...]
+    url: str
     token: str
 
     @classmethod
     def from_env(cls, env=None) -> RasaApi:
         env = os.environ if env is None else env
-        first = env.get("RASA_URL") or "http://127.0.0.1:5005"
-        urls = [u.strip().rstrip("/") for u in (env.get("RASA_MODEL_URLS") or first).split(",")]
-        return cls(tuple(u for u in urls if u), env.get("RASA_API_TOKEN") or "")
+        url = (env.get("RASA_URL") or "http://127.0.0.1:5005").strip().rstrip("/")
+        return cls(url, env.get("RASA_API_TOKEN") or "")
 
-    async def _call(self, method: str, url: str, path: str, timeout: float, **kwargs) -> Any:
+    async def _call(self, method: str, path: str, timeout: float, **kwargs) -> Any:
         if not self.token:
             raise RasaApiError("the Rasa server's API is off (RASA_API_TOKEN is not set)")
         try:
@@ -54,7 +54,7 @@ class RasaApi:
                 timeout=aiohttp.ClientTimeout(total=timeout)
             ) as session:
                 async with session.request(
-                    method, f"{url}{path}", params={"token": self.token}, **kwargs
+                    method, f"{self.url}{path}", params={"token": self.token}, **kwargs
                 ) as response:
                     if response.status >= 300:
                         raise RasaApiError(f"the Rasa server answered {response.status}")
@@ -70,9 +70,7 @@ class RasaApi:
         """What the live model makes of each text; RasaApiError if it cannot be asked."""
 
         async def one(text: str) -> Parsed:
-            body = await self._call(
-                "POST", self.urls[0], "/model/parse", PARSE_TIMEOUT, json={"text": text}
-            )
+            body = await self._call("POST", "/model/parse", PARSE_TIMEOUT, json={"text": text})
             intent = body.get("intent") or {}
             return Parsed(str(intent.get("name")), float(intent.get("confidence") or 0))
 
@@ -81,11 +79,4 @@ class RasaApi:
         return dict(zip(unique, results, strict=True))
 
     async def status(self) -> dict[str, Any]:
-        return await self._call("GET", self.urls[0], "/status", PARSE_TIMEOUT)
-
-    async def all_serve(self, model_id: str) -> bool:
-        """Whether every instance reports ``model_id`` as its model."""
-        statuses = await asyncio.gather(
-            *(self._call("GET", url, "/status", PARSE_TIMEOUT) for url in self.urls)
-        )
-        return all(status.get("model_id") == model_id for status in statuses)
+        return await self._call("GET", "/status", PARSE_TIMEOUT)
