@@ -44,6 +44,9 @@ MIN_QUESTION_WORDS = 4  # fewer words than this left after the framing: read it 
 # "I don't need"), not when one comes late ("I'm doing an IT degree and not ..."), and
 # a contrast word this early in the next clause turns from it ("..., I just want").
 DENIAL_WITHIN = 4
+# ... and names what is denied: "no" or "not really" alone answers a question ("no, I'd
+# rather review cases" answers the route finder), it does not turn away from a topic.
+DENIAL_WORDS = 3
 TURN_WITHIN = 3
 
 
@@ -136,7 +139,8 @@ class QuestionReader:
         within its first words, which is kept with everything after it."""
         clauses = CLAUSE_BREAK.split(text)
         for position in range(1, len(clauses)):
-            if not self._denies(_words(clauses[position - 1])[:DENIAL_WITHIN]):
+            denial = _words(clauses[position - 1])
+            if len(denial) < DENIAL_WORDS or not self._denies(denial[:DENIAL_WITHIN]):
                 break
             words = _words(clauses[position])
             if self.contrasts & set(words[:TURN_WITHIN]):

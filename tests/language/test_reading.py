@@ -112,6 +112,9 @@ def test_what_the_visitor_turns_to_after_a_denial_is_the_question(reader, messag
         "I'm not a UK citizen, would that stop me applying?",
         # No turn: a denial and a question side by side stay together.
         "I don't have a degree, can I still be a paralegal?",
+        # "no" alone answers a question; what follows is part of the answer.
+        "no, I'd rather review cases",
+        "not really, just browsing",
         # A negation late in the clause does not make the clause a denial.
         "I study computing and I'm not keen on law, but is IT work at the CPS well paid?",
     ],
