@@ -185,5 +185,6 @@ def test_the_welsh_home_page_is_welsh_and_points_to_the_english_one(web_without_
         assert '<link rel="alternate" hreflang="cy" href="/cy/">' in page
         assert '<link rel="alternate" hreflang="en-GB" href="/">' in page
     # The pages about the assistant are in English only: the Welsh footer says so.
-    assert "Datganiad hygyrchedd (Saesneg)" in welsh
+    assert "Datganiad hygyrchedd</a>" in welsh  # translated: no "(Saesneg)"
+    assert "Cofnod tryloywder algorithmig (Saesneg)" in welsh  # English only, and says so
     assert requests.get(f"{web_without_rasa.url}/cy", timeout=10).status_code == 200
