@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from bench.results import BenchResult, LevelResult
 
-P95_VISITORS, P95_LIMIT_MS = 10, 250
+P95_VISITORS, P95_LIMIT_MS = 10, 100
 SUSTAINED_VISITORS, SUSTAINED_MESSAGES = 50, 10_000
-THROUGHPUT_VISITORS, THROUGHPUT_RATIO = 10, 1.5
+THROUGHPUT_VISITORS, THROUGHPUT_RATIO = 10, 3.0
 # Ours and the stock target with as many Rasa workers.
 EQUAL_WORKERS = {"production": "stock-2w", "embedded": "stock"}
 FLAT_RATIO = 1.15
@@ -36,12 +36,12 @@ def _level(result: BenchResult, key: str, visitors: int) -> LevelResult | None:
 
 
 def latency_goal(result: BenchResult) -> Goal:
-    name = f"production p95 under {P95_LIMIT_MS} ms at {P95_VISITORS} visitors"
+    name = f"production p95 at most {P95_LIMIT_MS} ms at {P95_VISITORS} visitors"
     level = _level(result, "production", P95_VISITORS)
     if level is None or level.summary.p95_ms is None:
         return Goal(name, NOT_MEASURED, None)
     p95 = level.summary.p95_ms
-    return Goal(name, f"{p95:,.0f} ms", p95 < P95_LIMIT_MS)
+    return Goal(name, f"{p95:,.0f} ms", p95 <= P95_LIMIT_MS)
 
 
 def sustained_goal(result: BenchResult) -> Goal:
