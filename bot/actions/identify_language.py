@@ -58,16 +58,24 @@ def identify(text: str) -> str | None:
     words = WORD.findall(text)
     if not words:
         return None
+    decided = _detected(text, words)
+    if decided is None and WELSH_GREETINGS.search(text):
+        return WELSH
+    return decided
+
+
+def _detected(text: str, words: list[str]) -> str | None:
+    """What the detector is sure of, from the whole message and its words."""
     whole = welsh_probability(text)
     if len(words) == 1:
-        if whole >= SURE_ONE_WORD:
-            return WELSH
-        if 1 - whole >= SURE_ONE_WORD:
-            return ENGLISH
-        return WELSH if WELSH_GREETINGS.search(text) else None
-    welsh_words = sum(welsh_probability(word) >= WELSH_WORD for word in words if len(word) > 1)
-    if whole >= SURE or welsh_words / len(words) >= WELSH_SHARE:
+        sure = SURE_ONE_WORD
+        welsh = whole >= sure
+    else:
+        sure = SURE
+        welsh_words = sum(
+            welsh_probability(word) >= WELSH_WORD for word in words if len(word) > 1
+        )
+        welsh = whole >= sure or welsh_words / len(words) >= WELSH_SHARE
+    if welsh:
         return WELSH
-    if 1 - whole >= SURE:
-        return ENGLISH
-    return WELSH if WELSH_GREETINGS.search(text) else None
+    return ENGLISH if 1 - whole >= sure else None
