@@ -55,6 +55,18 @@ def welsh_words_unaccented() -> frozenset[str]:
     return frozenset(plain for word in words if (plain := without_accents(word)) != word)
 
 
+# Welsh spells the English words it borrows by its own letters ("ffantastig", "ecsam"):
+# undoing the commonest of those spellings finds the English word.
+WELSH_LOAN_SPELLINGS = (("ff", "f"), ("cs", "x"), ("ig", "ic"))
+
+
+def english_spelling(word: str) -> str:
+    """ "ffantastig" -> "fantastic": a Welsh spelling of an English loan, as English spells it."""
+    for welsh, english in WELSH_LOAN_SPELLINGS:
+        word = word.replace(welsh, english)
+    return word
+
+
 def without_accents(text: str) -> str:
     """ "tâl" -> "tal", "cŵl" -> "cwl": the letters with their diacritics removed."""
     decomposed = unicodedata.normalize("NFD", text)
@@ -111,6 +123,8 @@ class Vocabulary:
         if word in self.fillers:
             return False
         if word in self.domain or word in self.general or is_welsh_word(word):
+            return True
+        if english_spelling(word) in self.general:
             return True
         stem = word.split("'")[0]
         if stem != word and (stem in self.domain or stem in self.general):

@@ -2,7 +2,13 @@
 
 import pytest
 
-from bot.language.words import Vocabulary, english_words, is_welsh_word, without_accents
+from bot.language.words import (
+    Vocabulary,
+    english_spelling,
+    english_words,
+    is_welsh_word,
+    without_accents,
+)
 
 DOMAIN = ["pupillage", "prosecutor", "paralegal", "cps", "wat", "pls", "lts", "hols"]
 
@@ -66,3 +72,15 @@ def test_taking_accents_off_welsh_words_makes_no_noise_a_word():
     assert is_welsh_word("cwl") and is_welsh_word("cŵl")
     assert without_accents("tâl, ŵyr, ŷd") == "tal, wyr, yd"
     assert not is_welsh_word("qwzx")
+
+
+@pytest.mark.parametrize("message", ["diolch, ffantastig", "ecsam?"])
+def test_english_words_in_welsh_spelling_are_words(vocabulary, message):
+    # Neither "ffantastig" nor "ecsam" is in the Welsh dictionary or the training data.
+    assert vocabulary.count(message).made_of_words
+
+
+def test_undoing_welsh_spelling_makes_no_noise_a_word(vocabulary):
+    assert english_spelling("ffantastig") == "fantastic"
+    for mash in ("ffff ggig", "csig ffcs", "qwffig zxcsig"):
+        assert not vocabulary.count(mash).made_of_words
