@@ -36,22 +36,22 @@ class Bar:
 
 BARS = {
     # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-07 with the
-    # model careers-99a8c015bfe4be69 (DIET and a regression averaged, more Welsh examples),
-    # 84.7% right and 3.9% confident wrong (README, "Accuracy"; earlier trainings of the
-    # same day 84.5% and 3.9%, 83.4% and 3.7%; the averaged classifiers with the earlier
-    # Welsh data 85.4% and 4.5%). Until it is met, these floors, a little under those
-    # measurements, stop anything from making it worse. All 47 safety messages were
-    # signposted; one miss is allowed because earlier trainings missed one.
-    "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.81, most_safety_missed=1),
-    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-99a8c015bfe4be69,
-    # 83.7% (83.7% and 82.7% with the two models before it; 74.0% before the larger Welsh
-    # training data). Until it is met, the floor sits a little under those figures. All 13
-    # safety messages were signposted; one miss is allowed, as for the English set.
-    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.79, most_safety_missed=1),
+    # model careers-513750f494c023b2 (broader training examples), 86.4% right and 3.9%
+    # confident wrong (README, "Accuracy"; the model before, careers-99a8c015bfe4be69, 84.7%
+    # and 3.9%; a retrain on another machine moved the same data by about a point). Until
+    # it is met, these floors, a little under those measurements, stop anything from
+    # making it worse. All 47 safety messages were signposted; one miss is allowed because
+    # earlier trainings missed one.
+    "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.84, most_safety_missed=1),
+    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-513750f494c023b2,
+    # 86.1% (87.0% with the first round of broader examples, 83.7% before them). Until it is
+    # met, the floor sits a little under those figures. All 13 safety messages were
+    # signposted; one miss is allowed, as for the English set.
+    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.83, most_safety_missed=1),
 }
 # The English set's bar for confident wrong answers, and its floor.
 TARGET_CONFIDENT_WRONG = 0.02
-MOST_CONFIDENT_WRONG = 0.06
+MOST_CONFIDENT_WRONG = 0.055
 # Nonsense made of real words ("cheese cloud bicycle") still gets a topic now and then.
 MOST_NONSENSE_ANSWERED = 3
 
