@@ -51,8 +51,10 @@ def test_the_quick_bounds_never_hide_a_pair_that_a_plain_comparison_finds():
         a = normalise(q.text)
         for s in seen:
             b = normalise(s.text)
-            matcher = SequenceMatcher(None, a, b)
-            near = matcher.real_quick_ratio() >= RATIO and matcher.ratio() >= RATIO
+            near = any(
+                matcher.real_quick_ratio() >= RATIO and matcher.ratio() >= RATIO
+                for matcher in (SequenceMatcher(None, a, b), SequenceMatcher(None, b, a))
+            )
             words_a, words_b = set(a.split()), set(b.split())
             jaccard = len(words_a & words_b) / len(words_a | words_b)
             if a == b or near or jaccard >= JACCARD:
@@ -83,6 +85,16 @@ def test_near_copies_are_found_by_difflib_ratio():
         seen("how many days annual leave do i get", "tell me about pupillage"),
     )
     assert "ratio" in overlap.how
+
+
+def test_a_near_copy_is_found_whichever_text_difflib_reads_first():
+    one = "how many days of annual leave does a new starter get"
+    other = "how many days of annual leave does trainee a holiday starter get"
+    # difflib's ratio is 0.845 one way and 0.862 the other; the word sets differ (0.77).
+    assert SequenceMatcher(None, one, other).ratio() < RATIO
+    assert SequenceMatcher(None, other, one).ratio() >= RATIO
+    assert find_overlaps(question(one), seen(other))
+    assert find_overlaps(question(other), seen(one))
 
 
 def test_near_copies_are_found_by_the_same_words_in_another_order():
