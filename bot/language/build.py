@@ -5,6 +5,8 @@ pinned `spacy-lookups-data` package, saved inside the pipeline so nothing is
 fetched at run time) and an entity ruler whose patterns are the visitor phrases
 of the knowledge entries, of the pointers to jobs elsewhere, and the office places.
 Patterns match on lemmas, so "crown prosecutors" finds the "crown prosecutor" entry.
+The phrases are the English and the Welsh ones (each `cy.phrases`), the Welsh in the
+forms visitors type them: without accents, without the article, mutated.
 
     python -m bot.language.build [output_dir]
 """
@@ -19,11 +21,35 @@ import spacy
 from spacy.language import Language
 
 from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge.welsh import WELSH
 from bot.language import PIPELINE_DIR
+from bot.language.mutations import mutated_forms
+from bot.language.words import english_words, without_accents
 
 PLACE_LABEL = "place"
 ELSEWHERE_LABEL = "elsewhere"
 ABBREVIATION_LENGTH = 5  # "SCP", "NBCPA": matched as written, not lemmatised
+WELSH_ARTICLES = ("y ", "yr ")
+
+
+def visitor_phrases(item) -> list[str]:
+    """The words visitors use for an entry or pointer: its English phrases, then its Welsh
+    ones in the forms Welsh visitors type them (welsh_forms)."""
+    english = list(item.phrases)
+    welsh = [form for phrase in item.words("phrases", WELSH) for form in welsh_forms(phrase)]
+    return list(dict.fromkeys([*english, *welsh]))
+
+
+def welsh_forms(phrase: str) -> list[str]:
+    """A Welsh phrase as written, without its accents ("ymuno a'r heddlu"), without its
+    article ("swyddfa gartref" in "ydy'r Swyddfa Gartref"), and with its first word
+    mutated ("gwmnïau cyfreithiol", "nghaerdydd"). A single word that is also English
+    is left out unless written so: "gig" is a job in English, not the NHS."""
+    forms = [phrase, without_accents(phrase)]
+    forms += [form.split(" ", 1)[1] for form in forms if form.startswith(WELSH_ARTICLES)]
+    forms += [mutated for form in forms for mutated in mutated_forms(form)]
+    english = english_words()
+    return [f for f in dict.fromkeys(forms) if f == phrase or " " in f or f not in english]
 
 
 def entity_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
@@ -33,15 +59,17 @@ def entity_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
     Abbreviations match on the exact lower-case word instead: the lemma table
     turns "cps" into "cp", which must not read as "CP" (crown prosecutor).
     """
-    for kind, phrases in kb.phrases_by_kind().items():
-        for phrase, entry_id in phrases.items():
+    for entry in kb.entries.values():
+        if not entry.kind:
+            continue
+        for phrase in visitor_phrases(entry):
             # Rasa lower-cases text before spaCy (case_sensitive: false), so do the same.
             words = nlp.make_doc(phrase.lower())
             if len(words) == 1 and len(phrase) <= ABBREVIATION_LENGTH:
                 pattern: object = [{"LOWER": words[0].lower_}]
             else:
                 pattern = phrase.lower()
-            yield {"label": kind, "pattern": pattern, "id": entry_id}
+            yield {"label": entry.kind, "pattern": pattern, "id": entry.id}
 
 
 def elsewhere_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
@@ -51,7 +79,7 @@ def elsewhere_patterns(nlp: Language, kb: KnowledgeBase) -> Iterable[dict]:
     police officer" (where a visitor is now) must not read as "be a police officer".
     """
     for pointer in kb.elsewhere:
-        for phrase in pointer.phrases:
+        for phrase in visitor_phrases(pointer):
             tokens = [{"LOWER": token.lower_} for token in nlp.make_doc(phrase.lower())]
             yield {"label": ELSEWHERE_LABEL, "pattern": tokens, "id": pointer.id}
 

@@ -62,6 +62,14 @@ VOCABULARY_FILE = "vocabulary.json"
 # they want to go ("I want to be a judge"). Looked for among the words before a job.
 BACKGROUND_WINDOW = 6
 NOW_WORDS = {"currently", "already", "former"}
+# The same in Welsh: "dwi'n nyrs", "dw i'n gweithio fel nyrs", "dwi wedi bod yn heddwas";
+# unless a wish follows ("dwi'n meddwl ymuno â'r heddlu", "dwi isio gweithio i'r GIG").
+WELSH_I_AM = {"dwi'n", "i'n", "rwy'n", "wi'n", "rydw", "ydw", "wyf"}
+WELSH_HAVE_BEEN = ["wedi", "bod"]  # the phrase may begin at "bod" ("bod yn heddwas")
+WELSH_WISHES = {
+    "isio", "eisiau", "eisie", "ishe", "moyn", "hoffwn", "hoffen", "awydd", "meddwl",
+    "ystyried", "gobeithio", "bwriadu",
+}  # fmt: skip
 # "is the pay good compared to a law firm?": a job elsewhere in a comparison.
 COMPARISON_WORDS = {"compare", "compared", "comparison", "than", "versus", "vs"}
 
@@ -338,12 +346,17 @@ def _entity_values(message: Message, kinds: tuple[str, ...]) -> list[str]:
 
 
 def _says_where_i_am(lemmas: list[str]) -> bool:
-    """ "i be", "i have be", "i work", "currently", "already": a description, not a wish."""
+    """ "i be", "i have be", "i work", "currently", "already", "dwi'n": a description, not
+    a wish."""
     if NOW_WORDS & set(lemmas):
         return True
     for position, lemma in enumerate(lemmas):
         following = lemmas[position + 1 : position + 3]
         if lemma == "i" and (following[:1] in (["be"], ["work"]) or following == ["have", "be"]):
+            return True
+        have_been = lemmas[position : position + 2]
+        welsh = lemma in WELSH_I_AM or have_been in (WELSH_HAVE_BEEN, WELSH_HAVE_BEEN[:1])
+        if welsh and not WELSH_WISHES & set(lemmas[position + 1 :]):
             return True
     return False
 

@@ -38,10 +38,12 @@ def _files(patterns: Iterable[str]) -> list[Path]:
     return found
 
 
+# The pipeline's builder and the modules it imports to make its patterns.
+SPACY_BUILDER = ["bot/language/build.py", "bot/language/mutations.py", "bot/language/words.py"]
+
+
 def spacy_inputs() -> list[Path]:
-    return _files(
-        ["bot/knowledge/*.yml", "bot/knowledge/*.py", "bot/language/build.py", "requirements.txt"]
-    )
+    return _files(["bot/knowledge/*.yml", "bot/knowledge/*.py", *SPACY_BUILDER, "requirements.txt"])
 
 
 def model_inputs(config: Path = CONFIG_FILE) -> list[Path]:

@@ -203,3 +203,47 @@ def test_a_job_elsewhere_the_visitor_has_now_is_background(understand):
     intent, found = understand(text, [("prosecutor-pathways", 0.7)])
     assert intent["name"] == "prosecutor-pathways"
     assert "elsewhere" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ("dwi isio ymuno â'r heddlu", "police"),
+        ("dwi isio ymuno a'r heddlu", "police"),  # typed without the accent
+        ("Dwi isio gweithio i'r GIG fel nyrs, alla i wneud cais fan hyn?", "nhs"),
+    ],
+)
+def test_a_job_elsewhere_asked_about_in_welsh_is_out_of_scope(understand, text, pointer):
+    intent, found = understand(text, [("how-to-apply", 0.6)])
+    assert intent == {"name": "out-of-scope", "confidence": 1.0}
+    assert found["elsewhere"] == pointer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dwi'n nyrs ers deng mlynedd, sut alla i ddod yn erlynydd?",
+        "dw i'n gweithio fel nyrs, oes ffordd i mewn i erlyn?",
+        "dwi wedi bod yn heddwas ers pum mlynedd, sut dwi'n dod yn erlynydd?",
+    ],
+)
+def test_a_job_elsewhere_the_visitor_has_now_is_background_in_welsh(understand, text):
+    intent, found = understand(text, [("prosecutor-pathways", 0.7)])
+    assert intent["name"] == "prosecutor-pathways"
+    assert "elsewhere" not in found
+
+
+def test_a_wish_after_the_welsh_i_am_is_not_background(understand):
+    intent, found = understand("dwi'n meddwl ymuno â'r heddlu", [("how-to-apply", 0.6)])
+    assert found["elsewhere"] == "police"
+
+
+def test_welsh_knowledge_phrases_name_their_entry(nlp):
+    doc = nlp("faint mae uwch erlynydd y goron yn ennill")
+    assert [(e.label_, e.ent_id_) for e in doc.ents] == [("role", "senior-crown-prosecutor")]
+
+
+def test_an_english_word_in_a_welsh_phrase_list_does_not_read_english_as_welsh(nlp):
+    # "gig" is the NHS in Welsh (GIG) and a job in English slang: only "y gig" and the
+    # like name the NHS.
+    assert not nlp("looking for a gig at the cps").ents
