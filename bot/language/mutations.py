@@ -9,7 +9,7 @@ mutates here: it is the one a preceding word acts on.
 
 from __future__ import annotations
 
-# Radical -> its soft, nasal and aspirate forms. Longer radicals first ("ll" before "l").
+# Radical -> its soft, nasal and aspirate forms. Two-letter radicals first.
 MUTATIONS: dict[str, tuple[str, ...]] = {
     "ll": ("l",),
     "rh": ("r",),

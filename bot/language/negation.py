@@ -9,7 +9,8 @@ only the word it is joined to), so that:
   visitor who denies it (qualified-lawyer-entry for "I'm not qualified yet");
 - a cue phrase in a denied stretch does not count ("I'm not a crime victim").
 
-Works on spaCy tokens: the lemma of "n't" and "nt" ("dont") is "not".
+Works on spaCy tokens: the lemma of "n't" and "nt" ("dont") is "not". The Welsh cues
+("ddim", "dim", "heb", "erioed") work the same way: "dwi ddim yn gyfreithiwr".
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.language.mutations import mutated_forms
 from bot.language.wording import Negation as NegationWords
 
 HYPHEN = "-"  # "non-lawyers": a hyphenated cue denies the one word it is joined to
@@ -45,7 +47,11 @@ class NegationReader:
         self.cues = set(words.cues)
         self.breakers = set(words.breakers)
         self.max_scope = words.max_scope
-        self.premises = {topic: set(lemmas) for topic, lemmas in words.premises.items()}
+        # Welsh premise words in every form a sentence gives them ("ddim yn gyfreithiwr").
+        self.premises = {
+            topic: {form for word in lemmas for form in (word, *mutated_forms(word))}
+            for topic, lemmas in words.premises.items()
+        }
 
     def denials(self, tokens: Sequence[Token]) -> list[Denial]:
         found = []

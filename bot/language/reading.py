@@ -145,7 +145,7 @@ class QuestionReader:
             words = _words(clauses[position])
             if self.contrasts & set(words[:TURN_WITHIN]):
                 rest = ", ".join(clauses[position:])
-                return re.sub(r"^but\s+", "", rest, flags=re.IGNORECASE)
+                return re.sub(r"^(?:but|ond)\s+", "", rest, flags=re.IGNORECASE)
         return text
 
     def _denies(self, words: tuple[str, ...]) -> bool:

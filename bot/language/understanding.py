@@ -49,7 +49,7 @@ from bot.language.build import ELSEWHERE_LABEL
 from bot.language.negation import NegationReader, denied_positions
 from bot.language.reading import QuestionReader
 from bot.language.safety import SIGNPOSTING_TOPICS, UNSURE, SafetyCheck, signposting_topic
-from bot.language.wording import Wording, default_wording
+from bot.language.wording import Background, Wording, default_wording
 from bot.language.words import Vocabulary, words_of
 
 TYPED_TEXT = "typed_text"  # the message as typed, while TEXT holds its question
@@ -59,19 +59,9 @@ OUT_OF_SCOPE = "out-of-scope"
 SUBJECT_KINDS = get_args(Kind)  # role, scheme, network, benefit
 VOCABULARY_FILE = "vocabulary.json"
 # "I'm a / I've been a / I work as a police officer": where the visitor is, not where
-# they want to go ("I want to be a judge"). Looked for among the words before a job.
+# they want to go ("I want to be a judge"). Looked for among the words before a job; the
+# words themselves are in bot/data/language.yml (`background`).
 BACKGROUND_WINDOW = 6
-NOW_WORDS = {"currently", "already", "former"}
-# The same in Welsh: "dwi'n nyrs", "dw i'n gweithio fel nyrs", "dwi wedi bod yn heddwas";
-# unless a wish follows ("dwi'n meddwl ymuno â'r heddlu", "dwi isio gweithio i'r GIG").
-WELSH_I_AM = {"dwi'n", "i'n", "rwy'n", "wi'n", "rydw", "ydw", "wyf"}
-WELSH_HAVE_BEEN = ["wedi", "bod"]  # the phrase may begin at "bod" ("bod yn heddwas")
-WELSH_WISHES = {
-    "isio", "eisiau", "eisie", "ishe", "moyn", "hoffwn", "hoffen", "awydd", "meddwl",
-    "ystyried", "gobeithio", "bwriadu",
-}  # fmt: skip
-# "is the pay good compared to a law firm?": a job elsewhere in a comparison.
-COMPARISON_WORDS = {"compare", "compared", "comparison", "than", "versus", "vs"}
 
 
 def is_command(text: str) -> bool:
@@ -311,7 +301,8 @@ class UnderstandingChecks(GraphComponent):
                 continue
             before = [token for token in doc if token.idx < entity["start"]][-BACKGROUND_WINDOW:]
             lemmas = [token.lemma_ for token in before]
-            if not _says_where_i_am(lemmas) and not COMPARISON_WORDS & set(lemmas):
+            background = _says_where_i_am(lemmas, self.wording.background)
+            if not background and not set(self.wording.comparison) & set(lemmas):
                 found.append(entity["value"])
         return found
 
@@ -345,19 +336,18 @@ def _entity_values(message: Message, kinds: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _says_where_i_am(lemmas: list[str]) -> bool:
-    """ "i be", "i have be", "i work", "currently", "already", "dwi'n": a description, not
-    a wish."""
-    if NOW_WORDS & set(lemmas):
+def _says_where_i_am(lemmas: list[str], background: Background) -> bool:
+    """ "i be", "i have be", "i work", "currently", "dwi'n": a description, unless a wish
+    follows ("i be hope to become")."""
+    if set(background.now) & set(lemmas):
         return True
-    for position, lemma in enumerate(lemmas):
-        following = lemmas[position + 1 : position + 3]
-        if lemma == "i" and (following[:1] in (["be"], ["work"]) or following == ["have", "be"]):
-            return True
-        have_been = lemmas[position : position + 2]
-        welsh = lemma in WELSH_I_AM or have_been in (WELSH_HAVE_BEEN, WELSH_HAVE_BEEN[:1])
-        if welsh and not WELSH_WISHES & set(lemmas[position + 1 :]):
-            return True
+    wishes = set(background.wishes)
+    for marker in background.i_am:
+        words = marker.split()
+        for position in range(len(lemmas) - len(words) + 1):
+            if lemmas[position : position + len(words)] == words:
+                if not wishes & set(lemmas[position + len(words) :]):
+                    return True
     return False
 
 

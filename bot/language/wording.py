@@ -1,8 +1,9 @@
 """The word lists the understanding checks read messages with (bot/data/language.yml).
 
-Framing (greetings, thanks, small talk), the words that open a question, and the
-negation cues and premises. Validated here so that a slip in the file is reported
-by name, not found later as a silently wrong answer.
+Framing (greetings, thanks, small talk), the words that open a question, the
+negation cues and premises, and the words of background and comparison. Validated
+here so that a slip in the file is reported by name, not found later as a silently
+wrong answer.
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ class Negation(BaseModel):
         extra = "forbid"
 
 
+class Background(BaseModel):
+    i_am: list[str] = Field(..., min_items=1)
+    now: list[str]
+    wishes: list[str]
+
+    _lists = validator("i_am", "now", "wishes", pre=True, allow_reuse=True)(_phrases)
+
+    class Config:
+        extra = "forbid"
+
+
 class Wording(BaseModel):
     version: str
     framing: list[str] = Field(..., min_items=1)
@@ -52,6 +64,8 @@ class Wording(BaseModel):
     back_references: list[str]
     first_person: list[str] = Field(..., min_items=1)
     negation: Negation
+    background: Background
+    comparison: list[str]
     careers_words: list[str] = Field(..., min_items=1)
     cps_names: list[str] = Field(..., min_items=1)
     personal_words: list[str] = Field(..., min_items=1)
@@ -62,6 +76,7 @@ class Wording(BaseModel):
         "question_openers",
         "back_references",
         "first_person",
+        "comparison",
         "careers_words",
         "cps_names",
         "personal_words",

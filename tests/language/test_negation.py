@@ -46,3 +46,29 @@ def test_nothing_is_denied_without_a_negation(nlp, negation):
     doc = nlp("i'm a qualified solicitor, can i join at senior level")
     assert negation.denials(doc) == []
     assert negation.denied_topics(doc, []) == set()
+
+
+@pytest.mark.parametrize(
+    ("message", "denied", "kept"),
+    [
+        ("dwi ddim yn gyfreithiwr, oes swyddi eraill i fi", {"gyfreithiwr"}, {"swyddi"}),
+        ("sgen i ddim gradd, alla i fod yn baragyfreithiol?", {"gradd"}, {"baragyfreithiol"}),
+        ("heb radd yn y gyfraith ond dwi isio erlyn", {"radd"}, {"erlyn"}),
+        ("dwi erioed wedi gwneud profiad gwaith", {"wedi", "gwneud"}, set()),
+    ],
+)
+def test_welsh_denials_are_read_as_english_ones(nlp, negation, message, denied, kept):
+    found = denied_words(nlp, negation, message)
+    assert denied <= found
+    assert not kept & found
+
+
+def test_dim_ond_means_only_and_denies_nothing(nlp, negation):
+    assert denied_words(nlp, negation, "dim ond swydd ran amser dw i isio") == set()
+
+
+def test_a_welsh_premise_counts_in_its_mutated_form(nlp, negation):
+    doc = nlp("dwi ddim yn gyfreithiwr, ga i erlyn?")
+    assert "qualified-lawyer-entry" in negation.denied_topics(doc, negation.denials(doc))
+    doc = nlp("dim bargyfreithiwr ydw i, cyfreithiwr ydw i")
+    assert "qualified-lawyer-entry" not in negation.denied_topics(doc, negation.denials(doc))
