@@ -8,8 +8,10 @@ payload) is undecided: the caller keeps the conversation's language for it
 lingua-language-detector, loaded for English and Welsh only, scores the whole message
 and each word. Welsh typed with English nouns ("wt ti'n gallu helpu fi efo
 apprenticeship") scores as English as a whole, so a message counts as Welsh also when
-enough of its words are confidently Welsh. Its models ship inside the wheel: nothing
-is downloaded at run time.
+enough of its words are Welsh. A word is Welsh when the detector is confident of it or
+when only the Welsh training examples use it ("ydy'r", "pa", "te"); a word of the
+English examples or of the English word list is never counted as Welsh ("wrk", "ppl").
+Its models ship inside the wheel: nothing is downloaded at run time.
 
 It runs in the action server, not in the model (so it is kept out of bot/language, whose
 modules are model inputs: a change here needs no retraining).
@@ -18,9 +20,13 @@ modules are model inputs: a change here needs no retraining).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+from bot.language.words import english_words
+from bot.training_data import is_welsh, training_examples
 
 ENGLISH = "en"
 WELSH = "cy"
@@ -47,6 +53,26 @@ def detector() -> LanguageDetector:
     )
 
 
+@dataclass(frozen=True)
+class Vocabularies:
+    welsh: frozenset[str]  # words of the Welsh examples only
+    english: frozenset[str]  # words of the English examples or word list, never Welsh ones
+
+
+@lru_cache(maxsize=1)
+def vocabularies() -> Vocabularies:
+    welsh: set[str] = set()
+    english: set[str] = set()
+    for text, path in training_examples():
+        (welsh if is_welsh(path) else english).update(_lower_words(text))
+    english.update(english_words())
+    return Vocabularies(welsh=frozenset(welsh - english), english=frozenset(english - welsh))
+
+
+def _lower_words(text: str) -> list[str]:
+    return [word.lower() for word in WORD.findall(text)]
+
+
 def welsh_probability(text: str) -> float:
     return detector().compute_language_confidence(text, Language.WELSH)
 
@@ -69,13 +95,21 @@ def _detected(text: str, words: list[str]) -> str | None:
     whole = welsh_probability(text)
     if len(words) == 1:
         sure = SURE_ONE_WORD
-        welsh = whole >= sure
+        welsh = whole >= sure or words[0].lower() in vocabularies().welsh
     else:
         sure = SURE
-        welsh_words = sum(
-            welsh_probability(word) >= WELSH_WORD for word in words if len(word) > 1
-        )
+        welsh_words = sum(_is_welsh_word(word) for word in words)
         welsh = whole >= sure or welsh_words / len(words) >= WELSH_SHARE
     if welsh:
         return WELSH
     return ENGLISH if 1 - whole >= sure else None
+
+
+def _is_welsh_word(word: str) -> bool:
+    lower = word.lower()
+    known = vocabularies()
+    if lower in known.welsh:
+        return True
+    if lower in known.english:
+        return False
+    return len(word) > 1 and welsh_probability(word) >= WELSH_WORD

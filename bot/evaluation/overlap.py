@@ -30,16 +30,15 @@ from scipy import sparse
 
 from bot.evaluation.heldout import MEASUREMENT_SETS, SAFETY_DEVELOPMENT, SETS, load_questions
 from bot.ops import PROJECT_ROOT
+from bot.training_data import NLU_DIR
+from bot.training_data import training_examples as read_examples
 
-NLU_DIR = PROJECT_ROOT / "bot" / "data" / "nlu"
 KNOWLEDGE_FILE = PROJECT_ROOT / "bot" / "knowledge" / "careers.yml"
 RATIO = 0.85
 JACCARD = 0.8
 
 PUNCTUATION = re.compile(r"[^\w\s]")
 SPACES = re.compile(r"\s+")
-# Rasa entity annotations: [text](entity), [text](entity:value), [text]{"entity": ...}
-ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 @dataclass(frozen=True)
@@ -75,29 +74,9 @@ def _relative(path: Path) -> str:
         return str(path)
 
 
-def _example_lines(examples: str | list) -> Iterator[str]:
-    if isinstance(examples, str):
-        for line in examples.splitlines():
-            line = line.strip()
-            if line.startswith("- "):
-                yield line[2:]
-    else:  # the list form: [{"text": ...}, ...] or plain strings
-        for example in examples:
-            yield example["text"] if isinstance(example, dict) else str(example)
-
-
 def training_examples(nlu_dir: Path = NLU_DIR) -> list[Text]:
     """Every example of every intent, synonym and lookup table, annotations removed."""
-    found = []
-    for path in sorted(nlu_dir.rglob("*.yml")):
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
-            if "regex" in item or "examples" not in item:
-                continue  # a regex is a pattern, not something a visitor typed
-            found += [
-                Text(ANNOTATION.sub(r"\1", line).strip(), _relative(path))
-                for line in _example_lines(item["examples"])
-            ]
-    return found
+    return [Text(text, _relative(path)) for text, path in read_examples(nlu_dir)]
 
 
 def _phrases(node) -> Iterator[str]:

@@ -31,6 +31,10 @@ def with_history(latest: Tracker, earlier: list[tuple[str, dict | None]]) -> Tra
         "helo, bore da",  # too few letters for the detector: a Welsh-only greeting
         "Helo",
         "prynhawn da",
+        # Words only the Welsh training examples use count as Welsh: the detector alone
+        # scores these English, or cannot tell.
+        "pa mor hir ydy'r training contract yn y cps",
+        "Iawn, grêt. A be am y pupillage te?",
     ],
 )
 def test_welsh_messages_are_welsh(text):
@@ -47,6 +51,11 @@ def test_welsh_messages_are_welsh(text):
 )
 def test_english_messages_are_english(text):
     assert identify(text) == "en"
+
+
+def test_english_text_speak_is_not_taken_for_welsh():
+    # The detector scores "hw" and "wrk" Welsh; the English examples use them.
+    assert identify("hw many ppl wrk 4 the cps") != "cy"
 
 
 @pytest.mark.parametrize("text", ["ok", "/salary", "Rhys", "", "123"])
