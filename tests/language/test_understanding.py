@@ -167,6 +167,21 @@ def test_a_job_elsewhere_is_out_of_scope(understand):
     assert found["elsewhere"] == "police"
 
 
+@pytest.mark.parametrize(
+    ("text", "pointer"),
+    [
+        ("how do I get a job with the Welsh Government?", "welsh-government"),
+        ("are there council jobs near me", "local-councils"),
+        ("how do I apply to work for the council", "local-councils"),
+        ("where can I do pupillage at a criminal chambers?", "barristers-in-chambers"),
+    ],
+)
+def test_more_jobs_elsewhere_are_out_of_scope(understand, text, pointer):
+    intent, found = understand(text, [("how-to-apply", 0.6)])
+    assert intent == {"name": "out-of-scope", "confidence": 1.0}
+    assert found["elsewhere"] == pointer
+
+
 def test_a_question_naming_the_cps_is_about_the_cps(understand):
     text = "is working at the cps like working for the met police"
     intent, found = understand(text, [("values-and-culture", 0.6)])
@@ -211,6 +226,11 @@ def test_a_job_elsewhere_the_visitor_has_now_is_background(understand):
         ("dwi isio ymuno â'r heddlu", "police"),
         ("dwi isio ymuno a'r heddlu", "police"),  # typed without the accent
         ("Dwi isio gweithio i'r GIG fel nyrs, alla i wneud cais fan hyn?", "nhs"),
+        ("oes swyddi gyda Llywodraeth Cymru?", "welsh-government"),
+        ("sut mae cael swydd yng Nghyngor Sir Gwynedd?", "local-councils"),
+        ("ydy'r Asiantaeth Troseddu Genedlaethol yn recriwtio?", "civil-service"),
+        ("sut mae cael swydd yn CThEF?", "civil-service"),
+        ("dwi isio gweithio i gwmni cyfreithiol preifat", "solicitors-in-practice"),
     ],
 )
 def test_a_job_elsewhere_asked_about_in_welsh_is_out_of_scope(understand, text, pointer):
