@@ -33,6 +33,13 @@ def test_no_measurement_question_copies_what_the_assistant_was_built_or_tuned_fr
     )
 
 
+def test_no_development_question_copies_a_training_example_or_phrase():
+    # Tuning on questions the assistant was trained on would flatter every choice.
+    questions = question_texts(SETS["development"]) + question_texts(SETS["development-cy"])
+    overlaps = find_overlaps(questions, training_examples() + knowledge_phrases())
+    assert not overlaps, "Reword the training example or phrase:\n" + "\n".join(map(str, overlaps))
+
+
 def test_the_check_reads_every_source_it_compares_with():
     sources = {text.source for text in seen_texts()}
     assert "tests/evaluation/development.yml" in sources
