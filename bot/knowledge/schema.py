@@ -725,9 +725,10 @@ class Safety(_Model):
     cues: dict[str, list[str]]
     personal_cues: dict[str, list[str]] = {}
     harm_verbs: list[str] = []  # with a person as object: "hurt the kids"
+    harm_objects: list[str] = []  # people besides the personal words: "hit a woman"
     cy: SafetyCuesCy | None = None
 
-    _harm = validator("harm_verbs", allow_reuse=True)(_cue_phrases)
+    _harm = validator("harm_verbs", "harm_objects", allow_reuse=True)(_cue_phrases)
 
     @validator("cues")
     def _situations(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:

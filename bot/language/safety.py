@@ -63,7 +63,8 @@ class SafetyCheck:
       counts on its own;
     - `harm_verbs` with a person as their object, a word or two apart, are danger:
       "he'll hurt the kids", "she said she'd kill my little brother" (the people are
-      the `personal` words that can be an object: not "i", "we", "myself").
+      the `personal` words that can be an object, not "i", "we", "myself", and the
+      `harm_objects`, strangers harmed in front of the visitor: "hitting a woman").
     """
 
     def __init__(
@@ -73,6 +74,7 @@ class SafetyCheck:
         personal_cues: dict[str, list[str]] | None = None,
         personal: Iterable[str] = (),
         harm_verbs: Iterable[str] = (),
+        harm_objects: Iterable[str] = (),
     ):
         # The same pipeline makes the lemmas of the cues and of the messages.
         self.cues = PhraseMatcher(nlp.vocab, attr="LEMMA")
@@ -85,7 +87,7 @@ class SafetyCheck:
         self.personal = set(personal)
         self.harm = Matcher(nlp.vocab)
         verbs = sorted({token.lemma_ for verb in harm_verbs for token in nlp(verb.lower())})
-        people = sorted(self.personal - NOT_OBJECTS)
+        people = sorted(self.personal - NOT_OBJECTS | {word.lower() for word in harm_objects})
         if verbs and people:
             between = [{"OP": "?", "LOWER": {"NOT_IN": sorted(BREAKS)}}] * 2
             self.harm.add(DANGER, [[{"LEMMA": {"IN": verbs}}, *between, {"LOWER": {"IN": people}}]])
@@ -99,7 +101,7 @@ class SafetyCheck:
         welsh = safety.cy
         cues = _merged(safety.cues, welsh.cues if welsh else {})
         personal_cues = _merged(safety.personal_cues, welsh.personal_cues if welsh else {})
-        return cls(nlp, cues, personal_cues, personal, safety.harm_verbs)
+        return cls(nlp, cues, personal_cues, personal, safety.harm_verbs, safety.harm_objects)
 
     def situations(self, doc: Doc, denials: list[Denial] = ()) -> set[str]:
         """The situations whose cues appear in `doc`, outside any denial.
