@@ -122,3 +122,21 @@ def test_what_the_visitor_turns_to_after_a_denial_is_the_question(reader, messag
 def test_a_denial_that_the_question_needs_is_kept(reader, message):
     question = reader.question(message)
     assert question is None or question.startswith(message.split(",")[0])
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "Helo, diolch am eich help. Faint ydy cyflog swyddog paragyfreithiol?",
+            "Faint ydy cyflog swyddog paragyfreithiol?",
+        ),
+        (
+            "Shwmae! Dwi'n fam i ddau o blant, ydy hi'n bosib gweithio'n rhan amser?",
+            "ydy hi'n bosib gweithio'n rhan amser?",
+        ),
+        ("Dwi'n nyrs. Fyddai hynny'n fy atal rhag gwneud cais?", None),
+    ],
+)
+def test_a_welsh_message_is_read_like_an_english_one(reader, message, question):
+    assert reader.question(message) == question
