@@ -22,7 +22,9 @@ so the actions and the tracker store see what was typed.
 
 from __future__ import annotations
 
+import hashlib
 import json
+from pathlib import Path
 from typing import Any, get_args
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -43,13 +45,14 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
 from bot.knowledge.schema import Kind
+from bot.language import reading, wording
 from bot.language.build import ELSEWHERE_LABEL
 from bot.language.negation import NegationReader, denied_positions
 from bot.language.reading import QuestionReader
 from bot.language.safety import SIGNPOSTING_TOPICS, UNSURE, SafetyCheck, signposting_topic
-from bot.language.wording import Background, Wording, default_wording
+from bot.language.wording import LANGUAGE_FILE, Background, Wording, default_wording
 from bot.language.words import Vocabulary, words_of
 
 TYPED_TEXT = "typed_text"  # the message as typed, while TEXT holds its question
@@ -62,6 +65,13 @@ VOCABULARY_FILE = "vocabulary.json"
 # they want to go ("I want to be a judge"). Looked for among the words before a job; the
 # words themselves are in bot/data/language.yml (`background`).
 BACKGROUND_WINDOW = 6
+
+
+def files_fingerprint(*paths: Path) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def is_command(text: str) -> bool:
@@ -88,6 +98,12 @@ class QuestionFocus(GraphComponent):
 
     def __init__(self, reader: QuestionReader):
         self.reader = reader
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        # The training examples are read with these word lists and this reader: when they
+        # change, Rasa's training cache must not reuse what was learned from the old reading.
+        return files_fingerprint(LANGUAGE_FILE, Path(reading.__file__), Path(wording.__file__))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         # Training examples are read the same way, so the classifier learns on what it sees.
@@ -161,6 +177,11 @@ class UnderstandingChecks(GraphComponent):
         self.negation = NegationReader(self.wording.negation)
         self.careers_topics = set(self.kb.entries) - set(SIGNPOSTING_TOPICS)
         self._safety: SafetyCheck | None = None  # needs the spaCy pipeline: made on first use
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        # The vocabulary learned in `train` includes the knowledge file's words.
+        return files_fingerprint(KNOWLEDGE_FILE)
 
     def train(self, training_data: TrainingData, model: SpacyModel) -> Resource:
         """Learn the words of the training data and the knowledge file (for the word check).

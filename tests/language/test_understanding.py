@@ -270,3 +270,22 @@ def test_an_english_word_in_a_welsh_phrase_list_does_not_read_english_as_welsh(n
     # "gig" is the NHS in Welsh (GIG) and a job in English slang: only "y gig" and the
     # like name the NHS.
     assert not nlp("looking for a gig at the cps").ents
+
+
+def test_rasa_retrains_what_follows_when_the_word_lists_or_the_knowledge_change(
+    tmp_path, monkeypatch
+):
+    # Rasa's training cache keys a component by its code and config; the word lists and
+    # the knowledge file shape what these components produce, so they are in the key too.
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    from bot.language import understanding
+    from bot.language.understanding import QuestionFocus, UnderstandingChecks
+
+    before = {c: calculate_fingerprint_key(c, {}, {}) for c in (QuestionFocus, UnderstandingChecks)}
+    for name in ("LANGUAGE_FILE", "KNOWLEDGE_FILE"):
+        changed = tmp_path / name
+        changed.write_bytes(getattr(understanding, name).read_bytes() + b"\n# changed\n")
+        monkeypatch.setattr(understanding, name, changed)
+    after = {c: calculate_fingerprint_key(c, {}, {}) for c in (QuestionFocus, UnderstandingChecks)}
+    assert all(before[c] != after[c] for c in before)
