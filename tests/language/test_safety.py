@@ -133,6 +133,9 @@ def test_a_message_whose_every_cue_is_denied_is_recognised(nlp, check, negation)
         ("a group of lads is mugging people by the station", "report-a-crime"),
         ("I just saw a man hit a woman in the street", "report-a-crime"),
         ("some guys are robbing the shop across the road", "report-a-crime"),
+        # someone kept somewhere against their will
+        ("my friend is being kept in a flat by her boyfriend", "report-a-crime"),
+        ("he locked me in the bedroom again last night", "report-a-crime"),
         # a hit and run
         ("a driver knocked my dad off his bike and drove off", "report-a-crime"),
         ("my mum was hit by a car and the driver didn't stop", "report-a-crime"),
