@@ -36,22 +36,23 @@ class Bar:
 
 BARS = {
     # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-07 with the
-    # model careers-97ab70f2a3054858 (broader training examples, Welsh phrases), 87.3% right
-    # and 4.9% confident wrong (README, "Accuracy"; careers-513750f494c023b2, 86.4% and
-    # 3.9%; careers-99a8c015bfe4be69, 84.7% and 3.9%; a retrain moves the same data by about
-    # a point). Until it is met, these floors, a little under those measurements, stop
-    # anything from making it worse. 46 of 47 safety messages were signposted (47 with the
-    # model before): one miss is allowed, and no more.
-    "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.84, most_safety_missed=1),
-    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-97ab70f2a3054858,
-    # 87.5% (86.1% before Welsh phrases were matched, 83.7% before the broader examples).
-    # Until it is met, the floor sits a little under those figures. All 13 safety messages were
-    # signposted; one miss is allowed, as for the English set.
-    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.83, most_safety_missed=1),
+    # model careers-7e5860f77652df38 (Welsh denials and reading, more jobs elsewhere, safety
+    # cues, training examples for the development sets' unusual wording), 88.4% right and
+    # 4.1% confident wrong (README, "Accuracy"; careers-97ab70f2a3054858, 87.3% and 4.9%;
+    # careers-99a8c015bfe4be69, 84.7% and 3.9%; a retrain moves the same data by about a
+    # point). Until it is met, these floors, a little under those measurements, stop anything
+    # from making it worse. All 47 safety messages were signposted (46 with the model
+    # before): one miss is allowed, for a retrain's noise, and no more.
+    "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.85, most_safety_missed=1),
+    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-7e5860f77652df38,
+    # 88.9% (87.5% with careers-97ab70f2a3054858, 83.7% before the broader examples). Until
+    # it is met, the floor sits a little under those figures. 12 of 13 safety messages were
+    # signposted (13 with the model before); one miss is allowed, as for the English set.
+    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.85, most_safety_missed=1),
 }
 # The English set's bar for confident wrong answers, and its floor.
 TARGET_CONFIDENT_WRONG = 0.02
-MOST_CONFIDENT_WRONG = 0.055
+MOST_CONFIDENT_WRONG = 0.05
 # Nonsense made of real words ("cheese cloud bicycle") still gets a topic now and then.
 MOST_NONSENSE_ANSWERED = 3
 

@@ -37,6 +37,49 @@ def situations(nlp, check, negation, text):
         ("my son was beaten up and has to give evidence", "victims-and-witnesses"),
         ("the cps decided not to charge the man who robbed me", "case-enquiry-or-complaint"),
         ("they dropped the case against my stalker", "case-enquiry-or-complaint"),
+        # a crime the visitor is watching, done to a stranger
+        ("a group of lads is mugging people by the station", "report-a-crime"),
+        ("I just saw a man hit a woman in the street", "report-a-crime"),
+        ("some guys are robbing the shop across the road", "report-a-crime"),
+        # someone kept somewhere against their will
+        ("my friend is being kept in a flat by her boyfriend", "report-a-crime"),
+        ("he locked me in the bedroom again last night", "report-a-crime"),
+        # a hit and run
+        ("a driver knocked my dad off his bike and drove off", "report-a-crime"),
+        ("my mum was hit by a car and the driver didn't stop", "report-a-crime"),
+        # a child kept or taken by a parent
+        ("my ex won't give my baby back", "report-a-crime"),
+        ("my ex won't return the kids", "report-a-crime"),
+        ("her dad refuses to bring our son back after the weekend", "report-a-crime"),
+        # hate graffiti and damage to a home
+        ("people keep spray painting horrible things on our front door", "report-a-crime"),
+        ("someone keyed my car and slashed my tyres", "report-a-crime"),
+        # an account taken over
+        ("someone took over my instagram and is asking my friends for money", "report-a-crime"),
+        ("my whatsapp was taken over and they're asking my contacts to send money",
+         "report-a-crime"),
+        # a child exploited by older youths
+        ("older boys are making my son carry packages for them", "report-a-crime"),
+        ("i think my son is involved in county lines", "report-a-crime"),
+        # a victim with no news after reporting
+        ("I reported that I was assaulted months ago and heard nothing", "victims-and-witnesses"),
+        ("i reported it to the police and have heard nothing since", "victims-and-witnesses"),
+        # the police passing on a decision not to charge
+        ("the police said the cps won't charge him", "case-enquiry-or-complaint"),
+        ("the police told me the cps won't take it to court", "case-enquiry-or-complaint"),
+        # Welsh
+        ("dwi'n clywed rhywun yn torri i mewn", "report-a-crime"),
+        ("dwi'n clywed rhywun yn malu ffenest lawr grisiau", "report-a-crime"),
+        ("cafodd fy mab ei ladd ac mae'r treial yn dechrau wythnos nesaf", "victims-and-witnesses"),
+        ("dwi newydd weld dyn yn taro menyw yn y stryd", "report-a-crime"),
+        ("gwnaeth gyrrwr daro fy nhad oddi ar ei feic a gyrrodd i ffwrdd", "report-a-crime"),
+        ("mae fy nghyn yn gwrthod rhoi'r plant yn ôl", "report-a-crime"),
+        ("mae pobl yn chwistrellu pethau cas ar ein drws ffrynt", "report-a-crime"),
+        ("mae rhywun wedi hacio fy nghyfrif ac yn gofyn i fy ffrindiau am arian", "report-a-crime"),
+        ("mae bechgyn hŷn yn gwneud i fy mab gario pecynnau", "report-a-crime"),
+        ("rhoddais wybod i'r heddlu fy mod wedi cael fy nghuro a dwi heb glywed dim",
+         "victims-and-witnesses"),
+        ("dywedodd yr heddlu na fydd y cps yn cyhuddo", "case-enquiry-or-complaint"),
     ],
 )
 def test_everyday_words_for_danger_and_crime_are_found(nlp, check, negation, message, topic):
@@ -124,62 +167,6 @@ def test_a_message_whose_every_cue_is_denied_is_recognised(nlp, check, negation)
     assert check.only_denied(doc, negation.denials(doc))
     doc = nlp("i'm not a lawyer but my neighbour threatened me")
     assert not check.only_denied(doc, negation.denials(doc))
-
-
-@pytest.mark.parametrize(
-    ("message", "topic"),
-    [
-        # a crime the visitor is watching, done to a stranger
-        ("a group of lads is mugging people by the station", "report-a-crime"),
-        ("I just saw a man hit a woman in the street", "report-a-crime"),
-        ("some guys are robbing the shop across the road", "report-a-crime"),
-        # someone kept somewhere against their will
-        ("my friend is being kept in a flat by her boyfriend", "report-a-crime"),
-        ("he locked me in the bedroom again last night", "report-a-crime"),
-        # a hit and run
-        ("a driver knocked my dad off his bike and drove off", "report-a-crime"),
-        ("my mum was hit by a car and the driver didn't stop", "report-a-crime"),
-        # a child kept or taken by a parent
-        ("my ex won't give my baby back", "report-a-crime"),
-        ("my ex won't return the kids", "report-a-crime"),
-        ("her dad refuses to bring our son back after the weekend", "report-a-crime"),
-        # hate graffiti and damage to a home
-        ("people keep spray painting horrible things on our front door", "report-a-crime"),
-        ("someone keyed my car and slashed my tyres", "report-a-crime"),
-        # an account taken over
-        ("someone took over my instagram and is asking my friends for money", "report-a-crime"),
-        ("my whatsapp was taken over and they're asking my contacts to send money",
-         "report-a-crime"),
-        # a child exploited by older youths
-        ("older boys are making my son carry packages for them", "report-a-crime"),
-        ("i think my son is involved in county lines", "report-a-crime"),
-        # a victim with no news after reporting
-        ("I reported that I was assaulted months ago and heard nothing", "victims-and-witnesses"),
-        ("i reported it to the police and have heard nothing since", "victims-and-witnesses"),
-        # the police passing on a decision not to charge
-        ("the police said the cps won't charge him", "case-enquiry-or-complaint"),
-        ("the police told me the cps won't take it to court", "case-enquiry-or-complaint"),
-        # Welsh
-        ("dwi'n clywed rhywun yn torri i mewn", "report-a-crime"),
-        ("dwi'n clywed rhywun yn malu ffenest lawr grisiau", "report-a-crime"),
-        ("cafodd fy mab ei ladd ac mae'r treial yn dechrau wythnos nesaf", "victims-and-witnesses"),
-        ("dwi newydd weld dyn yn taro menyw yn y stryd", "report-a-crime"),
-        ("gwnaeth gyrrwr daro fy nhad oddi ar ei feic a gyrrodd i ffwrdd", "report-a-crime"),
-        ("mae fy nghyn yn gwrthod rhoi'r plant yn ôl", "report-a-crime"),
-        ("mae pobl yn chwistrellu pethau cas ar ein drws ffrynt", "report-a-crime"),
-        ("mae rhywun wedi hacio fy nghyfrif ac yn gofyn i fy ffrindiau am arian", "report-a-crime"),
-        ("mae bechgyn hŷn yn gwneud i fy mab gario pecynnau", "report-a-crime"),
-        ("rhoddais wybod i'r heddlu fy mod wedi cael fy nghuro a dwi heb glywed dim",
-         "victims-and-witnesses"),
-        ("dywedodd yr heddlu na fydd y cps yn cyhuddo", "case-enquiry-or-complaint"),
-    ],
-)
-def test_witnessed_crimes_harm_to_family_and_no_news_are_found(
-    nlp, check, negation, message, topic
-):
-    found = situations(nlp, check, negation, message)
-    assert found, message
-    assert signposting_topic(found) == topic
 
 
 @pytest.mark.parametrize(
