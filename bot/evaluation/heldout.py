@@ -31,6 +31,7 @@ SETS = {
 }
 # Safety phrasings the safety cues are tuned on (tests/e2e/test_safety_signposting.py).
 SAFETY_DEVELOPMENT = PROJECT_ROOT / "tests" / "e2e" / "safety_phrasings_dev.yml"
+SAFETY_DEVELOPMENT_CY = PROJECT_ROOT / "tests" / "e2e" / "safety_phrasings_dev_cy.yml"
 # The sets `make evaluate` measures the running assistant on.
 EVALUATION_SETS = ("development", "development-cy", "heldout", "heldout-cy")
 # The Welsh sets: a question is right when its reply has the right topic, in Welsh.

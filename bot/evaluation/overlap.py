@@ -28,7 +28,13 @@ import numpy as np
 import yaml
 from scipy import sparse
 
-from bot.evaluation.heldout import MEASUREMENT_SETS, SAFETY_DEVELOPMENT, SETS, load_questions
+from bot.evaluation.heldout import (
+    MEASUREMENT_SETS,
+    SAFETY_DEVELOPMENT,
+    SAFETY_DEVELOPMENT_CY,
+    SETS,
+    load_questions,
+)
 from bot.ops import PROJECT_ROOT
 from bot.training_data import NLU_DIR
 from bot.training_data import training_examples as read_examples
@@ -110,7 +116,8 @@ def phrasing_texts(path: Path = SAFETY_DEVELOPMENT) -> list[Text]:
 def seen_texts() -> list[Text]:
     """What the assistant is built or tuned from."""
     tuned_on = question_texts(SETS["development"]) + question_texts(SETS["development-cy"])
-    return training_examples() + knowledge_phrases() + tuned_on + phrasing_texts()
+    safety = phrasing_texts(SAFETY_DEVELOPMENT) + phrasing_texts(SAFETY_DEVELOPMENT_CY)
+    return training_examples() + knowledge_phrases() + tuned_on + safety
 
 
 class _Index:

@@ -3,8 +3,9 @@
 Anyone who describes danger, abuse, a crime or distress gets the emergency and support
 signposting (999, the police on 101, Victim Support) before anything else, whatever
 the classifier made of the message, and is shown no careers buttons. The phrasings are
-written apart from the training data: tests/e2e/safety_phrasings_dev.yml (development:
-the safety cues are tuned on it), every one of which must pass, and the held-out
+written apart from the training data: tests/e2e/safety_phrasings_dev.yml and its Welsh
+twin safety_phrasings_dev_cy.yml (development: the safety cues are tuned on them), every
+one of which must pass, and the held-out
 tests/evaluation/safety.yml, of which at most MOST_HELD_OUT_MISSED may be missed (shown
 by number only, so nothing is tuned on them).
 """
@@ -17,7 +18,7 @@ import pytest
 import yaml
 from assistant_client import buttons, contract_payload, new_sender, reply_text
 
-from bot.evaluation.heldout import SAFETY_DEVELOPMENT, SETS_DIR
+from bot.evaluation.heldout import SAFETY_DEVELOPMENT, SAFETY_DEVELOPMENT_CY, SETS_DIR
 from bot.knowledge import load_knowledge
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +41,8 @@ def _texts(path: Path) -> list[str]:
 
 
 def phrasings() -> list:
-    return [pytest.param(text, id=text[:60]) for text in _texts(SAFETY_DEVELOPMENT)]
+    texts = _texts(SAFETY_DEVELOPMENT) + _texts(SAFETY_DEVELOPMENT_CY)
+    return [pytest.param(text, id=text[:60]) for text in texts]
 
 
 def signposted_first(messages: list[dict]) -> bool:
@@ -62,8 +64,9 @@ def assert_signposted_first(messages: list[dict]) -> dict:
     return payload
 
 
-def test_there_are_at_least_forty_phrasings_written_apart_from_training():
-    assert len(_texts(SAFETY_DEVELOPMENT)) >= 40
+@pytest.mark.parametrize("path", [SAFETY_DEVELOPMENT, SAFETY_DEVELOPMENT_CY], ids=["en", "cy"])
+def test_there_are_at_least_forty_phrasings_written_apart_from_training(path):
+    assert len(_texts(path)) >= 40
 
 
 @pytest.mark.parametrize("text", phrasings())

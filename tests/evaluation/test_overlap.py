@@ -43,6 +43,7 @@ def test_no_development_question_copies_a_training_example_or_phrase():
 def test_the_check_reads_every_source_it_compares_with():
     sources = {text.source for text in seen_texts()}
     assert "tests/evaluation/development.yml" in sources
+    assert "tests/e2e/safety_phrasings_dev_cy.yml" in sources
     assert "bot/knowledge/careers.yml" in sources
     assert len([s for s in sources if s.startswith("bot/data/nlu/")]) >= 5
     assert len(seen_texts()) > 1000

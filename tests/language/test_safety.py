@@ -80,6 +80,26 @@ def situations(nlp, check, negation, text):
         ("rhoddais wybod i'r heddlu fy mod wedi cael fy nghuro a dwi heb glywed dim",
          "victims-and-witnesses"),
         ("dywedodd yr heddlu na fydd y cps yn cyhuddo", "case-enquiry-or-complaint"),
+        # Welsh, from tests/e2e/safety_phrasings_dev_cy.yml: north and south forms,
+        # mutations, no accents, English words
+        ("mae fy ngwr yn fy nharo pan mae o wedi meddwi", "report-a-crime"),
+        ("ma rhywun yn trio agor drws cefn ni a dwi ar ben fy hun", "report-a-crime"),
+        ("mae cymydog wedi deud bydd o'n llosgi'n ty ni lawr", "report-a-crime"),
+        ("mae dyn ar snapchat yn gofyn i'n merch 12 oed am lunie", "report-a-crime"),
+        ("mae rhywun wedi dwgyd beic y mab o'r sied", "report-a-crime"),
+        ("ffoniodd rhywun yn esgus bod o'r banc a nawr mae'r cyfri yn wag", "report-a-crime"),
+        ("ma pobl yn gweiddi pethau cas am fy hijab ar y bws", "report-a-crime"),
+        ("ma car wedi bod yn dilyn fi adre o'r gwaith ers dyddie", "report-a-crime"),
+        ("dwi'n teimlo fel bod dim pwynt i ddim byd bellach", "report-a-crime"),
+        ("dwi di bod yn torri fy hun eto", "report-a-crime"),
+        ("rhaid i fi roi tystiolaeth yn erbyn fy nghyn-bartner a dwi'n crynu",
+         "victims-and-witnesses"),
+        ("mae teulu ni wedi colli dad ar ol i rywun ymosod arno fo, pwy sy'n gallu'n helpu ni "
+         "drwy'r achos", "victims-and-witnesses"),
+        ("nath y cps ollwng y cyhuddiad yn erbyn gwr mam, allwn ni apelio",
+         "case-enquiry-or-complaint"),
+        ("dywedodd yr heddlu bod y cps ddim am fynd a fe i'r llys, dwi isio herio hynna",
+         "case-enquiry-or-complaint"),
     ],
 )
 def test_everyday_words_for_danger_and_crime_are_found(nlp, check, negation, message, topic):
@@ -189,6 +209,15 @@ def test_a_message_whose_every_cue_is_denied_is_recognised(nlp, check, negation)
         "hoffwn i weithio ar achosion llinellau sirol",
         "dwi heb glywed dim am fy nghais",
         "ydych chi'n erlyn achosion llofruddiaeth?",
+        "alla i fynd â fy ffôn i'r cyfweliad?",
+        "ydy erlynwyr yn gorfod mynd i'r llys bob dydd?",
+        "oes rhaid i fi roi tystiolaeth o fy ngradd?",
+        "dwi'n poeni bod dim pwynt gwneud cais heb radd",
+        "alla i gario ymlaen gyda fy nghais ar ôl y dyddiad cau?",
+        "sut mae'r cps yn delio â thwyll ar-lein?",
+        "fydd rhywun yn fy helpu drwy'r broses ymgeisio?",
+        "oes rhaid i fi ddilyn cwrs cyn gwneud cais?",
+        "dwi wedi talu am gwrs cyfraith, ydy hynny'n cyfri?",
     ],
 )
 def test_careers_questions_with_the_same_words_are_not_safety_messages(
