@@ -36,7 +36,7 @@ class Bar:
 
 BARS = {
     # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-07 with the
-    # model careers-7e5860f77652df38 (Welsh denials and reading, more jobs elsewhere, safety
+    # model careers-5d432133fddf56a2 (Welsh denials and reading, more jobs elsewhere, safety
     # cues, training examples for the development sets' unusual wording), 88.4% right and
     # 4.1% confident wrong (README, "Accuracy"; careers-97ab70f2a3054858, 87.3% and 4.9%;
     # careers-99a8c015bfe4be69, 84.7% and 3.9%; a retrain moves the same data by about a
@@ -44,8 +44,8 @@ BARS = {
     # from making it worse. All 47 safety messages were signposted (46 with the model
     # before): one miss is allowed, for a retrain's noise, and no more.
     "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.85, most_safety_missed=1),
-    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-7e5860f77652df38,
-    # 88.9% (87.5% with careers-97ab70f2a3054858, 83.7% before the broader examples). Until
+    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-5d432133fddf56a2,
+    # 89.4% (87.5% with careers-97ab70f2a3054858, 83.7% before the broader examples). Until
     # it is met, the floor sits a little under those figures. 12 of 13 safety messages were
     # signposted (13 with the model before); one miss is allowed, as for the English set.
     "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.85, most_safety_missed=1),
