@@ -15,16 +15,18 @@ from typing import Any, ClassVar
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.identify_language import detector, identify
+from bot.actions.identify_language import detector, identify, vocabularies
 from bot.actions.in_welsh import welsh_replies
 from bot.knowledge.welsh import ENGLISH, LANGUAGES
 
 LANG = "lang"  # the metadata key the widget and the REST body use
 LOOK_BACK = 20  # the visitor's messages read back for the conversation's language
 
-# Load the language models and the Welsh swaps when the action server starts, not on a
-# visitor's first message (Rasa waits only ACTION_TIMEOUT for an action).
+# Load the language models, the training vocabularies and the Welsh swaps when the action
+# server starts, not on a visitor's first message (Rasa waits only ACTION_TIMEOUT for an
+# action).
 detector()
+vocabularies()
 welsh_replies()
 
 
