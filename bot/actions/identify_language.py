@@ -9,8 +9,8 @@ lingua-language-detector, loaded for English and Welsh only, scores the whole me
 and each word. Welsh typed with English nouns ("wt ti'n gallu helpu fi efo
 apprenticeship") scores as English as a whole, so a message counts as Welsh also when
 enough of its words are Welsh. A word is Welsh when the detector is confident of it or
-when only the Welsh training examples use it ("ydy'r", "pa", "te"); a word of the
-English examples or of the English word list is never counted as Welsh ("wrk", "ppl").
+when only the Welsh training examples use it ("ydy'r", "pa", "te"); a word only the
+English examples use is never counted as Welsh ("wrk", "ppl").
 Its models ship inside the wheel: nothing is downloaded at run time.
 
 It runs in the action server, not in the model (so it is kept out of bot/language, whose
@@ -25,7 +25,6 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from bot.language.words import english_words
 from bot.training_data import is_welsh, training_examples
 
 ENGLISH = "en"
@@ -56,7 +55,7 @@ def detector() -> LanguageDetector:
 @dataclass(frozen=True)
 class Vocabularies:
     welsh: frozenset[str]  # words of the Welsh examples only
-    english: frozenset[str]  # words of the English examples or word list, never Welsh ones
+    english: frozenset[str]  # words of the English examples only
 
 
 @lru_cache(maxsize=1)
@@ -65,7 +64,6 @@ def vocabularies() -> Vocabularies:
     english: set[str] = set()
     for text, path in training_examples():
         (welsh if is_welsh(path) else english).update(_lower_words(text))
-    english.update(english_words())
     return Vocabularies(welsh=frozenset(welsh - english), english=frozenset(english - welsh))
 
 
