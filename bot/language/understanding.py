@@ -322,7 +322,10 @@ class UnderstandingChecks(GraphComponent):
                 continue
             before = [token for token in doc if token.idx < entity["start"]][-BACKGROUND_WINDOW:]
             lemmas = [token.lemma_ for token in before]
-            background = _says_where_i_am(lemmas, self.wording.background)
+            after = [token.lemma_ for token in doc if token.idx >= entity["end"]]
+            background = _says_where_i_am(lemmas, self.wording.background) or _said_after(
+                after, self.wording.background
+            )
             if not background and not set(self.wording.comparison) & set(lemmas):
                 found.append(entity["value"])
         return found
@@ -369,6 +372,16 @@ def _says_where_i_am(lemmas: list[str], background: Background) -> bool:
             if lemmas[position : position + len(words)] == words:
                 if not wishes & set(lemmas[position + len(words) :]):
                     return True
+    return False
+
+
+def _said_after(lemmas: list[str], background: Background) -> bool:
+    """ "cyfreithiwr teulu ydw i": the job, then that it is the visitor's; not "nyrs dw i
+    isio bod" (a nurse is what I want to be)."""
+    for marker in background.i_am_after:
+        words = marker.split()
+        if lemmas[: len(words)] == words:
+            return not set(background.wishes) & set(lemmas[len(words) : len(words) + 2])
     return False
 
 

@@ -49,8 +49,9 @@ class Background(BaseModel):
     i_am: list[str] = Field(..., min_items=1)
     now: list[str]
     wishes: list[str]
+    i_am_after: list[str] = []  # Welsh puts the job first: "cyfreithiwr ydw i"
 
-    _lists = validator("i_am", "now", "wishes", pre=True, allow_reuse=True)(_phrases)
+    _lists = validator("i_am", "now", "wishes", "i_am_after", pre=True, allow_reuse=True)(_phrases)
 
     class Config:
         extra = "forbid"

@@ -245,6 +245,10 @@ def test_a_job_elsewhere_asked_about_in_welsh_is_out_of_scope(understand, text, 
         "dwi'n nyrs ers deng mlynedd, sut alla i ddod yn erlynydd?",
         "dw i'n gweithio fel nyrs, oes ffordd i mewn i erlyn?",
         "dwi wedi bod yn heddwas ers pum mlynedd, sut dwi'n dod yn erlynydd?",
+        "Nyrs ydw i ers deng mlynedd, sut alla i ddod yn erlynydd?",
+        "fi'n glerc i gwmni cyfreithiol preifat, alla i symud at erlyn?",
+        "ar ôl wyth mlynedd fel cyfreithiwr preifat, ble fyswn i'n dechrau efo chi?",
+        "I studied law in Scotland, which way into prosecuting in England suits me?",
     ],
 )
 def test_a_job_elsewhere_the_visitor_has_now_is_background_in_welsh(understand, text):
@@ -254,11 +258,20 @@ def test_a_job_elsewhere_the_visitor_has_now_is_background_in_welsh(understand, 
 
 
 @pytest.mark.parametrize(
-    "text", ["dwi'n meddwl ymuno â'r heddlu", "I'm hoping to become a police officer"]
+    "text",
+    [
+        "dwi'n meddwl ymuno â'r heddlu",
+        "I'm hoping to become a police officer",
+    ],
 )
 def test_a_wish_after_i_am_is_not_background(understand, text):
     intent, found = understand(text, [("how-to-apply", 0.6)])
     assert found["elsewhere"] == "police"
+
+
+def test_a_welsh_job_named_first_then_wished_for_is_not_background(understand):
+    intent, found = understand("nyrs dw i isio bod, sut mae cael swydd?", [("how-to-apply", 0.6)])
+    assert found["elsewhere"] == "nhs"
 
 
 def test_welsh_knowledge_phrases_name_their_entry(nlp):
