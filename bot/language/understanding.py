@@ -323,9 +323,9 @@ class UnderstandingChecks(GraphComponent):
             before = [token for token in doc if token.idx < entity["start"]][-BACKGROUND_WINDOW:]
             lemmas = [token.lemma_ for token in before]
             after = [token.lemma_ for token in doc if token.idx >= entity["end"]]
-            background = _says_where_i_am(lemmas, self.wording.background) or _said_after(
-                after, self.wording.background
-            )
+            background = _says_where_i_am(
+                lemmas, self.wording.background, set(self.wording.question_openers)
+            ) or _said_after(after, self.wording.background)
             if not background and not set(self.wording.comparison) & set(lemmas):
                 found.append(entity["value"])
         return found
@@ -360,15 +360,17 @@ def _entity_values(message: Message, kinds: tuple[str, ...]) -> list[str]:
     ]
 
 
-def _says_where_i_am(lemmas: list[str], background: Background) -> bool:
+def _says_where_i_am(lemmas: list[str], background: Background, openers: set[str]) -> bool:
     """ "i be", "i have be", "i work", "currently", "dwi'n": a description, unless a wish
-    follows ("i be hope to become")."""
+    follows ("i be hope to become") or it is asked ("sut dwi'n ymuno â'r heddlu?")."""
     if set(background.now) & set(lemmas):
         return True
     wishes = set(background.wishes)
     for marker in background.i_am:
         words = marker.split()
         for position in range(len(lemmas) - len(words) + 1):
+            if position and lemmas[position - 1] in openers:
+                continue
             if lemmas[position : position + len(words)] == words:
                 if not wishes & set(lemmas[position + len(words) :]):
                     return True

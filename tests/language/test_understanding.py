@@ -227,6 +227,7 @@ def test_a_job_elsewhere_the_visitor_has_now_is_background(understand):
         ("dwi isio ymuno a'r heddlu", "police"),  # typed without the accent
         ("Dwi isio gweithio i'r GIG fel nyrs, alla i wneud cais fan hyn?", "nhs"),
         ("oes swyddi gyda Llywodraeth Cymru?", "welsh-government"),
+        ("sut dwi'n ymgeisio am waith efo Llywodraeth Cymru?", "welsh-government"),
         ("sut mae cael swydd yng Nghyngor Sir Gwynedd?", "local-councils"),
         ("ydy'r Asiantaeth Troseddu Genedlaethol yn recriwtio?", "civil-service"),
         ("sut mae cael swydd yn CThEF?", "civil-service"),
@@ -262,6 +263,8 @@ def test_a_job_elsewhere_the_visitor_has_now_is_background_in_welsh(understand, 
     [
         "dwi'n meddwl ymuno â'r heddlu",
         "I'm hoping to become a police officer",
+        "sut dwi'n ymuno â'r heddlu?",
+        "I'm applying to join the police, what do they look for?",
     ],
 )
 def test_a_wish_after_i_am_is_not_background(understand, text):
