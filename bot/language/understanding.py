@@ -59,6 +59,7 @@ TYPED_TEXT = "typed_text"  # the message as typed, while TEXT holds its question
 TYPED_DOC = "typed_doc"  # its spaCy doc, lower-cased, made once by the entity extractor
 UNDERSTANDING = "understanding"  # what the checks found, in the parse data
 OUT_OF_SCOPE = "out-of-scope"
+ROUTE_FINDER = "pathway-finder"
 SUBJECT_KINDS = get_args(Kind)  # role, scheme, network, benefit
 VOCABULARY_FILE = "vocabulary.json"
 # "I'm a / I've been a / I work as a police officer": where the visitor is, not where
@@ -175,7 +176,8 @@ class UnderstandingChecks(GraphComponent):
         self.domain_words = domain_words
         self.vocabulary = Vocabulary(domain_words, self.wording.fillers)
         self.negation = NegationReader(self.wording.negation)
-        self.careers_topics = set(self.kb.entries) - set(SIGNPOSTING_TOPICS)
+        # The route finder is a careers topic too, though the knowledge file has no entry.
+        self.careers_topics = set(self.kb.entries) - set(SIGNPOSTING_TOPICS) | {ROUTE_FINDER}
         self._safety: SafetyCheck | None = None  # needs the spaCy pipeline: made on first use
 
     @classmethod

@@ -137,6 +137,13 @@ def test_a_clear_careers_question_is_kept_beside_the_signposting(understand):
     assert found["safety"] == ["crime"]
 
 
+def test_a_way_into_prosecuting_is_a_careers_question_beside_the_signposting(understand):
+    text = "I gave evidence in court for years as a detective, how do I get into prosecuting?"
+    intent, found = understand(text, [("pathway-finder", 0.95)])
+    assert intent == {"name": "pathway-finder", "confidence": 0.95}
+    assert found["safety"] == ["victim"]
+
+
 def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(understand):
     # No cue covers it: only "about the visitor, not about careers, not understood" does.
     text = "my brother has been acting really strange with me since last week"
