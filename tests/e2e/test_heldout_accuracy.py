@@ -36,19 +36,18 @@ class Bar:
 
 BARS = {
     # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-07 with the
-    # model careers-5d432133fddf56a2 (Welsh denials and reading, more jobs elsewhere, safety
-    # cues, training examples for the development sets' unusual wording), 88.4% right and
-    # 4.1% confident wrong (README, "Accuracy"; careers-97ab70f2a3054858, 87.3% and 4.9%;
-    # careers-99a8c015bfe4be69, 84.7% and 3.9%; a retrain moves the same data by about a
+    # model careers-dcaa8539472797f9 (training examples for the second and third development
+    # batches, Welsh background word order, more safety cues), 90.3% right and 3.6%
+    # confident wrong (README, "Accuracy"; careers-5d432133fddf56a2, 88.4% and 4.1%;
+    # careers-97ab70f2a3054858, 87.3% and 4.9%; a retrain moves the same data by about a
     # point). Until it is met, these floors, a little under those measurements, stop anything
-    # from making it worse. All 47 safety messages were signposted (46 with the model
-    # before): one miss is allowed, for a retrain's noise, and no more.
-    "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.85, most_safety_missed=1),
-    # 90% right, in Welsh, not met yet: measured on 2026-12-07 with careers-5d432133fddf56a2,
-    # 89.4% (87.5% with careers-97ab70f2a3054858, 83.7% before the broader examples). Until
-    # it is met, the floor sits a little under those figures. 12 of 13 safety messages were
-    # signposted (13 with the model before); one miss is allowed, as for the English set.
-    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.85, most_safety_missed=1),
+    # from making it worse. All 47 safety messages were signposted: one miss is allowed, for
+    # a retrain's noise, and no more.
+    "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.87, most_safety_missed=1),
+    # 90% right, in Welsh: met on 2026-12-07 with careers-dcaa8539472797f9, 92.8% (89.4% with
+    # careers-5d432133fddf56a2, 87.5% before), so the floor is the bar itself. 12 of 13
+    # safety messages were signposted; one miss is allowed, as for the English set.
+    "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.90, most_safety_missed=1),
 }
 # The English set's bar for confident wrong answers, and its floor.
 TARGET_CONFIDENT_WRONG = 0.02
