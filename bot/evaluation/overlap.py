@@ -65,6 +65,14 @@ class Overlap:
             f"{self.seen.text!r} ({self.seen.source})"
         )
 
+    def seen_side(self) -> str:
+        """The overlap without the measured question's text, for messages that people
+        tuning the assistant read: they must not see held-out questions."""
+        return (
+            f"a question in {self.question.source} is {self.how} of "
+            f"{self.seen.text!r} ({self.seen.source})"
+        )
+
 
 def normalise(text: str) -> str:
     """Lowercase, punctuation dropped, spaces collapsed. Text that is nothing but

@@ -28,8 +28,9 @@ def test_no_measurement_question_copies_what_the_assistant_was_built_or_tuned_fr
     assert not overlaps, (
         f"{len(overlaps)} held-out or safety questions copy text the assistant saw. Remove or "
         "reword the training example or development question; a held-out question may be "
-        "reworded only before any model has been measured on it:\n"
-        + "\n".join(map(str, overlaps))
+        "reworded only before any model has been measured on it. Only the seen side is shown "
+        "here; `python -m bot.evaluation.overlap` shows both, for whoever keeps the held-out "
+        "set:\n" + "\n".join(overlap.seen_side() for overlap in overlaps)
     )
 
 
@@ -158,3 +159,11 @@ def test_knowledge_phrases_include_the_pathway_choices(tmp_path):
         "        phrases: [still at school]\n"
     )
     assert [t.text for t in knowledge_phrases(knowledge)] == ["pay", "wages", "still at school"]
+
+
+def test_the_seen_side_of_an_overlap_leaves_the_measured_question_out():
+    [overlap] = find_overlaps(question("What's the PAY like?!"), seen("whats the pay like"))
+    shown = overlap.seen_side()
+    assert "What's the PAY like?!" not in shown
+    assert "'whats the pay like' (bot/data/nlu/example.yml)" in shown
+    assert "tests/evaluation/heldout.yml" in shown
