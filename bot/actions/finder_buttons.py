@@ -20,9 +20,9 @@ from bot.actions.pathway_turns import button_value
 from bot.actions.replies import PATHWAY_PAYLOAD, conversation_reply
 from bot.actions.signposting import situations
 from bot.actions.situation import words
-from bot.knowledge import KnowledgeBase, Pathway, load_knowledge
+from bot.knowledge import ROUTE_FINDER, KnowledgeBase, Pathway, load_knowledge
 
-TOPIC = "pathway-finder"
+TOPIC = ROUTE_FINDER
 FINDER_ANSWER_AGAIN = "finder-answer-again"
 BUTTON_FIELD = "{button}"
 

@@ -51,11 +51,11 @@ from bot.actions.pathway_turns import SKIPPED, UNDERSTOOD, State, Turn, resume, 
 from bot.actions.replies import conversation_reply
 from bot.actions.signposting import situations
 from bot.actions.situation import looks_like_question, read_answer
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import ROUTE_FINDER, KnowledgeBase, load_knowledge
 from bot.language.safety import SIGNPOSTING_TOPICS, UNSURE
 
 FORM = "pathway_form"
-TOPIC = "pathway-finder"
+TOPIC = ROUTE_FINDER
 DESCRIBE = "describe-situation"
 START_AGAIN = "start-again"
 REQUESTED_SLOT = "requested_slot"

@@ -10,6 +10,7 @@ lists entries that are due for review.
 
 from bot.knowledge.loader import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
 from bot.knowledge.schema import (
+    ROUTE_FINDER,
     Entry,
     FollowUp,
     KnowledgeError,
@@ -22,6 +23,7 @@ from bot.knowledge.schema import (
 
 __all__ = [
     "KNOWLEDGE_FILE",
+    "ROUTE_FINDER",
     "Entry",
     "FollowUp",
     "KnowledgeBase",

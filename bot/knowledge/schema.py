@@ -355,6 +355,8 @@ PATHWAY_QUESTIONS: dict[str, tuple[str, ...]] = {
     "at_cps": ("yes", "no"),
     "right_to_work": ("yes", "no", "not-sure"),
 }
+# The route finder's topic id (shared/topics.yml) and the name of the intent that starts it.
+ROUTE_FINDER = "pathway-finder"
 # Where a visitor can be after the questions; each has its recommended routes.
 PATHWAY_PROFILES = (
     "school",

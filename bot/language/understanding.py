@@ -45,7 +45,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from bot.knowledge import KNOWLEDGE_FILE, KnowledgeBase, load_knowledge
+from bot.knowledge import KNOWLEDGE_FILE, ROUTE_FINDER, KnowledgeBase, load_knowledge
 from bot.knowledge.schema import Kind
 from bot.language import reading, wording
 from bot.language.build import ELSEWHERE_LABEL
@@ -59,7 +59,6 @@ TYPED_TEXT = "typed_text"  # the message as typed, while TEXT holds its question
 TYPED_DOC = "typed_doc"  # its spaCy doc, lower-cased, made once by the entity extractor
 UNDERSTANDING = "understanding"  # what the checks found, in the parse data
 OUT_OF_SCOPE = "out-of-scope"
-ROUTE_FINDER = "pathway-finder"
 SUBJECT_KINDS = get_args(Kind)  # role, scheme, network, benefit
 VOCABULARY_FILE = "vocabulary.json"
 # "I'm a / I've been a / I work as a police officer": where the visitor is, not where
