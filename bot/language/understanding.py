@@ -51,7 +51,15 @@ from bot.language import reading, wording
 from bot.language.build import ELSEWHERE_LABEL
 from bot.language.negation import NegationReader, denied_positions
 from bot.language.reading import QuestionReader
-from bot.language.safety import SIGNPOSTING_TOPICS, UNSURE, SafetyCheck, signposting_topic
+from bot.language.safety import (
+    DANGER,
+    DISTRESS,
+    REPORT_A_CRIME,
+    SIGNPOSTING_TOPICS,
+    UNSURE,
+    SafetyCheck,
+    signposting_topic,
+)
 from bot.language.wording import LANGUAGE_FILE, Background, Wording, default_wording
 from bot.language.words import Vocabulary, words_of
 
@@ -278,14 +286,20 @@ class UnderstandingChecks(GraphComponent):
     def _safety_topic(
         self, situations: set[str], top: dict | None, message: Message, doc: Doc
     ) -> str:
-        """The signposting topic, or a careers topic the message clearly also asks about."""
+        """The signposting topic, or a careers topic the message clearly also asks about.
+
+        A past crime the classifier is sure is a victim's question about their case
+        ("I was attacked last year and it still hasn't gone to court") keeps the
+        classifier's signposting topic: every signposting reply starts with 999 anyway,
+        and the cues alone cannot tell a crime now from a case under way. Danger and
+        distress always lead to report-a-crime."""
         name, confidence = _name(top), _confidence(top)
-        careers = (
-            name in self.careers_topics
-            and confidence >= self.config["careers_confidence"]
-            and self._asks_about_careers(message, doc)
-        )
-        return name if careers else signposting_topic(situations)
+        sure = confidence >= self.config["careers_confidence"]
+        if sure and name in self.careers_topics and self._asks_about_careers(message, doc):
+            return name
+        cued = signposting_topic(situations)
+        past_crime = cued == REPORT_A_CRIME and not situations & {DANGER, DISTRESS}
+        return name if sure and past_crime and name in SIGNPOSTING_TOPICS else cued
 
     def _personal_and_unclear(
         self, top: dict | None, message: Message, doc: Doc, pointers: list[str]

@@ -144,6 +144,46 @@ def test_a_way_into_prosecuting_is_a_careers_question_beside_the_signposting(und
     assert found["safety"] == ["victim"]
 
 
+def test_a_victim_asking_about_their_case_keeps_the_victims_answer(understand):
+    # A crime in the past, and the classifier sure it is a victim's question: its topic.
+    text = "I was attacked last year and the case still hasn't gone to court, who can tell me why"
+    intent, found = understand(text, [("victims-and-witnesses", 0.86)])
+    assert intent == {"name": "victims-and-witnesses", "confidence": 1.0}
+    assert "crime" in found["safety"]
+    # Unsure, it is the cue's topic; and danger now is always a crime to report.
+    intent, _ = understand(text, [("victims-and-witnesses", 0.6)])
+    assert intent["name"] == "report-a-crime"
+    danger = "he attacked me last year and now he's outside my house again"
+    intent, found = understand(danger, [("victims-and-witnesses", 0.95)])
+    assert intent["name"] == "report-a-crime"
+    assert "danger" in found["safety"]
+
+
+def test_following_an_organisation_is_not_being_followed(understand):
+    intent, found = understand(
+        "I've been following the CPS on LinkedIn, what does a prosecutor do day to day?",
+        [("crown-prosecutor", 0.7)],
+    )
+    assert intent["name"] == "crown-prosecutor"
+    assert "safety" not in found
+    intent, found = understand("i think i'm being followed home", [("locations", 0.4)])
+    assert intent["name"] == "report-a-crime"
+    assert "danger" in found["safety"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was cautioned for shoplifting at 16, would it show up in the pre-employment checks?",
+        "Ges i rybudd am ddwyn o siop yn 16 oed. Fydd e'n broblem yn y gwiriadau cyn cyflogi?",
+    ],
+)
+def test_an_old_caution_asked_about_in_vetting_keeps_the_vetting_answer(understand, text):
+    intent, found = understand(text, [("security-checks", 0.95)])
+    assert intent == {"name": "security-checks", "confidence": 0.95}
+    assert "crime" in found["safety"]  # the signposting still leads the reply
+
+
 def test_a_personal_message_not_understood_and_not_about_careers_is_signposted(understand):
     # No cue covers it: only "about the visitor, not about careers, not understood" does.
     text = "my brother has been acting really strange with me since last week"
