@@ -54,6 +54,8 @@ def situations(nlp, check, negation, text):
         # hate graffiti and damage to a home
         ("people keep spray painting horrible things on our front door", "report-a-crime"),
         ("someone keyed my car and slashed my tyres", "report-a-crime"),
+        # an adult contacting a child in secret
+        ("her swimming coach keeps sending her messages late at night", "report-a-crime"),
         # an account taken over
         ("someone took over my instagram and is asking my friends for money", "report-a-crime"),
         ("my whatsapp was taken over and they're asking my contacts to send money",
@@ -116,6 +118,7 @@ def test_everyday_words_for_danger_and_crime_are_found(nlp, check, negation, mes
         "is there a seat in crime during the training contract",
         "what does the national crime agency do",
         "would a witness care officer job suit me",
+        "I've been following the CPS on LinkedIn for a while, what jobs come up?",
         "is the work emotionally demanding",
     ],
 )
