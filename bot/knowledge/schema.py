@@ -674,7 +674,7 @@ class Pathway(_PathwayWording, Bilingual):
 
 # ---------------------------------------------------------------- safety first
 # The situations whose words the safety check looks for (bot/language/safety.py).
-SAFETY_CUES = ("danger", "crime", "distress", "victim", "decision", "charging")
+SAFETY_CUES = ("danger", "crime", "distress", "victim", "decision", "charging", "complaint")
 
 
 class SafetyNote(_Model, Bilingual):

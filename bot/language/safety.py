@@ -4,8 +4,8 @@ The cues are the knowledge file's `safety.cues` and `safety.personal_cues`, neve
 counted inside a denial ("I'm not a victim"). Each situation leads to the signposting
 topic that helps most:
 
-- a decision not to charge, or to drop a case, to challenge: case-enquiry-or-complaint
-  (with the Victims' Right to Review);
+- a decision not to charge, or to drop a case, to challenge, or a complaint about how the
+  CPS handled one: case-enquiry-or-complaint (with the Victims' Right to Review);
 - a victim or witness asking for support or about court: victims-and-witnesses;
 - danger, a crime or distress: report-a-crime (999 first).
 """
@@ -27,6 +27,7 @@ CASE_ENQUIRY = "case-enquiry-or-complaint"
 SIGNPOSTING_TOPICS = (REPORT_A_CRIME, VICTIMS_AND_WITNESSES, CASE_ENQUIRY)
 DECISION = "decision"
 CHARGING = "charging"
+COMPLAINT = "complaint"  # about how the CPS handled a case: counts on its own
 DANGER = "danger"
 VICTIM = "victim"
 DISTRESS = "distress"
@@ -43,7 +44,7 @@ BREAKS = {",", ".", "?", "!", ";", "and", "but", "or", "if"}  # the object is in
 def signposting_topic(situations: Iterable[str]) -> str:
     """The signposting topic for the situations found, the most specific first."""
     found = set(situations)
-    if found & {DECISION, CHARGING}:
+    if found & {DECISION, CHARGING, COMPLAINT}:
         return CASE_ENQUIRY
     if VICTIM in found:
         return VICTIMS_AND_WITNESSES

@@ -37,6 +37,10 @@ def situations(nlp, check, negation, text):
         ("my son was beaten up and has to give evidence", "victims-and-witnesses"),
         ("the cps decided not to charge the man who robbed me", "case-enquiry-or-complaint"),
         ("they dropped the case against my stalker", "case-enquiry-or-complaint"),
+        # a complaint about how the CPS handled a case counts on its own
+        ("the prosecutor treated my mum like a liar and we will lodge a complaint",
+         "case-enquiry-or-complaint"),
+        ("dwi am wneud cwyn swyddogol am sut driniodd y cps fy achos", "case-enquiry-or-complaint"),
         # a crime the visitor is watching, done to a stranger
         ("a group of lads is mugging people by the station", "report-a-crime"),
         ("I just saw a man hit a woman in the street", "report-a-crime"),
