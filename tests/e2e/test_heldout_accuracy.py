@@ -35,18 +35,18 @@ class Bar:
 
 
 BARS = {
-    # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-07 with the
-    # model careers-dcaa8539472797f9 (training examples for the second and third development
-    # batches, Welsh background word order, more safety cues), 90.3% right and 3.6%
-    # confident wrong (README, "Accuracy"; careers-5d432133fddf56a2, 88.4% and 4.1%;
-    # careers-97ab70f2a3054858, 87.3% and 4.9%; a retrain moves the same data by about a
-    # point). Until it is met, these floors, a little under those measurements, stop anything
-    # from making it worse. All 47 safety messages were signposted: one miss is allowed, for
-    # a retrain's noise, and no more.
+    # 94% right and at most 2% confident wrong, not met yet: measured on 2026-12-08 with the
+    # model careers-3d0732dd67af5f23 (training examples for a fourth development batch's
+    # misses), 90.8% right and 4.3% confident wrong (README, "Accuracy";
+    # careers-dcaa8539472797f9, 90.3% and 3.6%; careers-5d432133fddf56a2, 88.4% and 4.1%;
+    # a retrain moves the same data by about a point). Until it is met, these floors, a
+    # little under those measurements, stop anything from making it worse. All 47 safety
+    # messages were signposted: one miss is allowed, for a retrain's noise, and no more.
     "heldout": Bar(520, target_accuracy=0.94, least_accuracy=0.87, most_safety_missed=1),
-    # 90% right, in Welsh: met on 2026-12-07 with careers-dcaa8539472797f9, 92.8% (89.4% with
-    # careers-5d432133fddf56a2, 87.5% before), so the floor is the bar itself. 12 of 13
-    # safety messages were signposted; one miss is allowed, as for the English set.
+    # 90% right, in Welsh: met on 2026-12-08 with careers-3d0732dd67af5f23, 90.4% (92.8% with
+    # careers-dcaa8539472797f9, 89.4% with careers-5d432133fddf56a2), so the floor is the
+    # bar itself. 13 of 13 safety messages were signposted; one miss is allowed, as for the
+    # English set.
     "heldout-cy": Bar(150, target_accuracy=0.90, least_accuracy=0.90, most_safety_missed=1),
 }
 # The English set's bar for confident wrong answers, and its floor.

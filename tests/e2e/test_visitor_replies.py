@@ -74,12 +74,6 @@ def test_pay_for_a_course_the_knowledge_file_only_mentions_says_so(assistant):
     assert CONTACT in payloads(reply) and "/salary" in payloads(reply)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="with careers-dcaa8539472797f9 it gets the Legal Trainee Scheme answer (which says "
-    "the scheme asks for the LPC or SQE done, with no word on who pays): a training example "
-    "on the SQE and LPC routes into the scheme drew it there",
-)
 def test_a_question_about_two_courses_never_gets_the_general_pay_answer(assistant):
     reply = assistant.send(new_sender(), "does the CPS pay for the SQE or LPC?")
     payload = contract_payload(reply)
